@@ -1,0 +1,137 @@
+//! Reading `inventory.json` with diagnostics that point at the offending line.
+
+use std::path::Path;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use super::model::{Inventory, SCHEMA_VERSION};
+
+/// Why an inventory file could not be read.
+#[derive(Debug, Error, Diagnostic)]
+pub enum InventoryError {
+    /// The file could not be opened or read.
+    #[error("cannot read inventory {path}: {source}")]
+    #[diagnostic(code(inventory::io), help("check the path given to --inventory"))]
+    Io {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The file is not valid JSON or does not match the format.
+    #[error("{path} is not a valid inventory: {message}")]
+    #[diagnostic(
+        code(inventory::format),
+        help(
+            "inventory.json is written by `diskless-migrator discover`; see docs/inventory.schema.json for the format"
+        )
+    )]
+    Format {
+        /// The file.
+        path: String,
+        /// What serde said.
+        message: String,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where it went wrong.
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// The file was written by a newer version of the tool.
+    #[error("{path} has schema_version {found}, but this build reads up to {SCHEMA_VERSION}")]
+    #[diagnostic(
+        code(inventory::version),
+        help("upgrade diskless-migrator, or run `discover` again with this version")
+    )]
+    NewerVersion {
+        /// The file.
+        path: String,
+        /// The version in the file.
+        found: u64,
+    },
+}
+
+/// Reads and validates an inventory file.
+pub fn read_inventory(path: &Path) -> Result<Inventory, InventoryError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io {
+        path: display.clone(),
+        source,
+    })?;
+    parse_inventory(&display, text)
+}
+
+/// Parses inventory text; `name` is used in diagnostics.
+pub fn parse_inventory(name: &str, text: String) -> Result<Inventory, InventoryError> {
+    let format_error = |err: serde_json::Error, text: String| {
+        let offset = offset_of(&text, err.line(), err.column());
+        InventoryError::Format {
+            path: name.to_owned(),
+            message: err.to_string(),
+            src: NamedSource::new(name, text),
+            span: (offset, 0).into(),
+        }
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(err) => return Err(format_error(err, text)),
+    };
+    if let Some(found) = value.get("schema_version").and_then(|v| v.as_u64())
+        && found > u64::from(SCHEMA_VERSION)
+    {
+        return Err(InventoryError::NewerVersion {
+            path: name.to_owned(),
+            found,
+        });
+    }
+    match serde_json::from_str(&text) {
+        Ok(inventory) => Ok(inventory),
+        Err(err) => Err(format_error(err, text)),
+    }
+}
+
+/// Byte offset of a 1-based line and column, clamped to the text.
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_schema_version_is_refused() {
+        let err = parse_inventory("inv.json", r#"{"schema_version": 99}"#.into()).unwrap_err();
+        assert!(
+            matches!(err, InventoryError::NewerVersion { found: 99, .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_json_points_at_the_line() {
+        let text = "{\n  \"schema_version\": 1,\n  \"topics\": [,]\n}".to_string();
+        match parse_inventory("inv.json", text.clone()).unwrap_err() {
+            InventoryError::Format { span, .. } => {
+                let line = text[..span.offset()].matches('\n').count() + 1;
+                assert_eq!(line, 3);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn example_inventory_reads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
+        let inventory = read_inventory(&path).unwrap();
+        assert_eq!(inventory.schema_version, SCHEMA_VERSION);
+        assert!(inventory.topics.len() >= 12);
+    }
+}

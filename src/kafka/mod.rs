@@ -1,0 +1,1 @@
+//! Talking to Kafka: client configuration from Kafka properties files, and admin calls.

@@ -1,0 +1,16 @@
+//! diskless-migrator: moves Apache Kafka topics onto Aiven for Apache Kafka diskless topics.
+//!
+//! The crate is laid out like a compiler (see the ARCHITECTURE section of the README):
+//!
+//! * front ends turn a source cluster (or the text files of older discovery scripts) into one
+//!   intermediate form, the [`inventory`];
+//! * the middle decides everything about the migration (`plan`);
+//! * back ends only render those decisions (`generate`);
+//! * `inspect` validates consumer-group offsets on live clusters before cutover.
+//!
+//! Nothing below `main.rs` knows about the command line.
+
+pub mod exit;
+pub mod inventory;
+pub mod kafka;
+pub mod output;

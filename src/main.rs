@@ -1,0 +1,87 @@
+//! The `diskless-migrator` command line: argument definitions, logging setup, dispatch and
+//! exit codes. Every stage lives in the library; this file only wires it to the terminal.
+
+use std::process::ExitCode;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
+
+/// Moves Apache Kafka topics onto Aiven for Apache Kafka diskless topics.
+///
+/// The pipeline: `discover` reads a source cluster into inventory.json, `plan` decides the
+/// migration, `generate` renders Terraform, mm2.properties, dashboards and a runbook, and
+/// `inspect` proves consumer groups can cut over.
+#[derive(Debug, Parser)]
+#[command(name = "diskless-migrator", version, after_help = EXIT_CODES_HELP, arg_required_else_help = true)]
+struct Cli {
+    /// More log output on stderr (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    verbose: u8,
+
+    /// Only errors on stderr; no progress display.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// When to use colours in diagnostics and logs.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    /// Colour when stderr is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_diagnostics(&cli);
+    let Some(command) = cli.command else {
+        return Exit::Usage.into();
+    };
+    match command {}
+}
+
+/// Sets up miette's report handler and the tracing subscriber according to the global flags.
+fn init_diagnostics(cli: &Cli) {
+    use std::io::IsTerminal;
+    let colored = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(colored)
+                .unicode(colored)
+                .build(),
+        )
+    }));
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DISKLESS_MIGRATOR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("diskless_migrator={level}")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colored)
+        .with_target(false)
+        .without_time()
+        .init();
+}
