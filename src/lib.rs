@@ -14,3 +14,4 @@ pub mod exit;
 pub mod inventory;
 pub mod kafka;
 pub mod output;
+pub mod plan;

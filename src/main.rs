@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+mod cli;
+
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
 

@@ -1,1 +1,3 @@
 //! Talking to Kafka: client configuration from Kafka properties files, and admin calls.
+
+pub mod properties;

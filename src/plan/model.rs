@@ -1,0 +1,244 @@
+//! The serde types of `plan.json`: every decision of a migration, each with its reason.
+//!
+//! `generate` renders only what is here; it never looks at the inventory or decides anything.
+//! Collections are sorted (topics by name, flows by name) so the same inputs give the same
+//! bytes and adding a topic changes only that topic's entries.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The version of the `plan.json` format this build writes and reads.
+pub const PLAN_SCHEMA_VERSION: u32 = 1;
+
+/// A complete migration plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Plan {
+    /// Format version; see [`PLAN_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The tool and version that wrote the plan, e.g. `diskless-migrator 0.1.0`.
+    pub tool: String,
+    /// Which inventory the plan was made from.
+    pub inventory: InventoryRef,
+    /// Names, plans and connections the generated Terraform uses.
+    pub settings: ResolvedSettings,
+    /// One entry per topic considered (selected or explicitly skipped), sorted by name.
+    pub topics: Vec<TopicPlan>,
+    /// Replication flows, sorted by name; every migrated topic is in exactly one.
+    pub flows: Vec<Flow>,
+    /// MirrorMaker 2 sizing.
+    pub mirrormaker: MirrorMakerSizing,
+    /// Warnings and errors found while planning, sorted by severity, code and subject.
+    pub diagnostics: Vec<PlanDiagnostic>,
+}
+
+/// Identifies the inventory a plan was made from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct InventoryRef {
+    /// Cluster id from the inventory, when known.
+    pub cluster_id: Option<String>,
+    /// When the inventory was collected (RFC 3339).
+    pub collected_at: String,
+}
+
+/// Settings after defaults and derivations: everything `generate` needs to name and size
+/// services. Never contains secrets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ResolvedSettings {
+    /// Aiven project.
+    pub project: String,
+    /// Cloud region, e.g. `google-europe-west1`.
+    pub cloud: String,
+    /// The destination Kafka service.
+    pub destination: DestinationService,
+    /// The MirrorMaker 2 service.
+    pub mirrormaker: MirrorMakerService,
+    /// How MirrorMaker 2 reaches the source cluster (no secrets).
+    pub source: SourceConnection,
+    /// Grafana and Thanos, when observability is on.
+    pub observability: Option<Observability>,
+    /// Terraform Cloud workspaces, when configured.
+    pub terraform_cloud: Option<TerraformCloud>,
+}
+
+/// The destination Aiven for Apache Kafka service.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DestinationService {
+    /// Service name.
+    pub service_name: String,
+    /// Aiven plan, e.g. `business-8-inkless`.
+    pub plan: String,
+    /// Kafka version (at least `4.0`).
+    pub kafka_version: String,
+    /// The cluster alias MirrorMaker 2 uses for the destination.
+    pub cluster_alias: String,
+}
+
+/// The Aiven for Apache Kafka MirrorMaker 2 service.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MirrorMakerService {
+    /// Service name.
+    pub service_name: String,
+    /// Aiven plan, e.g. `startup-4`.
+    pub plan: String,
+}
+
+/// The source cluster as the external endpoints see it. Credentials are Terraform variables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceConnection {
+    /// Comma-separated `host:port` list.
+    pub bootstrap_servers: String,
+    /// `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.
+    pub security_protocol: String,
+    /// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`, for SASL protocols.
+    pub sasl_mechanism: Option<String>,
+    /// `https` to verify the broker host name, `null` to not set it.
+    pub ssl_endpoint_identification_algorithm: Option<String>,
+}
+
+/// The observability services.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Observability {
+    /// Grafana service name.
+    pub grafana_service_name: String,
+    /// Grafana plan.
+    pub grafana_plan: String,
+    /// Thanos service name.
+    pub thanos_service_name: String,
+    /// Thanos plan.
+    pub thanos_plan: String,
+}
+
+/// Terraform Cloud organisation and workspaces for the two roots.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TerraformCloud {
+    /// Organisation name.
+    pub organization: String,
+    /// Workspace of the long-lived `destination/` root.
+    pub destination_workspace: String,
+    /// Workspace of the ephemeral `migration/` root.
+    pub migration_workspace: String,
+}
+
+/// The decision for one topic.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TopicPlan {
+    /// Topic name (the same on the destination: replication uses the identity policy).
+    pub name: String,
+    /// What happens to the topic.
+    pub decision: Decision,
+    /// Why, in one sentence a reviewer can check.
+    pub reason: String,
+    /// Partition count, from the source.
+    pub partitions: u32,
+    /// Replication factor on the destination: 1 for diskless, 3 for classic; 0 when skipped.
+    pub replication: u32,
+    /// `aiven_kafka_topic` `config` keys (provider names, e.g. `retention_ms`), sorted.
+    pub config: BTreeMap<String, ConfigValue>,
+    /// Source configs that were not carried over, with the reason for each.
+    pub dropped_configs: Vec<DroppedConfig>,
+    /// Name of the flow that replicates the topic; `null` when skipped.
+    pub flow: Option<String>,
+    /// Bytes on the source, when known.
+    pub size_bytes: Option<u64>,
+    /// Measured bytes per second on the source, when sampled.
+    pub bytes_per_second: Option<f64>,
+}
+
+/// What happens to a topic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// A diskless topic: replication factor 1, `diskless_enable = true` at creation.
+    #[default]
+    Diskless,
+    /// A classic topic on the destination: replication factor 3.
+    Classic,
+    /// Not migrated.
+    Skip,
+}
+
+/// A topic config value as the Aiven provider wants it: integers as strings, ratios as
+/// numbers, flags as booleans.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ConfigValue {
+    /// A boolean flag, e.g. `diskless_enable`.
+    Bool(bool),
+    /// A number, e.g. `min_cleanable_dirty_ratio`.
+    Number(f64),
+    /// A string, including integers the provider takes as strings (`retention_ms`).
+    String(String),
+}
+
+/// A source config that is not carried over.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DroppedConfig {
+    /// Kafka config name, e.g. `min.insync.replicas`.
+    pub name: String,
+    /// Its value on the source.
+    pub value: Option<String>,
+    /// Why it is not carried over.
+    pub reason: String,
+}
+
+/// One MirrorMaker 2 replication flow, with its own source alias and external endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Flow {
+    /// Flow name, e.g. `flow-01`.
+    pub name: String,
+    /// Cluster alias of the source as seen by this flow (one external endpoint per alias).
+    pub source_alias: String,
+    /// Cluster alias of the destination.
+    pub target_alias: String,
+    /// Topics in the flow, sorted.
+    pub topics: Vec<String>,
+    /// Exact, anchored, escaped Java regexes matching exactly `topics`.
+    pub topic_regexes: Vec<String>,
+    /// Total partitions.
+    pub partitions: u32,
+    /// Total bytes on the source, when known for every topic.
+    pub size_bytes: Option<u64>,
+    /// Total measured bytes per second, when sampled for every topic.
+    pub bytes_per_second: Option<f64>,
+    /// Estimated seconds to copy the existing data at the expected throughput, when sizes are known.
+    pub estimated_copy_seconds: Option<u64>,
+}
+
+/// How MirrorMaker 2 is sized.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MirrorMakerSizing {
+    /// What the flows were balanced by: `bytes_per_second`, `size_bytes` or `partitions`.
+    pub balanced_by: String,
+    /// `tasks_max_per_cpu` for the MirrorMaker 2 service user config.
+    pub tasks_max_per_cpu: u32,
+    /// `tasks.max` for each flow (at least what the busiest flow needs).
+    pub tasks_max: u32,
+    /// Expected copy throughput per flow in bytes per second, used for time estimates.
+    pub expected_bytes_per_second_per_flow: u64,
+}
+
+/// A warning or error found while planning.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct PlanDiagnostic {
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Stable code, e.g. `topic-not-in-inventory`.
+    pub code: String,
+    /// The topic, flow or setting concerned.
+    pub subject: Option<String>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Severity of a plan diagnostic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Stops the plan (exit 1).
+    Error,
+    /// Reported; an error under `--strict`.
+    #[default]
+    Warning,
+}
