@@ -1,0 +1,222 @@
+//! Test-bed checks with real Terraform: the hand-written modules are `fmt`-clean and validate
+//! against the Aiven provider schema, broken copies are rejected, and the installed provider
+//! prints the committed schema fixture.
+//!
+//! Needs `bash tests/testbed/setup.sh` (Terraform part: `tests/testbed/setup-terraform.sh`).
+
+mod terraform_support;
+
+use std::fs;
+use std::path::Path;
+
+use terraform_support::{ProviderKind, Testbed, copy_dir, testbed};
+
+const MODULE: &str = "diskless-topics";
+
+/// A root configuration that calls the module the way generated roots will.
+const ROOT_MAIN_TF: &str = r#"terraform {
+  required_version = ">= 1.5"
+
+  required_providers {
+    aiven = {
+      source  = "aiven/aiven"
+      version = "4.61.0"
+    }
+  }
+}
+
+provider "aiven" {
+  api_token = var.aiven_api_token
+}
+
+variable "aiven_api_token" {
+  type      = string
+  sensitive = true
+  default   = "not-a-real-token"
+}
+
+module "topics" {
+  source       = "../modules/diskless-topics"
+  project      = "test-project"
+  service_name = "kafka-diskless"
+
+  topics = {
+    orders = { partitions = 6, replication = 3, config = { retention_ms = "604800000" } }
+    audit = {
+      partitions  = 3
+      replication = 3
+      diskless    = false
+      description = "classic topic kept on disk"
+      config      = { cleanup_policy = "compact", preallocate = "true", min_cleanable_dirty_ratio = "0.5" }
+    }
+  }
+  tags = { team = "payments" }
+}
+
+output "diskless_topics" {
+  value = module.topics.diskless_topics
+}
+"#;
+
+fn announce(tb: &Testbed) {
+    eprintln!("terraform test bed: validating against the {}", tb.provider_kind);
+}
+
+/// Lays out `<tmp>/modules/diskless-topics` and `<tmp>/root/main.tf`; returns the root dir.
+fn root_with_module(tb: &Testbed, tmp: &Path) -> std::path::PathBuf {
+    copy_dir(&tb.module_dir(MODULE), &tmp.join("modules").join(MODULE)).expect("copy module");
+    let root = tmp.join("root");
+    fs::create_dir_all(&root).expect("create root dir");
+    fs::write(root.join("main.tf"), ROOT_MAIN_TF).expect("write root main.tf");
+    root
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read file to edit");
+    assert!(
+        text.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
+    fs::write(path, text.replacen(from, to, 1)).expect("write edited file");
+}
+
+#[test]
+fn module_is_fmt_clean_and_misaligned_copy_is_not() {
+    let tb = testbed();
+    announce(&tb);
+    let ok = tb.fmt_check(&tb.module_dir(MODULE));
+    assert!(
+        ok.success,
+        "modules/{MODULE} is not terraform-fmt clean:\n{}",
+        ok.combined()
+    );
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let copy = tmp.path().join(MODULE);
+    copy_dir(&tb.module_dir(MODULE), &copy).expect("copy module");
+    edit(
+        &copy.join("main.tf"),
+        "  topic_name        = each.key",
+        "  topic_name = each.key",
+    );
+    let bad = tb.fmt_check(&copy);
+    assert!(
+        !bad.success,
+        "fmt -check accepted a misaligned `=`:\n{}",
+        bad.combined()
+    );
+    assert!(
+        bad.stdout.contains("main.tf"),
+        "fmt -check should name main.tf:\n{}",
+        bad.combined()
+    );
+    // The root used by the other tests is fmt-clean too, so generated roots can copy its style.
+    let tmp_root = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp_root.path());
+    let root_fmt = tb.fmt_check(&root);
+    assert!(
+        root_fmt.success,
+        "test root is not fmt clean:\n{}",
+        root_fmt.combined()
+    );
+}
+
+#[test]
+fn module_validates_against_provider_schema() {
+    let tb = testbed();
+    announce(&tb);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp.path());
+    let out = tb.init_and_validate(&root);
+    assert!(
+        out.success,
+        "init + validate failed ({}):\n{}",
+        tb.provider_kind,
+        out.combined()
+    );
+    assert!(
+        out.stdout.contains("The configuration is valid"),
+        "{}",
+        out.combined()
+    );
+}
+
+#[test]
+fn validate_rejects_unknown_topic_attribute() {
+    let tb = testbed();
+    announce(&tb);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp.path());
+    edit(
+        &tmp.path().join("modules").join(MODULE).join("main.tf"),
+        "  topic_description = each.value.description\n",
+        "  topic_description = each.value.description\n  retention_hours   = 24\n",
+    );
+    let out = tb.init_and_validate(&root);
+    assert!(
+        !out.success,
+        "validate accepted an unknown attribute:\n{}",
+        out.combined()
+    );
+    let text = out.combined();
+    assert!(
+        text.contains("Unsupported argument") && text.contains("retention_hours"),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
+    let tb = testbed();
+    announce(&tb);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp.path());
+    let main_tf = tmp.path().join("modules").join(MODULE).join("main.tf");
+    edit(&main_tf, "  partitions        = each.value.partitions\n", "");
+    // An attribute inside the nested `config` block that the provider does not have.
+    edit(
+        &main_tf,
+        "    diskless_enable = each.value.diskless\n",
+        "    diskless_enable = each.value.diskless\n    inkless_enable  = true\n",
+    );
+    let out = tb.init_and_validate(&root);
+    assert!(
+        !out.success,
+        "validate accepted a broken topic:\n{}",
+        out.combined()
+    );
+    let text = out.combined();
+    assert!(
+        text.contains(r#"The argument "partitions" is required"#),
+        "{text}"
+    );
+    assert!(text.contains("inkless_enable"), "{text}");
+}
+
+#[test]
+fn providers_schema_round_trips_the_fixture() {
+    let tb = testbed();
+    announce(&tb);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp.path());
+    let init = tb.init(&root);
+    assert!(init.success, "{}", init.combined());
+    let schema = tb.providers_schema(&root);
+    let topic = &schema["provider_schemas"]["registry.terraform.io/aiven/aiven"]["resource_schemas"]["aiven_kafka_topic"]
+        ["block"]["block_types"]["config"]["block"]["attributes"]["diskless_enable"];
+    assert_eq!(
+        topic["type"], "bool",
+        "aiven_kafka_topic.config.diskless_enable should be a bool"
+    );
+    match tb.provider_kind {
+        ProviderKind::Standin => assert!(
+            schema == tb.schema_fixture(),
+            "the stand-in's `providers schema -json` differs from tests/fixtures/aiven-provider-schema.json"
+        ),
+        ProviderKind::Real => eprintln!(
+            "real provider installed: its schema is authoritative; compare it with the fixture \
+             (derived from the docs) and regenerate the fixture from it"
+        ),
+    }
+}
