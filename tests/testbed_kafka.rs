@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{FAST_SINGLE_NODE_PROPERTIES, MirrorMaker};
+use support::mm2::{MirrorMaker, fast_single_node_properties};
 use support::records::{consume_all, create_topic, probe, produce_keyed, record_count};
 
 #[test]
@@ -66,9 +66,10 @@ fn mirror_maker_copies_a_topic_under_the_same_name() {
          source->target.topics = {TOPIC}\n\
          target->source.enabled = false\n\
          replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
-         {FAST_SINGLE_NODE_PROPERTIES}",
+         {}",
         source.bootstrap(),
-        target.bootstrap()
+        target.bootstrap(),
+        fast_single_node_properties(&["source", "target"])
     );
     let started = Instant::now();
     let mut mm2 = MirrorMaker::start(&properties);

@@ -455,12 +455,9 @@ fn random_cluster_id() -> String {
 impl Drop for KafkaCluster {
     fn drop(&mut self) {
         // Keep the folder (configuration, data, logs) of a failed test for a closer look.
-        if std::thread::panicking() {
+        if std::thread::panicking() || super::keep_run_dirs() {
             self.dir.disable_cleanup(true);
-            eprintln!(
-                "testbed: kept the folder of the failed test: {}",
-                self.dir.path().display()
-            );
+            eprintln!("testbed: kept the run folder {}", self.dir.path().display());
         }
     }
 }

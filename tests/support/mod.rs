@@ -11,7 +11,8 @@
 //! * [`records`]: producing and reading records, creating topics, probing connections;
 //! * [`process`]: the child processes, which never outlive their handle.
 //!
-//! Include it from an integration test file with `mod support;`.
+//! Include it from an integration test file with `mod support;`. Set `DM_TESTBED_KEEP=1` to
+//! keep every run folder (configuration, data, logs) after the tests.
 
 // Each integration test file compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
@@ -77,8 +78,14 @@ pub fn pids_dir() -> PathBuf {
     testbed_dir().join("pids")
 }
 
+/// Whether run folders are kept after the test (`DM_TESTBED_KEEP=1`), e.g. to read the logs.
+pub fn keep_run_dirs() -> bool {
+    std::env::var("DM_TESTBED_KEEP").is_ok_and(|v| v == "1")
+}
+
 /// A fresh folder under `$DM_TESTBED_DIR/runs` for one cluster or MirrorMaker; it holds
-/// configuration, data and logs, and is removed on drop unless a test failed.
+/// configuration, data and logs, and is removed on drop unless a test failed or
+/// [`keep_run_dirs`].
 pub fn run_dir(prefix: &str) -> tempfile::TempDir {
     let runs = testbed_dir().join("runs");
     std::fs::create_dir_all(&runs).expect("create the test bed runs folder");
