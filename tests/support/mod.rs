@@ -131,9 +131,15 @@ pub fn java_command(libs: &Path, heap_mb: u32, log4j_config: &Path) -> Command {
             "-Xss512k",
             "-Djava.awt.headless=true",
         ])
-        .arg(format!("-Dlog4j2.configurationFile={}", log4j_config.display()))
-        .arg("-cp")
-        .arg(format!("{}/*", libs.display()));
+        .arg(format!("-Dlog4j2.configurationFile={}", log4j_config.display()));
+    // The class data archive made by setup-kafka.sh from a broker run (about half the start
+    // time); the JVM ignores it if it does not match, and -Xlog:disable keeps that quiet.
+    let archive = testbed_dir().join("cds").join("kafka.jsa");
+    if libs == kafka_libs().as_path() && archive.is_file() {
+        cmd.arg(format!("-XX:SharedArchiveFile={}", archive.display()))
+            .arg("-Xlog:disable");
+    }
+    cmd.arg("-cp").arg(format!("{}/*", libs.display()));
     cmd
 }
 
