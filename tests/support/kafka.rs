@@ -414,8 +414,8 @@ fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUse
     let mut cmd = super::java_command(&super::kafka_libs(), 256, log4j);
     cmd.arg("kafka.tools.StorageTool")
         .arg("format")
-        .arg("--cluster-id")
-        .arg(random_cluster_id())
+        // `=` keeps an id that starts with `-` from reading as an option.
+        .arg(format!("--cluster-id={}", random_cluster_id()))
         .arg("--config")
         .arg(properties)
         .arg("--standalone")
