@@ -1,3 +1,4 @@
 //! Talking to Kafka: client configuration from Kafka properties files, and admin calls.
 
+pub mod client;
 pub mod properties;
