@@ -430,7 +430,15 @@ fn plan_flows(
             ),
         ));
     }
-    let bins = flows::assign(&loads, by, count);
+    // LPT balances one measure; when that leaves a flow over a per-flow limit, use one more
+    // flow, up to max_flows.
+    let cap = (policy.max_flows.max(1) as usize).min(loads.len().max(1));
+    let mut count = count;
+    let mut bins = flows::assign(&loads, by, count);
+    while count < cap && bins.iter().any(|bin| over_limit(bin, &loads, policy)) {
+        count += 1;
+        bins = flows::assign(&loads, by, count);
+    }
     drop(loads);
 
     let expected = policy.expected_bytes_per_second;
@@ -510,3 +518,14 @@ fn plan_flows(
     };
     (result, sizing)
 }
+
+/// True when the topics of `bin` exceed a per-flow limit of the policy.
+fn over_limit(bin: &[usize], loads: &[flows::Load<'_>], policy: &settings::FlowPolicy) -> bool {
+    let partitions: u64 = bin.iter().map(|&i| u64::from(loads[i].partitions)).sum();
+    let rate: f64 = bin.iter().filter_map(|&i| loads[i].bytes_per_second).sum();
+    policy.max_partitions.is_some_and(|l| partitions > u64::from(l))
+        || policy.max_bytes_per_second.is_some_and(|l| rate > l as f64)
+}
+
+#[cfg(test)]
+mod tests;

@@ -798,3 +798,155 @@ fn parse_version(v: &str) -> Option<(u32, u32)> {
     }
     Some((major, minor))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+project        = "acme"
+cloud          = "google-europe-west1"
+service_prefix = "migration-"
+
+destination {
+  plan          = "business-8-inkless"
+  kafka_version = "4.0"
+}
+
+mirrormaker {
+  plan = "business-4"
+}
+
+source {
+  bootstrap_servers = "k1:9092,k2:9092"
+  security_protocol = "PLAINTEXT"
+}
+"#;
+
+    fn err(text: &str) -> SettingsError {
+        parse_settings("migration.hcl", text).unwrap_err()
+    }
+
+    fn spanned(text: &str, e: &SettingsError) -> String {
+        text[e.span.offset()..e.span.offset() + e.span.len()].to_owned()
+    }
+
+    pub(crate) fn render(e: &SettingsError) -> String {
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, e)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn minimal_settings_get_defaults_and_derived_names() {
+        let s = parse_settings("m.hcl", MINIMAL).unwrap();
+        assert_eq!(s.service_prefix, "migration");
+        assert_eq!(s.flows, FlowPolicy::default());
+        let r = s.resolve();
+        assert_eq!(r.destination.service_name, "migration-kafka");
+        assert_eq!(r.destination.cluster_alias, "destination");
+        assert_eq!(r.mirrormaker.service_name, "migration-mm2");
+        let o = r.observability.unwrap();
+        assert_eq!(
+            (o.grafana_service_name.as_str(), o.thanos_service_name.as_str()),
+            ("migration-grafana", "migration-thanos")
+        );
+        assert!(r.terraform_cloud.is_none());
+    }
+
+    #[test]
+    fn example_settings_parse() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/migration.hcl");
+        let s = read_settings(&path).unwrap();
+        assert_eq!(s.source.sasl_mechanism.as_deref(), Some("SCRAM-SHA-512"));
+        assert_eq!(s.flows.max_flows, 3);
+    }
+
+    #[test]
+    fn unknown_key_has_span_and_suggestion() {
+        let text = MINIMAL.replace("  plan = \"business-4\"", "  plan = \"business-4\"\n  cpu = 4");
+        let e = err(&text);
+        assert_eq!(e.message, "unknown key `cpu` in `mirrormaker`");
+        assert_eq!(spanned(&text, &e), "cpu");
+        assert!(e.help.as_deref().unwrap().starts_with("did you mean `cpus`?"));
+        insta::assert_snapshot!("unknown_key", render(&e));
+    }
+
+    #[test]
+    fn unknown_top_level_block() {
+        let text = format!("{MINIMAL}\nobservabilty {{\n  enabled = false\n}}\n");
+        let e = err(&text);
+        assert_eq!(spanned(&text, &e), "observabilty");
+        assert!(e.help.unwrap().contains("did you mean `observability`"));
+    }
+
+    #[test]
+    fn old_kafka_version_is_refused() {
+        let text = MINIMAL.replace("\"4.0\"", "\"3.9\"");
+        let e = err(&text);
+        assert!(e.message.contains("Kafka 4.0 or newer"), "{}", e.message);
+        assert_eq!(spanned(&text, &e), "kafka_version");
+        assert!(
+            err(&MINIMAL.replace("\"4.0\"", "\"four\""))
+                .message
+                .contains("not a Kafka version")
+        );
+        assert!(
+            err(&MINIMAL.replace("\"4.0\"", "4.0"))
+                .message
+                .contains("must be a string")
+        );
+    }
+
+    #[test]
+    fn secrets_are_refused() {
+        let text = MINIMAL.replace("PLAINTEXT\"", "PLAINTEXT\"\n  sasl_plain_password = \"hunter2\"");
+        let e = err(&text);
+        assert!(e.message.contains("is a secret"));
+        assert!(e.help.unwrap().contains("TF_VAR_"));
+    }
+
+    #[test]
+    fn missing_and_invalid_values() {
+        let e = err(&MINIMAL.replace("project        = \"acme\"", ""));
+        assert_eq!(e.message, "`project` is required at the top level");
+        let e = err(&MINIMAL.replace("\"PLAINTEXT\"", "\"SASL_SSL\""));
+        assert_eq!(e.message, "`sasl_mechanism` is required in `source`");
+        let e = err(&MINIMAL.replace("k1:9092,k2:9092", "k1"));
+        assert!(e.message.contains("host:port"));
+        let e = err(&MINIMAL.replace("business-4", "Business 4"));
+        assert!(e.message.contains("not a valid Aiven plan name"));
+        let e = err(&format!("{MINIMAL}\nflows {{\n  max_flows = 0\n}}\n"));
+        assert!(e.message.contains("positive whole number"));
+        let e = err(&format!("{MINIMAL}\nproject = \"again\"\n"));
+        assert!(e.message.contains("redefined attribute"), "{}", e.message);
+    }
+
+    #[test]
+    fn syntax_error_points_at_the_line() {
+        let text = "project = \"acme\"\ncloud = \n";
+        let e = err(text);
+        assert!(
+            e.message.starts_with("migration.hcl is not valid HCL"),
+            "{}",
+            e.message
+        );
+        let line = text[..e.span.offset()].matches('\n').count() + 1;
+        assert!(line >= 2, "line {line}");
+    }
+
+    #[test]
+    fn observability_off_and_terraform_cloud() {
+        let text = format!(
+            "{MINIMAL}\nobservability {{\n  enabled = false\n}}\nterraform_cloud {{\n  organization = \"acme\"\n}}\n"
+        );
+        let r = parse_settings("m.hcl", &text).unwrap().resolve();
+        assert!(r.observability.is_none());
+        let t = r.terraform_cloud.unwrap();
+        assert_eq!(t.destination_workspace, "migration-destination");
+        assert_eq!(t.migration_workspace, "migration-migration");
+    }
+}
