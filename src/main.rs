@@ -44,7 +44,10 @@ enum Color {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Render a plan into Terraform roots, mm2.properties, dashboards and a runbook.
+    Generate(cli::generate::GenerateArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +55,9 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return Exit::Usage.into();
     };
-    match command {}
+    match command {
+        Command::Generate(args) => cli::generate::run(&args).into(),
+    }
 }
 
 /// Sets up miette's report handler and the tracing subscriber according to the global flags.
