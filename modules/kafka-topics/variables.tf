@@ -56,4 +56,9 @@ variable "topics" {
     condition     = alltrue([for t in values(var.topics) : !(t.config.diskless_enable == true && t.config.remote_storage_enable == true)])
     error_message = "A diskless topic cannot also enable remote storage (remote_storage_enable)."
   }
+
+  validation {
+    condition     = alltrue([for t in values(var.topics) : t.config.diskless_enable != true || !strcontains(coalesce(t.config.cleanup_policy, "delete"), "compact")])
+    error_message = "A diskless topic cannot be compacted (cleanup_policy with compact)."
+  }
 }

@@ -8,6 +8,9 @@
 //!    not padded). Widths count Unicode code points.
 //! 2. **Empty blocks** are `x {}`, where hcl-rs prints `x {  }`.
 //!
+//! It also ends the last element of a multi-line list with a comma (which fmt keeps), so that
+//! appending an element adds one line instead of changing two.
+//!
 //! The third difference, strings that are only an interpolation (`"${var.x}"`), is avoided at
 //! the source: generators build real expressions instead (see [`expr`]).
 //!
@@ -42,7 +45,8 @@ pub fn expr(source: &str) -> Expression {
 
 /// Applies the alignment and empty-block rules to hcl-rs output, appending to `out`.
 pub fn align_into(raw: &str, out: &mut String) {
-    let lines: Vec<&str> = raw.split_inclusive('\n').collect();
+    let lines = with_trailing_commas(raw);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut i = 0;
     while i < lines.len() {
         let Some(first) = split_attribute(lines[i]) else {
@@ -72,6 +76,26 @@ pub fn align_into(raw: &str, out: &mut String) {
         }
         i = j;
     }
+}
+
+/// Splits `raw` into lines, adding a comma after the last element of each multi-line list.
+fn with_trailing_commas(raw: &str) -> Vec<String> {
+    let mut lines: Vec<String> = raw.split_inclusive('\n').map(str::to_string).collect();
+    for i in 1..lines.len() {
+        let closing = lines[i].trim();
+        if closing != "]" && closing != "]," {
+            continue;
+        }
+        let prev = lines[i - 1].trim_end();
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        if prev.ends_with(',') || prev.ends_with('[') || indent(prev) <= indent(&lines[i]) {
+            continue;
+        }
+        let mut fixed = prev.to_string();
+        fixed.push_str(",\n");
+        lines[i - 1] = fixed;
+    }
+    lines
 }
 
 /// Appends one line, rewriting an empty block `x {  }` to `x {}`.
