@@ -7,20 +7,17 @@ use clap::Args;
 use diskless_migrator::exit::Exit;
 use diskless_migrator::generate::{self, GenerateError};
 
-/// Render a plan into Terraform roots, mm2.properties, dashboards and a runbook.
-///
-/// Writes, under --out: destination/ (the long-lived diskless Kafka service and its topics),
-/// migration/ (MirrorMaker 2, endpoints, replication flows, observability), dashboards/,
-/// mm2.properties and RUNBOOK.md. Files are staged and renamed into place; Terraform state and
-/// other files you add are left alone. The same plan always gives the same bytes.
-///
-/// With --check nothing is written: the command lists the files that differ from what it
-/// would write and exits 1 if there are any (for CI on pull requests).
+/// Arguments of `diskless-migrator generate` (its help text is on the subcommand in `main.rs`).
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  diskless-migrator generate --plan out/plan.json --out out\n  \
-                        diskless-migrator generate --plan plan.json --out . --check"
-)]
+#[command(after_help = "\
+Examples:
+  diskless-migrator generate --plan out/plan.json --out out
+  diskless-migrator generate --plan plan.json --out . --check
+
+Exit codes:
+  0  written, or (--check) the folder is up to date
+  1  --check: the folder differs from what generate would write (files listed)
+  2  the plan cannot be read or rendered, or the output folder cannot be written")]
 pub struct GenerateArgs {
     /// The plan.json written by `diskless-migrator plan`.
     #[arg(long, value_name = "FILE")]
