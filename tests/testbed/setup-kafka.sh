@@ -4,16 +4,14 @@
 # * Debian packages for building rdkafka with ssl/zstd and for making the test CA (openssl),
 #   installed only when one is missing.
 # * The Apache Kafka jars listed in pom.xml (broker, KRaft storage tool, CLI tools,
-#   MirrorMaker 2, log4j2), copied into $TESTBED_DIR/kafka-libs. Maven's local repository
-#   (~/.m2) is the download cache; a stamp file keyed on the hash of pom.xml skips the copy
-#   when the jars already match.
+#   log4j2), copied into $TESTBED_DIR/kafka-libs, and MirrorMaker 2's class path into
+#   $TESTBED_DIR/mirrormaker-libs. Maven's local repository (~/.m2) is the download cache; a
+#   stamp file keyed on the hash of pom.xml skips the copy when the jars already match.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 TESTBED_DIR="${TESTBED_DIR:-${DM_TESTBED_DIR:-$repo/target/testbed}}"
-libs="$TESTBED_DIR/kafka-libs"
-stamp="$libs/.pom-sha256"
 
 log() { printf 'setup-kafka: %s\n' "$*"; }
 
@@ -41,20 +39,32 @@ for tool in java mvn; do
 done
 
 # --- Kafka jars ------------------------------------------------------------------------------
+# copy_jars <folder> [maven args...]: lays the runtime class path of pom.xml into <folder>
+# unless its stamp says it already matches this pom.xml.
 want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && compgen -G "$libs/kafka_2.13-*.jar" >/dev/null; then
-  log "Kafka jars up to date in $libs ($(find "$libs" -name '*.jar' | wc -l) jars)"
-else
-  log "copying Kafka jars into $libs (Maven cache: ~/.m2)"
-  started=$SECONDS
-  tmp="$TESTBED_DIR/kafka-libs.tmp"
+copy_jars() {
+  local libs="$1"
+  shift
+  local stamp="$libs/.pom-sha256"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && compgen -G "$libs/kafka-clients-*.jar" >/dev/null; then
+    log "jars up to date in $libs ($(find "$libs" -name '*.jar' | wc -l) jars)"
+    return
+  fi
+  log "copying jars into $libs ${*:+($*) }(Maven cache: ~/.m2)"
+  local started=$SECONDS
+  local tmp="$libs.tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$tmp" -DincludeScope=runtime
+  mvn -q -B -Dstyle.color=never -f "$here/pom.xml" "$@" dependency:copy-dependencies \
+    -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
   printf '%s\n' "$want" >"$tmp/.pom-sha256"
   rm -rf "$libs"
   mv "$tmp" "$libs"
   log "copied $(find "$libs" -name '*.jar' | wc -l) jars in $((SECONDS - started))s"
-fi
+}
+
+# Broker, storage tool and CLI tools.
+copy_jars "$TESTBED_DIR/kafka-libs"
+# MirrorMaker 2 (see mirror.version in pom.xml for why it has its own class path).
+copy_jars "$TESTBED_DIR/mirrormaker-libs" -Pmirrormaker
 mkdir -p "$TESTBED_DIR/pids"
