@@ -44,7 +44,10 @@ enum Color {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
+    Inspect(cli::inspect::InspectArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +55,9 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return Exit::Usage.into();
     };
-    match command {}
+    match command {
+        Command::Inspect(args) => cli::inspect::run(args).into(),
+    }
 }
 
 /// Sets up miette's report handler and the tracing subscriber according to the global flags.

@@ -106,7 +106,8 @@ impl SummaryLine {
 /// Groups rows over all pairs by (source has data, source state, target has data, target
 /// state, ok, component, message); sorted by count descending, then by key.
 pub fn summarize(rows: &[Row]) -> Vec<SummaryLine> {
-    let mut counts: BTreeMap<(bool, &str, bool, &str, bool, Option<&str>, &str), usize> = BTreeMap::new();
+    type Key<'a> = (bool, &'a str, bool, &'a str, bool, Option<&'a str>, &'a str);
+    let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
     for r in rows {
         let key = (
             r.source_has_data,
@@ -132,7 +133,7 @@ pub fn summarize(rows: &[Row]) -> Vec<SummaryLine> {
             message: m.into(),
         })
         .collect();
-    lines.sort_by(|a, b| b.count.cmp(&a.count));
+    lines.sort_by_key(|l| std::cmp::Reverse(l.count));
     lines
 }
 
