@@ -224,9 +224,21 @@ fn collect_target_groups(
     let offsets = offsets?;
     let mut out = HashMap::with_capacity(ids.len());
     for (d, o) in described.into_iter().zip(offsets) {
-        let value = match (d.result, o.result) {
-            (Ok(details), Ok(offsets)) => Ok(TargetGroup {
-                state: details.state,
+        // A group the target does not know is `Dead` with no offsets, whichever way the
+        // broker says so.
+        let absent =
+            |e: &AdminError| matches!(e, AdminError::Other { name, .. } if name == "GROUP_ID_NOT_FOUND");
+        let describe = match d.result {
+            Err(e) if absent(&e) => Ok("Dead".to_owned()),
+            other => other.map(|details| details.state),
+        };
+        let offsets = match o.result {
+            Err(e) if absent(&e) => Ok(Default::default()),
+            other => other,
+        };
+        let value = match (describe, offsets) {
+            (Ok(state), Ok(offsets)) => Ok(TargetGroup {
+                state,
                 offsets: offsets.into_iter().filter(|(_, o)| *o >= 0).collect(),
             }),
             (Err(e), _) => Err(format!("describe failed: {e}")),
