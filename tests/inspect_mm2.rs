@@ -259,19 +259,31 @@ fn identity_policy_scenarios() {
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
     let syncs = "mm2-offset-syncs.backup.internal";
+    let snapshot = || {
+        format!(
+            "syncs t1 {:?} t2 {:?} t3 {:?}; target synced {:?} partial {:?}; t2-1 end {}",
+            (0..4)
+                .map(|p| last_synced(&clusters[0], syncs, "test-topic-1", p))
+                .collect::<Vec<_>>(),
+            last_synced(&clusters[0], syncs, "test-topic-2", 0),
+            last_synced(&clusters[0], syncs, "test-topic-3", 0),
+            committed(&backup, "consumer-group-synced", "test-topic-1", 4),
+            committed(&backup, "consumer-group-partial", "test-topic-2", 1),
+            log_end(&backup, "test-topic-2", 1),
+        )
+    };
+    let want = "syncs t1 [Some(9), Some(9), Some(9), Some(9)] t2 Some(9) t3 Some(19); target synced [Some(10), \
+                Some(10), Some(10), Some(10)] partial [Some(10)]; t2-1 end 0";
     wait_for(
         "MM2 to replicate and sync",
-        Duration::from_secs(180),
+        Duration::from_secs(150),
         &mut mm2,
         || {
-            (0..4).all(|p| last_synced(&clusters[0], syncs, "test-topic-1", p) == Some(9))
-                && last_synced(&clusters[0], syncs, "test-topic-2", 0) == Some(9)
-                && last_synced(&clusters[0], syncs, "test-topic-3", 0) == Some(19)
-                && committed(&backup, "consumer-group-synced", "test-topic-1", 4) == vec![Some(10); 4]
-                && committed(&backup, "consumer-group-with,comma", "test-topic-1", 4) == vec![Some(10); 4]
-                && committed(&backup, "consumer-group-partial", "test-topic-2", 1) == [Some(10)]
-                && committed(&backup, "consumer-group-advanced", "test-topic-3", 1) == [Some(10)]
-                && log_end(&backup, "test-topic-2", 1) == 0
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            // MM2 translates a group offset below its newest sync with a coarser, older sync,
+            // so the value it gives consumer-group-advanced (at 10 of 20) is only known to be >= 1.
+            now == want && committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].is_some()
         },
     );
     // Let one more checkpoint round pass, so nothing is half-written.
@@ -280,6 +292,8 @@ fn identity_policy_scenarios() {
     std::fs::copy(&file, &file_copy).unwrap();
     mm2.stop();
     // After MM2's last sync: one group advances, one commits for the first time.
+    let synced_advanced = committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].unwrap();
+    assert!((1..=10).contains(&synced_advanced), "{synced_advanced}");
     commit(&primary, "consumer-group-advanced", "test-topic-3", &[(0, 20)]);
     commit(&primary, "consumer-group-late", "test-topic-3", &[(0, 15)]);
 
@@ -293,8 +307,8 @@ fn identity_policy_scenarios() {
     );
     assert_eq!(code, 1, "{stderr}");
     let pb = "primary->backup";
-    let active = "\"Not synced: the target group is active (state Stable); MirrorMaker 2 only syncs offsets to an \
-                  Empty or absent target group.\"";
+    let active = "Not synced: the target group is active (state Stable); MirrorMaker 2 only syncs offsets to an \
+                  Empty or absent target group.";
     let mut expected = vec![HEADER.to_owned()];
     for p in 0..4 {
         expected.push(format!(
@@ -302,8 +316,9 @@ fn identity_policy_scenarios() {
              false,TARGET GROUP,{active}"
         ));
     }
+    let (x, lag) = (synced_advanced, 20 - synced_advanced);
     expected.push(format!(
-        "{pb},test-topic-3,0,consumer-group-advanced,0,20,Empty,20,0,0,20,Empty,10,10,10,true,true,true,false,\
+        "{pb},test-topic-3,0,consumer-group-advanced,0,20,Empty,20,0,0,20,Empty,{x},{lag},{lag},true,true,true,false,\
          REPLICATION,Target group offset is behind the translated source group offset (20); MirrorMaker 2 has not \
          synced the latest commit yet."
     ));
@@ -326,25 +341,33 @@ fn identity_policy_scenarios() {
          SOURCE PARTITION,Intentionally not synced because source partition is empty. Other partitions in this \
          group are synced."
     ));
-    for group in ["consumer-group-synced", "\"consumer-group-with,comma\""] {
-        for p in 0..4 {
-            expected.push(format!(
-                "{pb},test-topic-1,{p},{group},0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,{SUCCESS}"
-            ));
-        }
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},consumer-group-synced,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
+             {SUCCESS}"
+        ));
+    }
+    // MM2 passes the groups to its checkpoint task as a comma-separated list, so a group id with
+    // a comma is split and never synced: the inspector must say so (and keep the CSV intact).
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},\"consumer-group-with,comma\",0,10,Empty,10,0,0,10,Dead,-,-,-,true,true,true,\
+             false,REPLICATION,\"Erroneously not synced. Source partition has data, and other partitions for this \
+             group are not synced.\""
+        ));
     }
     let summary = [
-        "13 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+        "9 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
          Empty, ok: true, Blocking component: null, Message: Successfully synced, operating normally",
+        "5 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+         Dead, ok: false, Blocking component: REPLICATION, Message: Erroneously not synced. Source partition has \
+         data, and other partitions for this group are not synced.",
         "4 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
          Stable, ok: false, Blocking component: TARGET GROUP, Message: Not synced: the target group is active \
          (state Stable); MirrorMaker 2 only syncs offsets to an Empty or absent target group.",
         "1 partitions in state: Source has data: false, Source group: Empty, Target has data: false, Target \
          group: Empty, ok: true, Blocking component: SOURCE PARTITION, Message: Intentionally not synced because \
          source partition is empty. Other partitions in this group are synced.",
-        "1 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
-         Dead, ok: false, Blocking component: REPLICATION, Message: Erroneously not synced. Source partition has \
-         data, and other partitions for this group are not synced.",
         "1 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
          Empty, ok: false, Blocking component: REPLICATION, Message: Target group offset is behind the translated \
          source group offset (20); MirrorMaker 2 has not synced the latest commit yet.",
@@ -360,7 +383,7 @@ fn identity_policy_scenarios() {
         .filter(|l| *l == HEADER || !is_ok_column(l))
         .cloned()
         .collect();
-    assert_eq!(only_not_ok.len(), 7);
+    assert_eq!(only_not_ok.len(), 11);
     assert_lines(&stdout, &only_not_ok);
 
     // Without --include-inactive-groups the Empty source groups are not inspected: all OK.
@@ -373,10 +396,10 @@ fn identity_policy_scenarios() {
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let rows = json["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 10);
     assert_eq!(rows[4]["group"], "consumer-group-advanced");
     assert_eq!(rows[4]["expected_target_offset"], 20);
-    assert_eq!(rows[4]["target_group_offset"], 10);
+    assert_eq!(rows[4]["target_group_offset"], synced_advanced);
     let _ = std::fs::remove_file(&file_copy);
 }
 
