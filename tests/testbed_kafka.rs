@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{FAST_SINGLE_NODE_PROPERTIES, MirrorMaker};
+use support::mm2::{MirrorMaker, fast_single_node_properties};
 use support::records::{consume_all, create_topic, probe, produce_keyed, record_count};
+use support::run_kafka_tool;
 
 #[test]
 fn two_independent_clusters_start() {
@@ -36,6 +37,39 @@ fn two_independent_clusters_start() {
         assert_eq!(brokers, 1);
     }
     assert_ne!(clusters[0].bootstrap(), clusters[1].bootstrap());
+
+    // The Kafka CLI tools run from the same jars (the baseline for benchmarks).
+    let a = &clusters[0];
+    create_topic(
+        &a.client_config(Listener::Plaintext),
+        "listed",
+        2,
+        &[("retention.ms", "3600000")],
+    );
+    let started = Instant::now();
+    let listing = run_kafka_tool(
+        "org.apache.kafka.tools.TopicCommand",
+        &[
+            "--bootstrap-server",
+            a.bootstrap(),
+            "--describe",
+            "--topic",
+            "listed",
+        ],
+    );
+    eprintln!(
+        "testbed: kafka-topics --describe took {:.1?}:\n{}",
+        started.elapsed(),
+        listing.trim_end()
+    );
+    assert!(
+        listing.contains("PartitionCount: 2"),
+        "unexpected kafka-topics output: {listing}"
+    );
+    assert!(
+        listing.contains("retention.ms=3600000"),
+        "unexpected kafka-topics output: {listing}"
+    );
 }
 
 #[test]
@@ -66,9 +100,10 @@ fn mirror_maker_copies_a_topic_under_the_same_name() {
          source->target.topics = {TOPIC}\n\
          target->source.enabled = false\n\
          replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
-         {FAST_SINGLE_NODE_PROPERTIES}",
+         {}",
         source.bootstrap(),
-        target.bootstrap()
+        target.bootstrap(),
+        fast_single_node_properties(&["source", "target"])
     );
     let started = Instant::now();
     let mut mm2 = MirrorMaker::start(&properties);
@@ -150,4 +185,26 @@ fn sasl_scram_and_mtls_listeners_check_credentials() {
         "expected a TLS handshake failure, got: {error}"
     );
     eprintln!("testbed: mTLS client without a certificate rejected: {error}");
+
+    // The Java client properties work for the CLI tools on both secured listeners.
+    create_topic(&cluster.client_config(Listener::SaslSsl), "secured", 1, &[]);
+    for listener in [Listener::SaslSsl, Listener::Mtls] {
+        let config = cluster.dir().join(format!("{listener:?}.properties"));
+        std::fs::write(&config, cluster.java_client_properties(listener)).unwrap();
+        let listing = run_kafka_tool(
+            "org.apache.kafka.tools.TopicCommand",
+            &[
+                "--bootstrap-server",
+                cluster.address(listener).unwrap(),
+                "--command-config",
+                config.to_str().unwrap(),
+                "--list",
+            ],
+        );
+        assert!(
+            listing.lines().any(|l| l == "secured"),
+            "kafka-topics over {listener:?} listed: {listing}"
+        );
+        eprintln!("testbed: kafka-topics --list over {listener:?} with Java client properties works");
+    }
 }

@@ -414,8 +414,8 @@ fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUse
     let mut cmd = super::java_command(&super::kafka_libs(), 256, log4j);
     cmd.arg("kafka.tools.StorageTool")
         .arg("format")
-        .arg("--cluster-id")
-        .arg(random_cluster_id())
+        // `=` keeps an id that starts with `-` from reading as an option.
+        .arg(format!("--cluster-id={}", random_cluster_id()))
         .arg("--config")
         .arg(properties)
         .arg("--standalone")
@@ -455,12 +455,9 @@ fn random_cluster_id() -> String {
 impl Drop for KafkaCluster {
     fn drop(&mut self) {
         // Keep the folder (configuration, data, logs) of a failed test for a closer look.
-        if std::thread::panicking() {
+        if std::thread::panicking() || super::keep_run_dirs() {
             self.dir.disable_cleanup(true);
-            eprintln!(
-                "testbed: kept the folder of the failed test: {}",
-                self.dir.path().display()
-            );
+            eprintln!("testbed: kept the run folder {}", self.dir.path().display());
         }
     }
 }

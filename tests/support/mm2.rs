@@ -10,24 +10,33 @@ use super::process::ManagedProcess;
 const MM2_HEAP_MB: u32 = 384;
 
 /// Properties that keep MirrorMaker 2 quick and small on single-node test clusters: frequent
-/// topic and group refreshes, replication factor 1 for every internal topic, no ACL sync.
-/// Append them to a test's own `mm2.properties` text.
-pub const FAST_SINGLE_NODE_PROPERTIES: &str = "\
-replication.factor = 1
-checkpoints.topic.replication.factor = 1
-heartbeats.topic.replication.factor = 1
-offset-syncs.topic.replication.factor = 1
-offset.storage.replication.factor = 1
-status.storage.replication.factor = 1
-config.storage.replication.factor = 1
-refresh.topics.interval.seconds = 1
-refresh.groups.interval.seconds = 1
-emit.heartbeats.interval.seconds = 1
-emit.checkpoints.interval.seconds = 1
-sync.topic.configs.interval.seconds = 1
-sync.topic.acls.enabled = false
-dedicated.mode.enable.internal.rest = false
-";
+/// topic and group refreshes, replication factor 1 for every internal topic, no ACL sync,
+/// plugin discovery by service manifests only (reflective scanning costs seconds per herder).
+/// `clusters` are the cluster aliases of the test's `mm2.properties`; append the result to it.
+pub fn fast_single_node_properties(clusters: &[&str]) -> String {
+    let mut text = String::from(
+        "replication.factor = 1\n\
+         checkpoints.topic.replication.factor = 1\n\
+         heartbeats.topic.replication.factor = 1\n\
+         offset-syncs.topic.replication.factor = 1\n\
+         offset.storage.replication.factor = 1\n\
+         status.storage.replication.factor = 1\n\
+         config.storage.replication.factor = 1\n\
+         refresh.topics.interval.seconds = 1\n\
+         refresh.groups.interval.seconds = 1\n\
+         emit.heartbeats.interval.seconds = 1\n\
+         emit.checkpoints.interval.seconds = 1\n\
+         sync.topic.configs.interval.seconds = 1\n\
+         sync.topic.acls.enabled = false\n\
+         dedicated.mode.enable.internal.rest = false\n\
+         plugin.discovery = service_load\n",
+    );
+    // Each herder's worker takes its settings from the target cluster's prefix.
+    for cluster in clusters {
+        text.push_str(&format!("{cluster}.plugin.discovery = service_load\n"));
+    }
+    text
+}
 
 /// A running MirrorMaker 2 process; stopped when dropped.
 pub struct MirrorMaker {
@@ -95,12 +104,9 @@ impl MirrorMaker {
 impl Drop for MirrorMaker {
     fn drop(&mut self) {
         // Keep the folder (configuration, data, logs) of a failed test for a closer look.
-        if std::thread::panicking() {
+        if std::thread::panicking() || super::keep_run_dirs() {
             self.dir.disable_cleanup(true);
-            eprintln!(
-                "testbed: kept the folder of the failed test: {}",
-                self.dir.path().display()
-            );
+            eprintln!("testbed: kept the run folder {}", self.dir.path().display());
         }
     }
 }

@@ -11,7 +11,8 @@
 //! * [`records`]: producing and reading records, creating topics, probing connections;
 //! * [`process`]: the child processes, which never outlive their handle.
 //!
-//! Include it from an integration test file with `mod support;`.
+//! Include it from an integration test file with `mod support;`. Set `DM_TESTBED_KEEP=1` to
+//! keep every run folder (configuration, data, logs) after the tests.
 
 // Each integration test file compiles its own copy of this module and uses only part of it.
 #![allow(dead_code)]
@@ -77,8 +78,14 @@ pub fn pids_dir() -> PathBuf {
     testbed_dir().join("pids")
 }
 
+/// Whether run folders are kept after the test (`DM_TESTBED_KEEP=1`), e.g. to read the logs.
+pub fn keep_run_dirs() -> bool {
+    std::env::var("DM_TESTBED_KEEP").is_ok_and(|v| v == "1")
+}
+
 /// A fresh folder under `$DM_TESTBED_DIR/runs` for one cluster or MirrorMaker; it holds
-/// configuration, data and logs, and is removed on drop unless a test failed.
+/// configuration, data and logs, and is removed on drop unless a test failed or
+/// [`keep_run_dirs`].
 pub fn run_dir(prefix: &str) -> tempfile::TempDir {
     let runs = testbed_dir().join("runs");
     std::fs::create_dir_all(&runs).expect("create the test bed runs folder");
@@ -124,9 +131,15 @@ pub fn java_command(libs: &Path, heap_mb: u32, log4j_config: &Path) -> Command {
             "-Xss512k",
             "-Djava.awt.headless=true",
         ])
-        .arg(format!("-Dlog4j2.configurationFile={}", log4j_config.display()))
-        .arg("-cp")
-        .arg(format!("{}/*", libs.display()));
+        .arg(format!("-Dlog4j2.configurationFile={}", log4j_config.display()));
+    // The class data archive made by setup-kafka.sh from a broker run (about half the start
+    // time); the JVM ignores it if it does not match, and -Xlog:disable keeps that quiet.
+    let archive = testbed_dir().join("cds").join("kafka.jsa");
+    if libs == kafka_libs().as_path() && archive.is_file() {
+        cmd.arg(format!("-XX:SharedArchiveFile={}", archive.display()))
+            .arg("-Xlog:disable");
+    }
+    cmd.arg("-cp").arg(format!("{}/*", libs.display()));
     cmd
 }
 

@@ -14,6 +14,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer, ProducerContext};
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 /// One record read back from a topic.
@@ -81,7 +82,7 @@ pub fn produce_keyed(config: &ClientConfig, topic: &str, count: usize) -> Vec<St
         loop {
             match producer.send(record) {
                 Ok(()) => break,
-                Err((KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull), r)) => {
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
                     record = r;
                     producer.poll(Duration::from_millis(50));
                 }
@@ -114,7 +115,15 @@ pub fn produce_keyed(config: &ClientConfig, topic: &str, count: usize) -> Vec<St
 pub fn consume_all(config: &ClientConfig, topic: &str, timeout: Duration) -> Vec<Record> {
     let deadline = Instant::now() + timeout;
     let consumer = reader(config);
-    let ends = watermarks(&consumer, topic).unwrap_or_else(|| panic!("topic {topic} does not exist"));
+    // Right after a topic is created, its partitions may have no leader for a moment.
+    let ends = loop {
+        match watermarks(&consumer, topic) {
+            Ok(Some(ends)) => break ends,
+            Ok(None) => panic!("topic {topic} does not exist"),
+            Err(e) if Instant::now() >= deadline => panic!("reading the watermarks of {topic}: {e}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
     let mut assignment = TopicPartitionList::new();
     let mut remaining: HashMap<i32, i64> = HashMap::new();
     for (partition, (low, high)) in &ends {
@@ -156,10 +165,11 @@ pub fn consume_all(config: &ClientConfig, topic: &str, timeout: Duration) -> Vec
 }
 
 /// Number of records in `topic` (sum of high minus low watermarks), or `None` when the topic
-/// does not exist.
+/// does not exist or its partitions cannot be asked yet (e.g. no leader right after creation).
 pub fn record_count(config: &ClientConfig, topic: &str) -> Option<i64> {
     let consumer = reader(config);
-    watermarks(&consumer, topic).map(|w| w.values().map(|(low, high)| high - low).sum())
+    let marks = watermarks(&consumer, topic).ok()??;
+    Some(marks.values().map(|(low, high)| high - low).sum())
 }
 
 /// Connects with `config` and fetches cluster metadata. Returns the number of brokers, or
@@ -194,24 +204,33 @@ fn reader(config: &ClientConfig) -> BaseConsumer {
     config.create().expect("create a consumer")
 }
 
-/// Low and high watermarks by partition, or `None` when the topic does not exist.
-fn watermarks(consumer: &BaseConsumer, topic: &str) -> Option<HashMap<i32, (i64, i64)>> {
+/// Low and high watermarks by partition; `Ok(None)` when the topic does not exist, `Err` when
+/// the cluster cannot tell now.
+fn watermarks(consumer: &BaseConsumer, topic: &str) -> Result<Option<Watermarks>, String> {
     let metadata = consumer
         .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .ok()?;
-    let topic_metadata = metadata.topics().iter().find(|t| t.name() == topic)?;
-    if topic_metadata.error().is_some() || topic_metadata.partitions().is_empty() {
-        return None;
+        .map_err(|e| format!("metadata of {topic}: {e}"))?;
+    let Some(topic_metadata) = metadata.topics().iter().find(|t| t.name() == topic) else {
+        return Ok(None);
+    };
+    match topic_metadata.error().map(RDKafkaErrorCode::from) {
+        Some(RDKafkaErrorCode::UnknownTopicOrPartition) => return Ok(None),
+        Some(code) => return Err(format!("metadata of {topic}: {code}")),
+        None if topic_metadata.partitions().is_empty() => return Ok(None),
+        None => {}
     }
     let mut marks = HashMap::new();
     for partition in topic_metadata.partitions() {
         let (low, high) = consumer
             .fetch_watermarks(topic, partition.id(), Duration::from_secs(10))
-            .unwrap_or_else(|e| panic!("watermarks of {topic}/{}: {e}", partition.id()));
+            .map_err(|e| format!("watermarks of {topic}/{}: {e}", partition.id()))?;
         marks.insert(partition.id(), (low, high));
     }
-    Some(marks)
+    Ok(Some(marks))
 }
+
+/// Low and high watermark of each partition, by partition id.
+type Watermarks = HashMap<i32, (i64, i64)>;
 
 /// Counts acknowledged records and keeps the errors of failed ones.
 #[derive(Default)]

@@ -90,4 +90,4 @@ fi
 step setup bash tests/testbed/setup.sh
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
-step test cargo test -- --nocapture
+step test cargo test --no-fail-fast -- --nocapture
