@@ -21,7 +21,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{FAST_SINGLE_NODE_PROPERTIES, MirrorMaker};
+use support::mm2::{MirrorMaker, fast_single_node_properties};
 use support::records::create_topic;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -252,9 +252,10 @@ fn identity_policy_scenarios() {
          sync.group.offsets.enabled = true\n\
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
-         {FAST_SINGLE_NODE_PROPERTIES}",
+         {}",
         clusters[0].bootstrap(),
-        clusters[1].bootstrap()
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
@@ -433,9 +434,10 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
          groups = app-.*\n\
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
-         {FAST_SINGLE_NODE_PROPERTIES}",
+         {}",
         clusters[0].bootstrap(),
-        clusters[1].bootstrap()
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
     );
     let gate = dir.path().join("gate.properties");
     std::fs::write(&gate, format!("{base}backup->primary.enabled = false\n")).unwrap();
@@ -481,17 +483,28 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
     mm2.assert_running();
     assert_eq!(code, 0, "{stdout}\n{stderr}");
 
+    let snapshot = || {
+        format!(
+            "syncs orders {:?} returns {:?}; target app-orders {:?}; backup.returns end {}; checkpointed {}",
+            (0..2)
+                .map(|p| last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "orders", p))
+                .collect::<Vec<_>>(),
+            last_synced(&clusters[1], "mm2-offset-syncs.primary.internal", "returns", 0),
+            committed(&backup, "app-orders", "primary.orders", 2),
+            log_end(&primary, "backup.returns", 0),
+            backup_checkpointed(&clusters[0]),
+        )
+    };
+    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(4)]; \
+                backup.returns end 10; checkpointed true";
     wait_for(
         "MM2 to replicate, sync and checkpoint",
         Duration::from_secs(90),
         &mut mm2,
         || {
-            (0..2).all(|p| {
-                last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "orders", p) == Some(9)
-            }) && last_synced(&clusters[1], "mm2-offset-syncs.primary.internal", "returns", 0) == Some(9)
-                && committed(&backup, "app-orders", "primary.orders", 2) == [Some(10), Some(4)]
-                && log_end(&primary, "backup.returns", 0) == 10
-                && backup_checkpointed(&clusters[0])
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            now == want
         },
     );
     let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
