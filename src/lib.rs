@@ -16,6 +16,7 @@
 
 pub mod exit;
 pub mod generate;
+pub mod inspect;
 pub mod inventory;
 pub mod kafka;
 pub mod output;

@@ -57,6 +57,8 @@ enum Command {
     /// With --check nothing is written: the command lists the files that differ from what it
     /// would write and exits 1 if there are any (for CI on pull requests).
     Generate(cli::generate::GenerateArgs),
+    /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
+    Inspect(cli::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
     match command {
         Command::Plan(args) => cli::plan::run(args).into(),
         Command::Generate(args) => cli::generate::run(&args).into(),
+        Command::Inspect(args) => cli::inspect::run(args).into(),
     }
 }
 
