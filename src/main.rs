@@ -1,6 +1,8 @@
 //! The `diskless-migrator` command line: argument definitions, logging setup, dispatch and
 //! exit codes. Every stage lives in the library; this file only wires it to the terminal.
 
+#![allow(clippy::result_large_err)]
+
 use std::process::ExitCode;
 
 mod cli;
@@ -44,7 +46,10 @@ enum Color {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Read a source cluster (or the seed's text files) into inventory.json.
+    Discover(cli::discover::DiscoverArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +57,9 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return Exit::Usage.into();
     };
-    match command {}
+    match command {
+        Command::Discover(args) => cli::discover::run(args, cli.quiet).into(),
+    }
 }
 
 /// Sets up miette's report handler and the tracing subscriber according to the global flags.

@@ -75,6 +75,11 @@ impl AdminError {
         AdminError::classify(RDKafkaErrorCode::from(code), name, message.into())
     }
 
+    /// Classifies an rdkafka error code (as the safe rdkafka API reports it) and message.
+    pub fn from_error_code(code: RDKafkaErrorCode, message: impl Into<String>) -> AdminError {
+        AdminError::classify(code, format!("{code:?}"), message.into())
+    }
+
     fn classify(code: RDKafkaErrorCode, name: String, message: String) -> AdminError {
         match code {
             RDKafkaErrorCode::BrokerTransportFailure
