@@ -1,0 +1,112 @@
+//! MirrorMaker 2 in dedicated mode (`org.apache.kafka.connect.mirror.MirrorMaker`), run with
+//! the `mm2.properties` text a test gives, in its own folder with its log in a file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::process::ManagedProcess;
+
+/// Heap of the MirrorMaker JVM.
+const MM2_HEAP_MB: u32 = 384;
+
+/// Properties that keep MirrorMaker 2 quick and small on single-node test clusters: frequent
+/// topic and group refreshes, replication factor 1 for every internal topic, no ACL sync,
+/// plugin discovery by service manifests only (reflective scanning costs seconds per herder).
+/// `clusters` are the cluster aliases of the test's `mm2.properties`; append the result to it.
+pub fn fast_single_node_properties(clusters: &[&str]) -> String {
+    let mut text = String::from(
+        "replication.factor = 1\n\
+         checkpoints.topic.replication.factor = 1\n\
+         heartbeats.topic.replication.factor = 1\n\
+         offset-syncs.topic.replication.factor = 1\n\
+         offset.storage.replication.factor = 1\n\
+         status.storage.replication.factor = 1\n\
+         config.storage.replication.factor = 1\n\
+         refresh.topics.interval.seconds = 1\n\
+         refresh.groups.interval.seconds = 1\n\
+         emit.heartbeats.interval.seconds = 1\n\
+         emit.checkpoints.interval.seconds = 1\n\
+         sync.topic.configs.interval.seconds = 1\n\
+         sync.topic.acls.enabled = false\n\
+         dedicated.mode.enable.internal.rest = false\n\
+         plugin.discovery = service_load\n",
+    );
+    // Each herder's worker takes its settings from the target cluster's prefix.
+    for cluster in clusters {
+        text.push_str(&format!("{cluster}.plugin.discovery = service_load\n"));
+    }
+    text
+}
+
+/// A running MirrorMaker 2 process; stopped when dropped.
+pub struct MirrorMaker {
+    // Declared before `dir` so the process stops before its folder is removed.
+    process: ManagedProcess,
+    dir: tempfile::TempDir,
+}
+
+impl MirrorMaker {
+    /// Writes `properties` as `mm2.properties` and starts MirrorMaker 2 on it. Returns once the
+    /// JVM runs; wait for replicated data to know the flows work.
+    pub fn start(properties: &str) -> MirrorMaker {
+        let dir = super::run_dir("mm2-");
+        let config = dir.path().join("mm2.properties");
+        std::fs::write(&config, properties).expect("write mm2.properties");
+        let log = dir.path().join("mm2.log");
+        let log4j = dir.path().join("log4j2.properties");
+        std::fs::write(&log4j, super::log4j_file_config(&log, "INFO")).expect("write log4j2 config");
+        let mut cmd = super::java_command(&super::mirror_maker_libs(), MM2_HEAP_MB, &log4j);
+        cmd.arg("org.apache.kafka.connect.mirror.MirrorMaker")
+            .arg(&config)
+            .current_dir(dir.path());
+        let mut process = ManagedProcess::spawn("mm2", cmd, dir.path(), vec![log]);
+        std::thread::sleep(Duration::from_millis(500));
+        process.assert_running();
+        MirrorMaker { process, dir }
+    }
+
+    /// Panics, printing the log tail, if MirrorMaker has exited.
+    pub fn assert_running(&mut self) {
+        self.process.assert_running();
+    }
+
+    /// Prints the tail of MirrorMaker's logs to standard error.
+    pub fn print_log_tails(&self) {
+        self.process.print_log_tails();
+    }
+
+    /// The `mm2.properties` file MirrorMaker runs with.
+    pub fn properties_file(&self) -> PathBuf {
+        self.dir.path().join("mm2.properties")
+    }
+
+    /// MirrorMaker's main log file.
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.path().join("mm2.log")
+    }
+
+    /// Folder of this MirrorMaker run.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Process id of the MirrorMaker JVM.
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
+    }
+
+    /// Stops MirrorMaker now (SIGTERM, then SIGKILL after the grace period).
+    pub fn stop(mut self) {
+        self.process.stop();
+    }
+}
+
+impl Drop for MirrorMaker {
+    fn drop(&mut self) {
+        // Keep the folder (configuration, data, logs) of a failed test for a closer look.
+        if std::thread::panicking() || super::keep_run_dirs() {
+            self.dir.disable_cleanup(true);
+            eprintln!("testbed: kept the run folder {}", self.dir.path().display());
+        }
+    }
+}
