@@ -189,13 +189,42 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
                     entry.line
                 ),
                 help: miette::Diagnostic::help(&error).map(|h| h.to_string()),
-                src: p.source(),
+                src: redacted_source(p),
                 span: entry.span.into(),
             }
             .into(),
             _ => DiscoverError::Config(error).into(),
         }
     })
+}
+
+/// The properties text for a diagnostic, with the values of secret keys masked (same length,
+/// so spans stay valid): a diagnostic shows the lines around the one it points at.
+fn redacted_source(properties: &Properties) -> NamedSource<String> {
+    let text = properties.source();
+    let name = text.name().to_owned();
+    let mut bytes = text.inner().clone().into_bytes();
+    for entry in properties.entries() {
+        let key = entry.key.to_ascii_lowercase();
+        let secret = key.contains("password")
+            || key.contains("jaas")
+            || key.ends_with(".key")
+            || key.contains("secret");
+        if !secret {
+            continue;
+        }
+        let (start, len) = entry.span;
+        let end = (start + len).min(bytes.len());
+        let Some(sep) = bytes[start..end].iter().position(|b| *b == b'=' || *b == b':') else {
+            continue;
+        };
+        for b in &mut bytes[start + sep + 1..end] {
+            if !matches!(*b, b'\n' | b'\r' | b' ' | b'\t') {
+                *b = b'*';
+            }
+        }
+    }
+    NamedSource::new(name, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Writes the seed's text files (live runs) and then inventory.json, each atomically:
