@@ -1,6 +1,8 @@
 //! The `diskless-migrator` command line: argument definitions, logging setup, dispatch and
 //! exit codes. Every stage lives in the library; this file only wires it to the terminal.
 
+#![allow(clippy::result_large_err)]
+
 use std::process::ExitCode;
 
 mod cli;
@@ -59,6 +61,8 @@ enum Command {
     Generate(cli::generate::GenerateArgs),
     /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
     Inspect(cli::inspect::InspectArgs),
+    /// Read a source cluster (or the seed's text files) into inventory.json.
+    Discover(cli::discover::DiscoverArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cli::plan::run(args).into(),
         Command::Generate(args) => cli::generate::run(&args).into(),
         Command::Inspect(args) => cli::inspect::run(args).into(),
+        Command::Discover(args) => cli::discover::run(args, cli.quiet).into(),
     }
 }
 

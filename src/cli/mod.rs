@@ -4,3 +4,4 @@
 pub mod plan;
 pub mod generate;
 pub mod inspect;
+pub mod discover;
