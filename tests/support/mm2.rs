@@ -49,6 +49,12 @@ impl MirrorMaker {
     /// Writes `properties` as `mm2.properties` and starts MirrorMaker 2 on it. Returns once the
     /// JVM runs; wait for replicated data to know the flows work.
     pub fn start(properties: &str) -> MirrorMaker {
+        MirrorMaker::start_with_env(properties, &[])
+    }
+
+    /// As [`MirrorMaker::start`], with `env` added to the JVM's environment (for the
+    /// `${env:NAME}` placeholders of `EnvVarConfigProvider`).
+    pub fn start_with_env(properties: &str, env: &[(String, String)]) -> MirrorMaker {
         let dir = super::run_dir("mm2-");
         let config = dir.path().join("mm2.properties");
         std::fs::write(&config, properties).expect("write mm2.properties");
@@ -58,7 +64,8 @@ impl MirrorMaker {
         let mut cmd = super::java_command(&super::mirror_maker_libs(), MM2_HEAP_MB, &log4j);
         cmd.arg("org.apache.kafka.connect.mirror.MirrorMaker")
             .arg(&config)
-            .current_dir(dir.path());
+            .current_dir(dir.path())
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let mut process = ManagedProcess::spawn("mm2", cmd, dir.path(), vec![log]);
         std::thread::sleep(Duration::from_millis(500));
         process.assert_running();
