@@ -19,7 +19,7 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -464,9 +464,10 @@ fn seed_consumers(
         .collect()
 }
 
-/// Produces [`RECORDS_PER_TOPIC`] keyed records (keys as `records::produce_keyed` writes them)
-/// to every topic with one idempotent producer, and waits until all are acknowledged.
-fn produce_all(config: &ClientConfig, topics: &[SeedTopic]) {
+/// Produces `count` keyed records (keys as `records::produce_keyed` writes them, values padded
+/// to at least `value_bytes`) to every topic with one idempotent producer, and waits until all
+/// are acknowledged.
+fn produce_all(config: &ClientConfig, topics: &[SeedTopic], count: usize, value_bytes: usize) {
     let producer: BaseProducer = config
         .clone()
         .set("acks", "all")
@@ -475,9 +476,9 @@ fn produce_all(config: &ClientConfig, topics: &[SeedTopic]) {
         .create()
         .expect("create a producer");
     for t in topics {
-        for index in 0..RECORDS_PER_TOPIC {
+        for index in 0..count {
             let key = key_for(index);
-            let value = format!("value-{index}");
+            let value = format!("value-{index:-<value_bytes$}");
             let mut record = BaseRecord::<str, str>::to(&t.name).key(&key).payload(&value);
             loop {
                 match producer.send(record) {
@@ -665,7 +666,7 @@ fn migration_end_to_end() {
         create_topic(&src, "txn.audit-trail", 1, &[]);
         eprintln!("e2e: topics created in {:.1} s", started.elapsed().as_secs_f64());
         let started = Instant::now();
-        produce_all(&src, &topics);
+        produce_all(&src, &topics, RECORDS_PER_TOPIC, 0);
         transactional_writes(&src, "txn.audit-trail");
         eprintln!("e2e: records written in {:.1} s", started.elapsed().as_secs_f64());
         let started = Instant::now();
@@ -687,63 +688,8 @@ fn migration_end_to_end() {
         groups.iter().filter(|g| g.running).count()
     );
 
-    // --- discover
-    let sasl_address = source.address(Listener::SaslSsl).unwrap().to_owned();
-    let command_config = work_dir.join("source-client.properties");
-    std::fs::write(&command_config, source.java_client_properties(Listener::SaslSsl)).unwrap();
-    let inventory_dir = work_dir.join("inventory");
-    stages.time("discover", || {
-        run_bin(
-            &[
-                "discover",
-                "--bootstrap-server",
-                &sasl_address,
-                "--command-config",
-                command_config.to_str().unwrap(),
-                "--out",
-                inventory_dir.to_str().unwrap(),
-                "--quiet",
-            ],
-            &[],
-        )
-    });
-    let inventory = inventory_dir.join("inventory.json");
-    assert!(inventory.is_file(), "discover wrote no inventory.json");
-
-    // --- plan
-    let topic_list = work_dir.join("diskless_topics_names.txt");
-    let mut list = String::from("# Topics to migrate (the unlisted ones must stay behind)\n");
-    for t in topics.iter().filter(|t| t.listed) {
-        list.push_str(&t.name);
-        list.push('\n');
-    }
-    std::fs::write(&topic_list, list).unwrap();
-    let settings = work_dir.join("migration.hcl");
-    std::fs::write(&settings, settings_hcl(&sasl_address)).unwrap();
-    let plan_dir = work_dir.join("plan");
-    let plan_output = stages.time("plan", || {
-        run_bin(
-            &[
-                "plan",
-                "--inventory",
-                inventory.to_str().unwrap(),
-                "--settings",
-                settings.to_str().unwrap(),
-                "--topics",
-                topic_list.to_str().unwrap(),
-                "--out",
-                plan_dir.to_str().unwrap(),
-            ],
-            &[],
-        )
-    });
-    eprintln!(
-        "e2e: plan summary:\n{}",
-        String::from_utf8_lossy(&plan_output.stdout)
-    );
-    let plan_path = plan_dir.join("plan.json");
-    let plan: Plan =
-        serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).expect("parse plan.json");
+    // --- discover, plan, generate
+    let (plan, out) = discover_plan_generate(&mut stages, source, &topics, &work_dir);
     let migrated: Vec<String> = plan
         .topics
         .iter()
@@ -785,22 +731,25 @@ fn migration_end_to_end() {
         }
     }
 
-    // --- generate
-    let out = work_dir.join("generated");
-    stages.time("generate", || {
-        run_bin(
-            &[
-                "generate",
-                "--plan",
-                plan_path.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-            ],
-            &[],
-        )
-    });
+    // The runbook gives the steps this test rehearses: the inspect gate on mm2.properties,
+    // with every variable the properties read exported first.
     let runbook = std::fs::read_to_string(out.join("RUNBOOK.md")).expect("RUNBOOK.md");
+    let generated = std::fs::read_to_string(out.join("mm2.properties")).expect("mm2.properties");
+    assert!(
+        runbook.contains("diskless-migrator inspect --mm2-config mm2.properties"),
+        "the runbook must give the inspect gate on mm2.properties"
+    );
+    for variable in generated
+        .split("${env:")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+    {
+        assert!(
+            runbook.contains(&format!("export {}=", variable.0)),
+            "the runbook does not export {}, which mm2.properties reads",
+            variable.0
+        );
+    }
     assert!(
         runbook.contains("inspect"),
         "the runbook must describe the inspect gate"
@@ -841,37 +790,11 @@ fn migration_end_to_end() {
     });
 
     // --- MirrorMaker 2 on the generated properties
-    let generated = std::fs::read_to_string(out.join("mm2.properties")).expect("mm2.properties");
-    let target_alias = plan.settings.destination.cluster_alias.clone();
-    let mut aliases = vec![target_alias.as_str()];
-    aliases.extend(plan.flows.iter().map(|f| f.source_alias.as_str()));
-    // The local stand-in for Aiven is PLAINTEXT: the destination alias's TLS settings (PEM
-    // client certificate and CA from the environment) cannot be used, so its protocol is
-    // overridden. Everything else is test speed: single-node replication factors, short
-    // refresh and emit intervals, plugin discovery by manifests.
-    let mut appended =
-        format!("\n# --- appended by the e2e test\n{target_alias}.security.protocol=PLAINTEXT\n");
-    appended.push_str(&fast_single_node_properties(&aliases));
+    let (properties, appended) = rehearsal_properties(&generated, &plan);
     eprintln!("e2e: lines appended to the generated mm2.properties:\n{appended}");
-    let properties = format!("{generated}{appended}");
     let mm2_file = work_dir.join("mm2.properties");
     std::fs::write(&mm2_file, &properties).unwrap();
-    let ca_pem = std::fs::read_to_string(&source.tls().unwrap().ca_cert).unwrap();
-    let env: Vec<(String, String)> = [
-        (
-            "DESTINATION_BOOTSTRAP_SERVERS",
-            destination.bootstrap().to_owned(),
-        ),
-        ("DESTINATION_ACCESS_CERT", String::new()),
-        ("DESTINATION_ACCESS_KEY", String::new()),
-        ("DESTINATION_CA_CERT", String::new()),
-        ("SOURCE_SASL_USERNAME", SCRAM_USER.to_owned()),
-        ("SOURCE_SASL_PASSWORD", SCRAM_PASSWORD.to_owned()),
-        ("SOURCE_SSL_CA_CERT", ca_pem),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = mm2_env(source, destination);
 
     let source_reader = reader(&src);
     let source_ends = watermarks(&source_reader, &migrated);
@@ -882,27 +805,14 @@ fn migration_end_to_end() {
         .map(|(low, high)| high - low)
         .sum();
     let mut mm2 = stages.time("MirrorMaker 2: start and copy every record", || {
-        let mut mm2 = MirrorMaker::start_with_env(&properties, &env);
-        let started = Instant::now();
-        let dest_reader = reader(&dst);
-        let mut first_record: Option<Instant> = None;
-        support::wait_until(Duration::from_secs(240), "MM2 to copy every record", || {
-            mm2.assert_running();
-            let ends = watermarks(&dest_reader, &migrated);
-            let copied: i64 = ends.values().flatten().flatten().map(|(l, h)| h - l).sum();
-            if copied > 0 && first_record.is_none() {
-                first_record = Some(Instant::now());
-            }
-            copied >= total_records
-        });
-        let first = first_record.unwrap_or_else(Instant::now);
-        let copy = first.elapsed().as_secs_f64().max(0.2);
+        let (mm2, copy) = run_mm2_copy(&properties, &env, &dst, &migrated, total_records);
         eprintln!(
             "e2e: MM2 copied {total_records} records of {} topics: first record {:.1} s after the JVM \
-             started, then {copy:.1} s to the last (about {:.0} records/s; polled every 0.2 s)",
+             started, then {:.1} s to the last (about {:.0} records/s; polled every 0.2 s)",
             migrated.len(),
-            (first - started).as_secs_f64(),
-            total_records as f64 / copy
+            copy.startup.as_secs_f64(),
+            copy.copy.as_secs_f64(),
+            copy.records_per_second(total_records)
         );
         mm2
     });
@@ -919,7 +829,7 @@ fn migration_end_to_end() {
                 "2s",
                 "--until-ok",
                 "--max-wait",
-                "PT4M",
+                "PT3M",
                 "--format",
                 "table",
                 "--emit-summary",
@@ -1088,6 +998,304 @@ fn migration_end_to_end() {
         );
     });
     stages.print();
+}
+
+/// The generated `mm2.properties` with the lines the test bed needs appended; returns both
+/// the whole text and the appended lines.
+fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
+    let target_alias = plan.settings.destination.cluster_alias.as_str();
+    let mut aliases = vec![target_alias];
+    aliases.extend(plan.flows.iter().map(|f| f.source_alias.as_str()));
+    // The local stand-in for Aiven is PLAINTEXT: the destination alias's TLS settings (PEM
+    // client certificate and CA from the environment) cannot be used, so its protocol is
+    // overridden. Everything else is test speed: single-node replication factors, short
+    // refresh and emit intervals, plugin discovery by manifests.
+    let mut appended =
+        format!("\n# --- appended by the e2e test\n{target_alias}.security.protocol=PLAINTEXT\n");
+    appended.push_str(&fast_single_node_properties(&aliases));
+    (format!("{generated}{appended}"), appended)
+}
+
+/// The environment the generated `mm2.properties` reads (`${env:NAME}`), for MirrorMaker 2
+/// and `inspect`. The destination's TLS variables are empty: the stand-in is PLAINTEXT.
+fn mm2_env(source: &KafkaCluster, destination: &KafkaCluster) -> Vec<(String, String)> {
+    let ca_pem = std::fs::read_to_string(&source.tls().unwrap().ca_cert).unwrap();
+    [
+        (
+            "DESTINATION_BOOTSTRAP_SERVERS",
+            destination.bootstrap().to_owned(),
+        ),
+        ("DESTINATION_ACCESS_CERT", String::new()),
+        ("DESTINATION_ACCESS_KEY", String::new()),
+        ("DESTINATION_CA_CERT", String::new()),
+        ("SOURCE_SASL_USERNAME", SCRAM_USER.to_owned()),
+        ("SOURCE_SASL_PASSWORD", SCRAM_PASSWORD.to_owned()),
+        ("SOURCE_SSL_CA_CERT", ca_pem),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Runs discover, plan and generate against `source` in `work`; returns the plan and the
+/// generated folder.
+fn discover_plan_generate(
+    stages: &mut Stages,
+    source: &KafkaCluster,
+    topics: &[SeedTopic],
+    work: &Path,
+) -> (Plan, PathBuf) {
+    let sasl_address = source.address(Listener::SaslSsl).unwrap().to_owned();
+    let command_config = work.join("source-client.properties");
+    std::fs::write(&command_config, source.java_client_properties(Listener::SaslSsl)).unwrap();
+    let inventory_dir = work.join("inventory");
+    stages.time("discover", || {
+        run_bin(
+            &[
+                "discover",
+                "--bootstrap-server",
+                &sasl_address,
+                "--command-config",
+                command_config.to_str().unwrap(),
+                "--out",
+                inventory_dir.to_str().unwrap(),
+                "--quiet",
+            ],
+            &[],
+        )
+    });
+    let inventory = inventory_dir.join("inventory.json");
+    assert!(inventory.is_file(), "discover wrote no inventory.json");
+
+    let topic_list = work.join("diskless_topics_names.txt");
+    let mut list = String::from("# Topics to migrate (the unlisted ones must stay behind)\n");
+    for t in topics.iter().filter(|t| t.listed) {
+        list.push_str(&t.name);
+        list.push('\n');
+    }
+    std::fs::write(&topic_list, list).unwrap();
+    let settings = work.join("migration.hcl");
+    std::fs::write(&settings, settings_hcl(&sasl_address)).unwrap();
+    let plan_dir = work.join("plan");
+    let plan_output = stages.time("plan", || {
+        run_bin(
+            &[
+                "plan",
+                "--inventory",
+                inventory.to_str().unwrap(),
+                "--settings",
+                settings.to_str().unwrap(),
+                "--topics",
+                topic_list.to_str().unwrap(),
+                "--out",
+                plan_dir.to_str().unwrap(),
+            ],
+            &[],
+        )
+    });
+    eprintln!(
+        "e2e: plan summary:\n{}",
+        String::from_utf8_lossy(&plan_output.stdout)
+    );
+    let plan_path = plan_dir.join("plan.json");
+    let plan: Plan =
+        serde_json::from_str(&std::fs::read_to_string(&plan_path).unwrap()).expect("parse plan.json");
+
+    let out = work.join("generated");
+    stages.time("generate", || {
+        run_bin(
+            &[
+                "generate",
+                "--plan",
+                plan_path.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+            ],
+            &[],
+        )
+    });
+    (plan, out)
+}
+
+/// Creates every topic `destination/topics.tf` declares on `dst` (replication 1, no
+/// `diskless.enable`: see the rehearsal docs).
+fn create_declared_topics(dst: &ClientConfig, declared: &BTreeMap<String, DeclaredTopic>) {
+    for (name, t) in declared {
+        let configs: Vec<(&str, &str)> = t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        create_topic(dst, name, t.partitions, &configs);
+    }
+}
+
+/// MirrorMaker 2 copy throughput on the same data with the generated settings and with the
+/// seed's reference settings (`benches/seed-reference-mm2.properties`). Run by
+/// `benches/e2e_throughput.sh`; `DM_BENCH_RECORDS_PER_TOPIC` (default 2000) and
+/// `DM_BENCH_VALUE_BYTES` (default 256) size the data.
+#[test]
+#[ignore = "benchmark: run by benches/e2e_throughput.sh"]
+fn mm2_throughput_generated_vs_seed() {
+    let env_number = |name: &str, default: usize| {
+        std::env::var(name).map_or(default, |v| {
+            v.parse().unwrap_or_else(|_| panic!("{name}: a number"))
+        })
+    };
+    let records = env_number("DM_BENCH_RECORDS_PER_TOPIC", 2000);
+    let value_bytes = env_number("DM_BENCH_VALUE_BYTES", 256);
+    let mut stages = Stages::default();
+    let work = tempfile::Builder::new()
+        .prefix("e2e-bench-")
+        .tempdir()
+        .expect("work folder");
+    let clusters = stages.time("start source and two destinations", || {
+        KafkaCluster::start_many(vec![
+            ClusterOptions::new("source")
+                .with_sasl_ssl()
+                .with_scram_user(SCRAM_USER, SCRAM_PASSWORD),
+            ClusterOptions::new("dest-generated"),
+            ClusterOptions::new("dest-seed"),
+        ])
+    });
+    let (source, dest_generated, dest_seed) = (&clusters[0], &clusters[1], &clusters[2]);
+    let src = source.client_config(Listener::Plaintext);
+    let topics = seed_topics();
+    stages.time("seed source", || {
+        for t in &topics {
+            create_topic(&src, &t.name, t.partitions, &t.configs);
+        }
+        produce_all(&src, &topics, records, value_bytes);
+    });
+    let (plan, out) = discover_plan_generate(&mut stages, source, &topics, work.path());
+    let migrated: Vec<String> = plan
+        .topics
+        .iter()
+        .filter(|t| t.decision != Decision::Skip)
+        .map(|t| t.name.clone())
+        .collect();
+    let declared = declared_topics(&out);
+    let total: i64 = (records * migrated.len()) as i64;
+    let bytes = total as f64 * (10.0 + value_bytes.max(12) as f64);
+
+    // Generated settings, as the e2e test runs them.
+    let generated = std::fs::read_to_string(out.join("mm2.properties")).expect("mm2.properties");
+    let (properties, _) = rehearsal_properties(&generated, &plan);
+    let dst = dest_generated.client_config(Listener::Plaintext);
+    create_declared_topics(&dst, &declared);
+    let (mm2, generated_times) = stages.time("MM2 copy, generated settings", || {
+        run_mm2_copy(
+            &properties,
+            &mm2_env(source, dest_generated),
+            &dst,
+            &migrated,
+            total,
+        )
+    });
+    mm2.stop();
+
+    // The seed's settings: its placeholders filled in, its source pointed at the same SASL_SSL
+    // listener, and the same test-bed lines (replication factors, intervals, plugin discovery).
+    let seed = include_str!("../benches/seed-reference-mm2.properties")
+        .replace("<DESTINATION-BOOTSTRAP-SERVERS>", dest_seed.bootstrap())
+        .replace(
+            "<SOURCE-BOOTSTRAP-SERVERS>",
+            source.address(Listener::SaslSsl).unwrap(),
+        )
+        .replace("<TOPIC LIST, COMMA SEPARATED>", &migrated.join(", "));
+    let ca = source.tls().unwrap().ca_cert.display().to_string();
+    let mut seed_properties = seed;
+    seed_properties.push_str(&format!(
+        "\n# --- appended by the benchmark\n\
+         source-kafka-name.security.protocol=SASL_SSL\n\
+         source-kafka-name.sasl.mechanism=SCRAM-SHA-512\n\
+         source-kafka-name.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule \
+         required username=\"{SCRAM_USER}\" password=\"{SCRAM_PASSWORD}\";\n\
+         source-kafka-name.ssl.truststore.type=PEM\n\
+         source-kafka-name.ssl.truststore.location={ca}\n\
+         source-kafka-name->aiven-destination-kafka-name.replication.factor=1\n"
+    ));
+    seed_properties.push_str(&fast_single_node_properties(&[
+        "aiven-destination-kafka-name",
+        "source-kafka-name",
+    ]));
+    let dst = dest_seed.client_config(Listener::Plaintext);
+    create_declared_topics(&dst, &declared);
+    let (mm2, seed_times) = stages.time("MM2 copy, seed settings", || {
+        run_mm2_copy(&seed_properties, &[], &dst, &migrated, total)
+    });
+    mm2.stop();
+    let extra: Vec<String> = topic_names(&dst)
+        .into_iter()
+        .filter(|n| topics.iter().any(|t| !t.listed && &t.name == n))
+        .collect();
+
+    stages.print();
+    let tasks = |text: &str| property(text, "tasks.max").unwrap_or_default();
+    eprintln!(
+        "bench: {} topics, {} partitions, {total} records of about {:.0} bytes ({:.1} MiB)",
+        migrated.len(),
+        declared.values().map(|t| t.partitions).sum::<i32>(),
+        bytes / total as f64,
+        bytes / 1048576.0
+    );
+    eprintln!(
+        "bench: | settings | tasks.max | JVM start to first record | first to last record | records/s | MiB/s |"
+    );
+    eprintln!("bench: |---|---:|---:|---:|---:|---:|");
+    for (name, text, t) in [
+        ("generated", properties.as_str(), &generated_times),
+        ("seed reference", seed_properties.as_str(), &seed_times),
+    ] {
+        eprintln!(
+            "bench: | {name} | {} | {:.1} s | {:.1} s | {:.0} | {:.2} |",
+            tasks(text),
+            t.startup.as_secs_f64(),
+            t.copy.as_secs_f64(),
+            t.records_per_second(total),
+            bytes / 1048576.0 / t.copy.as_secs_f64().max(0.2)
+        );
+    }
+    eprintln!("bench: unlisted topics the seed settings also copied: {extra:?}");
+}
+
+/// How long MirrorMaker 2 took: JVM start to the first copied record, then to the last.
+struct CopyTimes {
+    startup: Duration,
+    copy: Duration,
+}
+
+impl CopyTimes {
+    fn records_per_second(&self, records: i64) -> f64 {
+        records as f64 / self.copy.as_secs_f64().max(0.2)
+    }
+}
+
+/// Starts MirrorMaker 2 on `properties` with `env` and waits until the destination holds
+/// `total` records in `topics`.
+fn run_mm2_copy(
+    properties: &str,
+    env: &[(String, String)],
+    dst: &ClientConfig,
+    topics: &[String],
+    total: i64,
+) -> (MirrorMaker, CopyTimes) {
+    let mut mm2 = MirrorMaker::start_with_env(properties, env);
+    let started = Instant::now();
+    let dest_reader = reader(dst);
+    let mut first_record: Option<Instant> = None;
+    support::wait_until(Duration::from_secs(600), "MM2 to copy every record", || {
+        mm2.assert_running();
+        let ends = watermarks(&dest_reader, topics);
+        let copied: i64 = ends.values().flatten().flatten().map(|(l, h)| h - l).sum();
+        if copied > 0 && first_record.is_none() {
+            first_record = Some(Instant::now());
+        }
+        copied >= total
+    });
+    let first = first_record.unwrap_or_else(Instant::now);
+    let times = CopyTimes {
+        startup: first - started,
+        copy: first.elapsed(),
+    };
+    (mm2, times)
 }
 
 /// Starts a consumer with `group` on the destination (`auto.offset.reset=earliest`, as the
