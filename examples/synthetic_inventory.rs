@@ -13,7 +13,10 @@ use diskless_migrator::inventory::{
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let out = std::path::PathBuf::from(args.next().expect("usage: synthetic_inventory OUT_DIR [TOPICS] [PARTITIONS]"));
+    let out = std::path::PathBuf::from(
+        args.next()
+            .expect("usage: synthetic_inventory OUT_DIR [TOPICS] [PARTITIONS]"),
+    );
     let topics: usize = args.next().map_or(50_000, |v| v.parse().expect("TOPICS"));
     let partitions: usize = args.next().map_or(10, |v| v.parse().expect("PARTITIONS"));
     std::fs::create_dir_all(&out).unwrap();
