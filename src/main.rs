@@ -44,7 +44,9 @@ enum Color {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    Plan(cli::plan::PlanArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -52,7 +54,9 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         return Exit::Usage.into();
     };
-    match command {}
+    match command {
+        Command::Plan(args) => cli::plan::run(args).into(),
+    }
 }
 
 /// Sets up miette's report handler and the tracing subscriber according to the global flags.

@@ -1,2 +1,4 @@
 //! Subcommand drivers of the binary: each turns its parsed arguments into library calls,
 //! prints results and maps errors to exit codes. One file per subcommand.
+
+pub mod plan;

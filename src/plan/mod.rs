@@ -1,7 +1,531 @@
 //! The planner: decides the migration from the inventory and the settings, and records why.
 //!
 //! Pure: data in, data out. It never talks to a cluster and never renders Terraform.
+//!
+//! [`build`] runs the stages in order, each in its own module:
+//!
+//! 1. [`selection`]: which topics the user asked for (topic list, `--include`, `--exclude`);
+//!    internal, MirrorMaker 2 and Connect topics are never migrated as data topics;
+//! 2. [`eligibility`]: diskless or classic, with the reason;
+//! 3. [`config_translation`]: source configs into `aiven_kafka_topic` `config` keys, and the
+//!    dropped ones with their reasons;
+//! 4. [`flows`]: balanced replication flows, regexes, MirrorMaker 2 task sizing and copy-time
+//!    estimates;
+//! 5. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
+//!
+//! [`summary`] renders the result for people (text or Markdown); `plan.json` is the plan
+//! serialized with [`to_json`].
 
+pub mod config_translation;
+pub mod eligibility;
+pub mod flows;
 mod model;
+pub mod selection;
+pub mod settings;
+pub mod summary;
+
+use std::collections::HashMap;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource};
+use thiserror::Error;
+
+use crate::exit::Exit;
+use crate::inventory::{Inventory, SCHEMA_VERSION, Topic};
 
 pub use model::*;
+pub use selection::{Selection, SelectionError, TopicList};
+pub use settings::{Settings, SettingsError, parse_settings, read_settings};
+
+/// Why no plan was made.
+#[derive(Debug, Error, Diagnostic)]
+pub enum PlanError {
+    /// The inventory was written by a newer version of the tool.
+    #[error("the inventory has schema_version {found}, but this build reads up to {SCHEMA_VERSION}")]
+    #[diagnostic(
+        code(plan::inventory_version),
+        help("upgrade diskless-migrator, or run `discover` again with this version")
+    )]
+    InventoryVersion {
+        /// The version in the inventory.
+        found: u32,
+    },
+    /// Neither a topic list nor an `--include` pattern was given.
+    #[error("no topics selected: give a topic list (--topics) or --include patterns")]
+    #[diagnostic(
+        code(plan::no_selection),
+        help("e.g. `--topics diskless_topics_names.txt` or `--include 'orders\\..*'`")
+    )]
+    NoSelection,
+    /// The topic list names topics that the inventory does not have.
+    #[error("{count} topic(s) in {path} are not in the inventory")]
+    #[diagnostic(
+        code(plan::topic_not_in_inventory),
+        help("fix the names, or run `discover` again if the topics were created since")
+    )]
+    MissingTopics {
+        /// The topic list file.
+        path: String,
+        /// How many.
+        count: usize,
+        /// The names, in file order.
+        names: Vec<String>,
+        /// The file's text.
+        #[source_code]
+        src: NamedSource<String>,
+        /// One label per missing name, with near matches.
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
+    },
+    /// Nothing is left to migrate.
+    #[error("the selection is empty: {detail}")]
+    #[diagnostic(
+        code(plan::empty_selection),
+        help("check --topics, --include and --exclude; a plan that migrates nothing is refused")
+    )]
+    EmptySelection {
+        /// What was selected and why nothing is left.
+        detail: String,
+    },
+    /// The plan has errors (or warnings under `--strict`).
+    #[error("the plan has {errors} error(s)")]
+    #[diagnostic(code(plan::findings))]
+    Findings {
+        /// How many errors.
+        errors: usize,
+        /// All diagnostics, errors first.
+        diagnostics: Vec<PlanDiagnostic>,
+    },
+}
+
+impl PlanError {
+    /// The exit code for this error: 1 for plan findings, 2 for bad input.
+    pub fn exit(&self) -> Exit {
+        match self {
+            PlanError::Findings { .. } => Exit::Findings,
+            _ => Exit::Usage,
+        }
+    }
+}
+
+/// Plans the migration of the selected topics.
+///
+/// Returns the plan (which may carry warnings), or an error for bad input or when the plan
+/// has errors. With `strict`, every warning is an error.
+pub fn build(
+    inventory: &Inventory,
+    settings: &Settings,
+    selection: &Selection,
+    strict: bool,
+) -> Result<Plan, PlanError> {
+    if inventory.schema_version > SCHEMA_VERSION {
+        return Err(PlanError::InventoryVersion {
+            found: inventory.schema_version,
+        });
+    }
+    let mut diagnostics = Vec::new();
+    let candidates = select(inventory, selection, &mut diagnostics)?;
+
+    let mut topics: Vec<TopicPlan> = Vec::with_capacity(candidates.len());
+    for (topic, listed) in &candidates {
+        topics.push(plan_topic(topic, *listed, &mut diagnostics));
+    }
+    let migrated = topics.iter().filter(|t| t.decision != Decision::Skip).count();
+    if migrated == 0 {
+        let skipped = topics.len();
+        return Err(PlanError::EmptySelection {
+            detail: if skipped == 0 {
+                "no topic matched (after --exclude)".into()
+            } else {
+                format!("all {skipped} selected topic(s) are internal, MirrorMaker 2 or Connect topics")
+            },
+        });
+    }
+
+    if migrated_uses_unknown_transactions(inventory, &topics, &candidates) {
+        diagnostics.push(warning(
+            "transactions-unknown",
+            None,
+            "the source has __transaction_state, but the inventory does not say which topics \
+             transactional producers write to or which consumers read_committed; diskless topics \
+             support neither, so check the producers and consumers of diskless topics before cutover"
+                .into(),
+        ));
+    }
+    if !settings.destination.plan.contains("inkless") {
+        diagnostics.push(warning(
+            "destination-plan",
+            Some(settings.destination.plan.clone()),
+            "the destination plan name does not contain `inkless`; diskless topics need an \
+             Inkless plan (e.g. business-8-inkless) or BYOC"
+                .into(),
+        ));
+    }
+
+    let (flows, mirrormaker) = plan_flows(&mut topics, settings, &mut diagnostics);
+
+    if strict {
+        for d in &mut diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        return Err(PlanError::Findings { errors, diagnostics });
+    }
+    Ok(Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        tool: concat!("diskless-migrator ", env!("CARGO_PKG_VERSION")).into(),
+        inventory: InventoryRef {
+            cluster_id: inventory.cluster.id.clone(),
+            collected_at: inventory.provenance.collected_at.clone(),
+        },
+        settings: settings.resolve(),
+        topics,
+        flows,
+        mirrormaker,
+        diagnostics,
+    })
+}
+
+/// Serializes a plan as `plan.json` text (pretty, with a final newline).
+pub fn to_json(plan: &Plan) -> String {
+    let mut text = serde_json::to_string_pretty(plan).expect("a plan always serializes");
+    text.push('\n');
+    text
+}
+
+impl Plan {
+    /// Number of topics with each decision: (diskless, classic, skip).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        self.topics
+            .iter()
+            .fold((0, 0, 0), |(d, c, s), t| match t.decision {
+                Decision::Diskless => (d + 1, c, s),
+                Decision::Classic => (d, c + 1, s),
+                Decision::Skip => (d, c, s + 1),
+            })
+    }
+}
+
+fn warning(code: &str, subject: Option<String>, message: String) -> PlanDiagnostic {
+    PlanDiagnostic {
+        severity: Severity::Warning,
+        code: code.into(),
+        subject,
+        message,
+    }
+}
+
+fn error(code: &str, subject: Option<String>, message: String) -> PlanDiagnostic {
+    PlanDiagnostic {
+        severity: Severity::Error,
+        ..warning(code, subject, message)
+    }
+}
+
+/// The selected inventory topics, sorted by name, each with whether the topic list named it.
+fn select<'i>(
+    inventory: &'i Inventory,
+    selection: &Selection,
+    diagnostics: &mut Vec<PlanDiagnostic>,
+) -> Result<Vec<(&'i Topic, bool)>, PlanError> {
+    if selection.list.is_none() && selection.include.is_empty() {
+        return Err(PlanError::NoSelection);
+    }
+    let by_name: HashMap<&str, &Topic> = inventory.topics.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut chosen: HashMap<&str, (&Topic, bool)> = HashMap::new();
+    if let Some(list) = &selection.list {
+        let mut missing = Vec::new();
+        for (name, span) in &list.entries {
+            match by_name.get(name.as_str()) {
+                Some(topic) => {
+                    chosen.insert(topic.name.as_str(), (topic, true));
+                }
+                None => missing.push((name, span)),
+            }
+        }
+        if !missing.is_empty() {
+            let labels = missing
+                .iter()
+                .map(|(name, span)| {
+                    let near = near_matches(name, inventory);
+                    let text = if near.is_empty() {
+                        "not in the inventory".to_owned()
+                    } else {
+                        format!("not in the inventory; did you mean {}?", near.join(" or "))
+                    };
+                    LabeledSpan::at((*span).clone(), text)
+                })
+                .collect();
+            return Err(PlanError::MissingTopics {
+                path: list.name.clone(),
+                count: missing.len(),
+                names: missing.iter().map(|(n, _)| (*n).clone()).collect(),
+                src: NamedSource::new(list.name.clone(), list.text.clone()),
+                labels,
+            });
+        }
+    }
+    if !selection.include.is_empty() {
+        let mut matched = vec![false; selection.include.len()];
+        for topic in &inventory.topics {
+            let mut any = false;
+            for (i, re) in selection.include.iter().enumerate() {
+                if re.is_match(&topic.name) {
+                    matched[i] = true;
+                    any = true;
+                }
+            }
+            if any {
+                chosen.entry(topic.name.as_str()).or_insert((topic, false));
+            }
+        }
+        for (re, hit) in selection.include.iter().zip(matched) {
+            if !hit {
+                let pattern = re.as_str();
+                let pattern = &pattern[4..pattern.len() - 2];
+                diagnostics.push(warning(
+                    "include-matches-nothing",
+                    Some(pattern.to_owned()),
+                    format!("--include `{pattern}` matches no topic of the inventory"),
+                ));
+            }
+        }
+    }
+    let mut selected: Vec<(&Topic, bool)> = chosen
+        .into_values()
+        .filter(|(t, _)| !selection.excluded(&t.name))
+        .collect();
+    selected.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
+    Ok(selected)
+}
+
+/// Up to three inventory topic names close to `name`, best first.
+fn near_matches(name: &str, inventory: &Inventory) -> Vec<String> {
+    let mut scored: Vec<(f64, &str)> = inventory
+        .topics
+        .iter()
+        .map(|t| (strsim::jaro_winkler(name, &t.name), t.name.as_str()))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| format!("`{n}`"))
+        .collect()
+}
+
+/// The decision, configs and measures of one selected topic.
+fn plan_topic(topic: &Topic, listed: bool, diagnostics: &mut Vec<PlanDiagnostic>) -> TopicPlan {
+    let partitions = u32::try_from(topic.partitions.len()).unwrap_or(u32::MAX);
+    let base = TopicPlan {
+        name: topic.name.clone(),
+        partitions,
+        size_bytes: topic.size_bytes(),
+        bytes_per_second: topic.bytes_per_second(),
+        ..TopicPlan::default()
+    };
+    if let Some(reason) = selection::reserved_reason(&topic.name, topic.internal) {
+        if listed {
+            diagnostics.push(warning(
+                "reserved-topic-selected",
+                Some(topic.name.clone()),
+                format!(
+                    "the topic list names {}, {reason}; it is not migrated",
+                    topic.name
+                ),
+            ));
+        }
+        return TopicPlan {
+            decision: Decision::Skip,
+            reason: format!("not migrated: {reason}"),
+            ..base
+        };
+    }
+    if partitions == 0 {
+        diagnostics.push(error(
+            "partitions-unknown",
+            Some(topic.name.clone()),
+            format!(
+                "the inventory has no partitions for {}; run `discover` again so the partition count comes from the source",
+                topic.name
+            ),
+        ));
+    }
+    let verdict = eligibility::decide(topic);
+    if let Some(code) = verdict.refusal {
+        diagnostics.push(warning(
+            code,
+            Some(topic.name.clone()),
+            format!("{} stays a classic topic: {}", topic.name, verdict.reason),
+        ));
+    }
+    let translation = config_translation::translate(topic, verdict.decision);
+    TopicPlan {
+        decision: verdict.decision,
+        reason: verdict.reason,
+        replication: match verdict.decision {
+            Decision::Diskless => eligibility::DISKLESS_REPLICATION,
+            _ => eligibility::CLASSIC_REPLICATION,
+        },
+        config: translation.config,
+        dropped_configs: translation.dropped,
+        ..base
+    }
+}
+
+/// True when a diskless topic's transactional use is unknown and the source uses transactions.
+fn migrated_uses_unknown_transactions(
+    inventory: &Inventory,
+    topics: &[TopicPlan],
+    candidates: &[(&Topic, bool)],
+) -> bool {
+    let has_transactions = inventory.topics.iter().any(|t| t.name == "__transaction_state");
+    has_transactions
+        && topics
+            .iter()
+            .zip(candidates)
+            .any(|(p, (t, _))| p.decision == Decision::Diskless && t.transactional.is_none())
+}
+
+/// Splits the migrated topics into flows, records each topic's flow, and sizes MirrorMaker 2.
+fn plan_flows(
+    topics: &mut [TopicPlan],
+    settings: &Settings,
+    diagnostics: &mut Vec<PlanDiagnostic>,
+) -> (Vec<Flow>, MirrorMakerSizing) {
+    let policy = &settings.flows;
+    let migrated: Vec<usize> = (0..topics.len())
+        .filter(|&i| topics[i].decision != Decision::Skip)
+        .collect();
+    let loads: Vec<flows::Load<'_>> = migrated
+        .iter()
+        .map(|&i| flows::Load {
+            name: &topics[i].name,
+            partitions: topics[i].partitions,
+            size_bytes: topics[i].size_bytes,
+            bytes_per_second: topics[i].bytes_per_second,
+        })
+        .collect();
+    let by = flows::balance_by(&loads);
+    let (count, wanted) = flows::flow_count(
+        &loads,
+        policy.max_flows,
+        policy.max_bytes_per_second,
+        policy.max_partitions,
+    );
+    if wanted > count && count == policy.max_flows as usize {
+        diagnostics.push(warning(
+            "flow-limit",
+            None,
+            format!(
+                "the per-flow limits need {wanted} flows, but max_flows is {}; flows will exceed the limits",
+                policy.max_flows
+            ),
+        ));
+    }
+    // LPT balances one measure; when that leaves a flow over a per-flow limit, use one more
+    // flow, up to max_flows.
+    let cap = (policy.max_flows.max(1) as usize).min(loads.len().max(1));
+    let mut count = count;
+    let mut bins = flows::assign(&loads, by, count);
+    while count < cap && bins.iter().any(|bin| over_limit(bin, &loads, policy)) {
+        count += 1;
+        bins = flows::assign(&loads, by, count);
+    }
+    drop(loads);
+
+    let expected = policy.expected_bytes_per_second;
+    let task_bps = settings.mirrormaker.task_bytes_per_second;
+    let mut result = Vec::with_capacity(bins.len());
+    let mut tasks_max = 1u32;
+    for (f, bin) in bins.iter().enumerate() {
+        let name = flows::numbered("flow", f, bins.len());
+        let mut members: Vec<usize> = bin.iter().map(|&j| migrated[j]).collect();
+        members.sort_unstable();
+        let mut flow = Flow {
+            name: name.clone(),
+            source_alias: flows::numbered("source", f, bins.len()),
+            target_alias: settings.destination.cluster_alias.clone(),
+            size_bytes: Some(0),
+            bytes_per_second: Some(0.0),
+            ..Flow::default()
+        };
+        for &i in &members {
+            let t = &mut topics[i];
+            t.flow = Some(name.clone());
+            flow.topics.push(t.name.clone());
+            flow.topic_regexes.push(flows::topic_regex(&t.name));
+            flow.partitions = flow.partitions.saturating_add(t.partitions);
+            flow.size_bytes = flow.size_bytes.zip(t.size_bytes).map(|(a, b)| a + b);
+            flow.bytes_per_second = flow.bytes_per_second.zip(t.bytes_per_second).map(|(a, b)| a + b);
+        }
+        let live = flow.bytes_per_second.unwrap_or(0.0);
+        flow.estimated_copy_seconds = flow.size_bytes.and_then(|size| {
+            let net = expected as f64 - live;
+            (net > 0.0).then(|| (size as f64 / net).ceil() as u64)
+        });
+        if live >= expected as f64 {
+            diagnostics.push(warning(
+                "flow-cannot-catch-up",
+                Some(name.clone()),
+                format!(
+                    "{name} receives {} but is expected to copy {}; raise flows.expected_bytes_per_second \
+                     (and the MirrorMaker 2 plan) or lower flows.max_bytes_per_second",
+                    summary::rate(live),
+                    summary::rate(expected as f64)
+                ),
+            ));
+        }
+        if let Some(limit) = policy.max_partitions.filter(|l| flow.partitions > *l) {
+            diagnostics.push(warning(
+                "flow-over-limit",
+                Some(name.clone()),
+                format!(
+                    "{name} has {} partitions, more than flows.max_partitions = {limit}",
+                    flow.partitions
+                ),
+            ));
+        }
+        if let Some(limit) = policy.max_bytes_per_second.filter(|l| live > *l as f64) {
+            diagnostics.push(warning(
+                "flow-over-limit",
+                Some(name.clone()),
+                format!(
+                    "{name} receives {}, more than flows.max_bytes_per_second = {}",
+                    summary::rate(live),
+                    summary::rate(limit as f64)
+                ),
+            ));
+        }
+        let target = (expected as f64).max(live);
+        let needed = (target / task_bps as f64).ceil() as u32;
+        tasks_max = tasks_max.max(needed.clamp(1, flow.partitions.max(1)));
+        result.push(flow);
+    }
+    let cpus = settings.mirrormaker.cpus.max(1);
+    let sizing = MirrorMakerSizing {
+        balanced_by: by.as_str().into(),
+        tasks_max_per_cpu: tasks_max.div_ceil(cpus),
+        tasks_max,
+        expected_bytes_per_second_per_flow: expected,
+    };
+    (result, sizing)
+}
+
+/// True when the topics of `bin` exceed a per-flow limit of the policy.
+fn over_limit(bin: &[usize], loads: &[flows::Load<'_>], policy: &settings::FlowPolicy) -> bool {
+    let partitions: u64 = bin.iter().map(|&i| u64::from(loads[i].partitions)).sum();
+    let rate: f64 = bin.iter().filter_map(|&i| loads[i].bytes_per_second).sum();
+    policy.max_partitions.is_some_and(|l| partitions > u64::from(l))
+        || policy.max_bytes_per_second.is_some_and(|l| rate > l as f64)
+}
+
+#[cfg(test)]
+mod tests;

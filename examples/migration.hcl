@@ -1,0 +1,45 @@
+# Settings for `diskless-migrator plan`. The schema is documented in docs/settings.md.
+# No secrets here: credentials are Terraform variables (TF_VAR_*).
+
+project        = "acme-streaming"
+cloud          = "google-europe-west1"
+service_prefix = "migration" # services: migration-kafka, migration-mm2, migration-grafana, migration-thanos
+
+destination {
+  plan          = "business-8-inkless"
+  kafka_version = "4.1"
+  # service_name  = "acme-kafka"   # default: <service_prefix>-kafka
+  # cluster_alias = "destination"  # default
+}
+
+mirrormaker {
+  plan = "business-8"
+  cpus = 2 # vCPUs of the plan; turns tasks.max into tasks_max_per_cpu
+  # task_bytes_per_second = 5242880  # what one MirrorMaker 2 task copies (default 5 MiB/s)
+}
+
+source {
+  bootstrap_servers                     = "kafka-1.source.internal:9093,kafka-2.source.internal:9093"
+  security_protocol                     = "SASL_SSL"
+  sasl_mechanism                        = "SCRAM-SHA-512"
+  ssl_endpoint_identification_algorithm = "https"
+}
+
+flows {
+  max_flows      = 3
+  max_partitions = 40
+  # max_bytes_per_second      = 52428800  # split further when sampled throughput exceeds this
+  # expected_bytes_per_second = 52428800  # copy rate per flow for estimates (default 50 MiB/s)
+}
+
+observability {
+  enabled = true
+  # grafana_plan = "startup-8"
+  # thanos_plan  = "startup-4"
+}
+
+# terraform_cloud {
+#   organization          = "acme"
+#   destination_workspace = "migration-destination"
+#   migration_workspace   = "migration-migration"
+# }

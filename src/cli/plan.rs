@@ -1,0 +1,136 @@
+//! `diskless-migrator plan`: reads the inventory, the settings and the topic selection, writes
+//! `plan.json` and prints a summary.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use diskless_migrator::exit::Exit;
+use diskless_migrator::inventory::read_inventory;
+use diskless_migrator::output::write_atomic;
+use diskless_migrator::plan::{self, PlanError, Selection, Severity, TopicList, read_settings, summary};
+
+/// Decide the migration: which topics become diskless or classic, their configs, and the
+/// replication flows. Writes DIR/plan.json and prints a summary.
+///
+/// Topics come from a topic list (one name per line, `#` comments; the seed's
+/// diskless_topics_names.txt) and/or --include patterns over the inventory, minus --exclude
+/// patterns. Internal, MirrorMaker 2 and Kafka Connect topics are never migrated.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The inventory written by `discover`.
+    #[arg(long, value_name = "FILE")]
+    inventory: PathBuf,
+
+    /// The settings file (HCL); see docs/settings.md and examples/migration.hcl.
+    #[arg(long, value_name = "FILE")]
+    settings: PathBuf,
+
+    /// Topic list: one topic name per line; blank lines and `#` comments are ignored.
+    #[arg(long, value_name = "FILE")]
+    topics: Option<PathBuf>,
+
+    /// Also select inventory topics whose whole name matches REGEX (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    include: Vec<String>,
+
+    /// Leave out topics whose whole name matches REGEX (repeatable; applies to the list too).
+    #[arg(long, value_name = "REGEX")]
+    exclude: Vec<String>,
+
+    /// Directory to write plan.json into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+
+    /// How to print the summary on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// Treat every warning as an error (exit 1, no plan.json).
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Summary format.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// A readable summary.
+    Text,
+    /// plan.json itself.
+    Json,
+    /// Markdown for a pull-request description.
+    Markdown,
+}
+
+/// Runs `plan`.
+pub fn run(args: PlanArgs) -> Exit {
+    match execute(&args) {
+        Ok(exit) => exit,
+        Err((report, exit)) => {
+            eprintln!("{report:?}");
+            exit
+        }
+    }
+}
+
+type Failure = (miette::Report, Exit);
+
+fn input(err: impl miette::Diagnostic + Send + Sync + 'static) -> Failure {
+    (miette::Report::new(err), Exit::Usage)
+}
+
+fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
+    let inventory = read_inventory(&args.inventory).map_err(input)?;
+    let settings = read_settings(&args.settings).map_err(input)?;
+    let list = args
+        .topics
+        .as_deref()
+        .map(TopicList::read)
+        .transpose()
+        .map_err(input)?;
+    let selection = Selection::new(list, &args.include, &args.exclude).map_err(input)?;
+    let plan = match plan::build(&inventory, &settings, &selection, args.strict) {
+        Ok(plan) => plan,
+        Err(PlanError::Findings { errors, diagnostics }) => {
+            for d in &diagnostics {
+                let level = if d.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
+                eprintln!("{level}[{}]: {}", d.code, d.message);
+            }
+            let hint = if args.strict {
+                " (--strict: warnings count as errors)"
+            } else {
+                ""
+            };
+            eprintln!("plan not written: {errors} error(s){hint}");
+            return Ok(Exit::Findings);
+        }
+        Err(err) => {
+            let exit = err.exit();
+            return Err((miette::Report::new(err), exit));
+        }
+    };
+    // The inventory can be large; the process ends soon, so it is not freed piece by piece.
+    std::mem::forget(inventory);
+    let json = plan::to_json(&plan);
+    std::fs::create_dir_all(&args.out)
+        .and_then(|()| write_atomic(&args.out.join("plan.json"), json.as_bytes()))
+        .map_err(|err| {
+            (
+                miette::miette!(
+                    help = "check the directory given to --out",
+                    "cannot write {}: {err}",
+                    args.out.join("plan.json").display()
+                ),
+                Exit::Usage,
+            )
+        })?;
+    match args.format {
+        Format::Json => print!("{json}"),
+        Format::Text => print!("{}", summary::render(&plan, summary::Style::Text)),
+        Format::Markdown => print!("{}", summary::render(&plan, summary::Style::Markdown)),
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,115 @@
+//! Whether a selected topic can become diskless.
+//!
+//! Diskless topics (Inkless, KIP-1150) do not support compaction, transactions (transactional
+//! producers or read_committed consumers), or tiered (remote) storage on the same topic. A
+//! topic that needs any of these is planned as a classic topic (replication factor 3), with
+//! the reason; under `--strict` that warning is an error.
+
+use crate::inventory::Topic;
+
+use super::model::Decision;
+
+/// Replication factor of a diskless topic on the destination.
+pub const DISKLESS_REPLICATION: u32 = 1;
+/// Replication factor of a classic topic on the destination.
+pub const CLASSIC_REPLICATION: u32 = 3;
+
+/// The eligibility verdict for one topic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// `Diskless` or `Classic`.
+    pub decision: Decision,
+    /// One sentence a reviewer can check.
+    pub reason: String,
+    /// Stable code of the warning to report when diskless was refused.
+    pub refusal: Option<&'static str>,
+}
+
+/// Decides diskless or classic for a topic that is migrated.
+///
+/// Uses the topic's effective config values whatever their source: a topic that is compacted
+/// because of a broker default is compacted all the same.
+pub fn decide(topic: &Topic) -> Verdict {
+    let refused = |code, reason: String| Verdict {
+        decision: Decision::Classic,
+        reason,
+        refusal: Some(code),
+    };
+    if let Some(policy) = topic.config("cleanup.policy")
+        && policy.split(',').any(|p| p.trim() == "compact")
+    {
+        return refused(
+            "diskless-refused-compacted",
+            format!("compacted (cleanup.policy={policy}); diskless topics do not support compaction"),
+        );
+    }
+    if topic.transactional == Some(true) {
+        return refused(
+            "diskless-refused-transactional",
+            "transactional producers write to it; diskless topics do not support transactions".into(),
+        );
+    }
+    if topic.config("remote.storage.enable") == Some("true") {
+        return refused(
+            "diskless-refused-remote-storage",
+            "uses tiered storage (remote.storage.enable=true), which cannot be combined with diskless".into(),
+        );
+    }
+    Verdict {
+        decision: Decision::Diskless,
+        reason: "append-only (cleanup.policy=delete), not transactional, no tiered storage".into(),
+        refusal: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{ConfigEntry, ConfigSource};
+
+    fn topic(configs: &[(&str, &str)]) -> Topic {
+        Topic {
+            name: "t".into(),
+            configs: Some(
+                configs
+                    .iter()
+                    .map(|(n, v)| ConfigEntry {
+                        name: (*n).into(),
+                        value: Some((*v).into()),
+                        source: ConfigSource::DynamicTopic,
+                        sensitive: false,
+                    })
+                    .collect(),
+            ),
+            ..Topic::default()
+        }
+    }
+
+    #[test]
+    fn compacted_is_classic() {
+        for policy in ["compact", "compact,delete", "delete, compact"] {
+            let v = decide(&topic(&[("cleanup.policy", policy)]));
+            assert_eq!(v.decision, Decision::Classic, "{policy}");
+            assert_eq!(v.refusal, Some("diskless-refused-compacted"));
+            assert!(v.reason.contains(policy));
+        }
+    }
+
+    #[test]
+    fn delete_is_diskless() {
+        assert_eq!(
+            decide(&topic(&[("cleanup.policy", "delete")])).decision,
+            Decision::Diskless
+        );
+        assert_eq!(decide(&topic(&[])).decision, Decision::Diskless);
+    }
+
+    #[test]
+    fn transactional_and_remote_storage_are_classic() {
+        let mut t = topic(&[]);
+        t.transactional = Some(true);
+        assert_eq!(decide(&t).refusal, Some("diskless-refused-transactional"));
+        let t = topic(&[("remote.storage.enable", "true")]);
+        assert_eq!(decide(&t).refusal, Some("diskless-refused-remote-storage"));
+    }
+}

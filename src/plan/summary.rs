@@ -1,0 +1,266 @@
+//! Renders a plan for people: a terminal summary, or Markdown for a pull-request description.
+//!
+//! Both show the counts per decision, a table of flows (topics, partitions, bytes, bytes per
+//! second, estimated copy time), the topics that are not diskless with their reasons, and
+//! every diagnostic. The output depends only on the plan, so it is as deterministic as
+//! `plan.json`.
+
+use std::fmt::Write;
+
+use super::model::{Decision, Plan, Severity};
+
+/// How to render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Plain text for a terminal.
+    Text,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+}
+
+/// Renders the summary of `plan`.
+pub fn render(plan: &Plan, style: Style) -> String {
+    let md = style == Style::Markdown;
+    let mut out = String::new();
+    let (diskless, classic, skip) = plan.counts();
+    let migrated = diskless + classic;
+    if md {
+        let _ = writeln!(out, "## Migration plan\n");
+        let _ = writeln!(
+            out,
+            "Project `{}`, destination `{}` (`{}`, Kafka {}), MirrorMaker 2 `{}` (`{}`).\n",
+            plan.settings.project,
+            plan.settings.destination.service_name,
+            plan.settings.destination.plan,
+            plan.settings.destination.kafka_version,
+            plan.settings.mirrormaker.service_name,
+            plan.settings.mirrormaker.plan,
+        );
+        let _ = writeln!(out, "| decision | topics |\n|---|---:|");
+        let _ = writeln!(
+            out,
+            "| diskless | {diskless} |\n| classic | {classic} |\n| skip | {skip} |\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Plan: {migrated} topic(s) to migrate: {diskless} diskless, {classic} classic; {skip} skipped"
+        );
+        let _ = writeln!(
+            out,
+            "Destination {} ({}, Kafka {}), MirrorMaker 2 {} ({})\n",
+            plan.settings.destination.service_name,
+            plan.settings.destination.plan,
+            plan.settings.destination.kafka_version,
+            plan.settings.mirrormaker.service_name,
+            plan.settings.mirrormaker.plan,
+        );
+    }
+
+    let sizing = &plan.mirrormaker;
+    let heading = format!(
+        "{} flow(s), balanced by {}; tasks.max {} per flow, tasks_max_per_cpu {}; copy estimates at {} per flow",
+        plan.flows.len(),
+        sizing.balanced_by,
+        sizing.tasks_max,
+        sizing.tasks_max_per_cpu,
+        rate(sizing.expected_bytes_per_second_per_flow as f64),
+    );
+    let header = [
+        "flow",
+        "source alias",
+        "topics",
+        "partitions",
+        "size",
+        "bytes/s",
+        "copy time",
+    ];
+    let rows: Vec<[String; 7]> = plan
+        .flows
+        .iter()
+        .map(|f| {
+            [
+                f.name.clone(),
+                f.source_alias.clone(),
+                f.topics.len().to_string(),
+                f.partitions.to_string(),
+                f.size_bytes.map_or("unknown".into(), bytes),
+                f.bytes_per_second.map_or("not sampled".into(), rate),
+                f.estimated_copy_seconds.map_or("unknown".into(), duration),
+            ]
+        })
+        .collect();
+    if md {
+        let _ = writeln!(out, "### Flows\n\n{heading}.\n");
+        table_md(&mut out, &header, &rows);
+    } else {
+        let _ = writeln!(out, "{heading}");
+        table_text(&mut out, &header, &rows);
+    }
+
+    let others: Vec<_> = plan
+        .topics
+        .iter()
+        .filter(|t| t.decision != Decision::Diskless)
+        .collect();
+    if !others.is_empty() {
+        let rows: Vec<[String; 3]> = others
+            .iter()
+            .map(|t| {
+                let decision = if t.decision == Decision::Classic {
+                    "classic"
+                } else {
+                    "skip"
+                };
+                [t.name.clone(), decision.into(), t.reason.clone()]
+            })
+            .collect();
+        let header = ["topic", "decision", "reason"];
+        if md {
+            let _ = writeln!(out, "\n### Topics that are not diskless\n");
+            table_md(&mut out, &header, &rows);
+        } else {
+            let _ = writeln!(out, "\nTopics that are not diskless:");
+            table_text(&mut out, &header, &rows);
+        }
+    }
+
+    let dropped: usize = plan.topics.iter().map(|t| t.dropped_configs.len()).sum();
+    if dropped > 0 {
+        let line = format!(
+            "{dropped} source config(s) not carried over; see dropped_configs in plan.json for each reason"
+        );
+        let _ = writeln!(out, "\n{line}{}", if md { "." } else { "" });
+    }
+
+    if md {
+        let _ = writeln!(out, "\n### Diagnostics\n");
+        if plan.diagnostics.is_empty() {
+            let _ = writeln!(out, "None.");
+        }
+        for d in &plan.diagnostics {
+            let _ = writeln!(
+                out,
+                "- **{}** `{}`: {}",
+                severity(d.severity),
+                d.code,
+                escape_md(&d.message)
+            );
+        }
+    } else {
+        let warnings = plan.diagnostics.len();
+        let _ = writeln!(out, "\n{warnings} warning(s)");
+        for d in &plan.diagnostics {
+            let _ = writeln!(out, "  {}[{}]: {}", severity(d.severity), d.code, d.message);
+        }
+    }
+    out
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn escape_md(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn table_text<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[String; N]]) {
+    let mut widths: [usize; N] = header.map(str::len);
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut String, cells: Vec<&str>| {
+        let mut text = String::from(" ");
+        for (i, cell) in cells.iter().enumerate() {
+            // Text columns (the first two and the last one of the topic table) align left.
+            let pad = widths[i] - cell.chars().count();
+            let numeric = cell.chars().next().is_some_and(|c| c.is_ascii_digit()) && i > 0 && N > 3;
+            text.push(' ');
+            if numeric {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                text.push_str(&" ".repeat(pad));
+            }
+            text.push(' ');
+        }
+        let _ = writeln!(out, "{}", text.trim_end());
+    };
+    line(out, header.to_vec());
+    for row in rows {
+        line(out, row.iter().map(String::as_str).collect());
+    }
+}
+
+fn table_md<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[String; N]]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    // Right-align columns whose cells all start with a digit (counts, sizes, durations).
+    let numeric = |i: usize| {
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| r[i].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let rule: String = (0..N)
+        .map(|i| if numeric(i) { "---:|" } else { "---|" })
+        .collect();
+    let _ = writeln!(out, "|{rule}");
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| escape_md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
+/// Bytes in binary units, e.g. `1.5 GiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// A rate in binary units per second, e.g. `5.0 MiB/s`.
+pub fn rate(bytes_per_second: f64) -> String {
+    format!("{}/s", bytes(bytes_per_second.max(0.0).round() as u64))
+}
+
+/// A duration, e.g. `45s`, `12m 05s`, `3h 07m`, `2d 04h`.
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
+        s if s < 86_400 => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+        s => format!("{}d {:02}h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(rate(5.0 * 1024.0 * 1024.0), "5.0 MiB/s");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(725), "12m 05s");
+        assert_eq!(duration(3 * 3600 + 7 * 60), "3h 07m");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 04h");
+    }
+}

@@ -1,0 +1,372 @@
+//! Planner tests over crafted inventories.
+
+use super::*;
+use crate::inventory::{ConfigEntry, ConfigSource, Partition, Provenance, Throughput};
+
+const SETTINGS: &str = r#"
+project        = "acme"
+cloud          = "google-europe-west1"
+service_prefix = "mig"
+destination {
+  plan          = "business-8-inkless"
+  kafka_version = "4.1"
+}
+mirrormaker {
+  plan = "business-8"
+  cpus = 4
+}
+source {
+  bootstrap_servers = "k1:9092"
+  security_protocol = "PLAINTEXT"
+}
+flows {
+  max_flows = 4
+}
+"#;
+
+fn settings() -> Settings {
+    parse_settings("migration.hcl", SETTINGS).unwrap()
+}
+
+fn settings_with_flows(flows: &str) -> Settings {
+    let text = SETTINGS.replace("flows {\n  max_flows = 4\n}", &format!("flows {{\n{flows}\n}}"));
+    parse_settings("migration.hcl", &text).unwrap()
+}
+
+fn topic(name: &str, partitions: usize, bytes_per_partition: u64, configs: &[(&str, &str)]) -> Topic {
+    Topic {
+        name: name.into(),
+        internal: name.starts_with("__"),
+        partitions: (0..partitions)
+            .map(|p| Partition {
+                partition: p as i32,
+                leader: Some(1),
+                replicas: vec![1, 2, 3],
+                isr: vec![1, 2, 3],
+                size_bytes: Some(bytes_per_partition),
+                ..Partition::default()
+            })
+            .collect(),
+        configs: Some(
+            configs
+                .iter()
+                .map(|(n, v)| ConfigEntry {
+                    name: (*n).into(),
+                    value: Some((*v).into()),
+                    source: ConfigSource::DynamicTopic,
+                    sensitive: false,
+                })
+                .collect(),
+        ),
+        ..Topic::default()
+    }
+}
+
+fn inventory(mut topics: Vec<Topic>) -> Inventory {
+    topics.sort_by(|a, b| a.name.cmp(&b.name));
+    Inventory {
+        schema_version: SCHEMA_VERSION,
+        provenance: Provenance {
+            collected_at: "2026-01-02T03:04:05Z".into(),
+            ..Provenance::default()
+        },
+        topics,
+        ..Inventory::default()
+    }
+}
+
+fn crafted() -> Inventory {
+    inventory(vec![
+        topic("__consumer_offsets", 50, 10, &[("cleanup.policy", "compact")]),
+        topic("accounts.changelog", 6, 100, &[("cleanup.policy", "compact")]),
+        topic(
+            "inventory.snapshots",
+            4,
+            100,
+            &[("cleanup.policy", "compact,delete")],
+        ),
+        topic(
+            "orders.events",
+            17,
+            1000,
+            &[
+                ("retention.ms", "604800000"),
+                ("min.insync.replicas", "2"),
+                ("unclean.leader.election.enable", "false"),
+                ("compression.type", "zstd"),
+                ("message.format.version", "2.8-IV1"),
+            ],
+        ),
+        topic("heartbeats", 1, 0, &[]),
+        topic(
+            "mm2-offset-syncs.source.internal",
+            1,
+            0,
+            &[("cleanup.policy", "compact")],
+        ),
+    ])
+}
+
+fn topic_plan<'p>(plan: &'p Plan, name: &str) -> &'p TopicPlan {
+    plan.topics.iter().find(|t| t.name == name).unwrap()
+}
+
+fn all() -> Selection {
+    Selection::new(None, &[".*".into()], &[]).unwrap()
+}
+
+#[test]
+fn compacted_topics_become_classic_with_the_reason() {
+    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    for (name, policy) in [
+        ("accounts.changelog", "compact"),
+        ("inventory.snapshots", "compact,delete"),
+    ] {
+        let t = topic_plan(&plan, name);
+        assert_eq!(t.decision, Decision::Classic, "{name}");
+        assert_eq!(t.replication, 3);
+        assert!(
+            t.reason.contains(&format!("cleanup.policy={policy}")),
+            "{}",
+            t.reason
+        );
+        assert!(!t.config.contains_key("diskless_enable"));
+        assert!(
+            plan.diagnostics
+                .iter()
+                .any(|d| d.code == "diskless-refused-compacted" && d.subject.as_deref() == Some(name))
+        );
+    }
+    let o = topic_plan(&plan, "orders.events");
+    assert_eq!((o.decision, o.replication), (Decision::Diskless, 1));
+}
+
+#[test]
+fn strict_turns_refusals_into_errors() {
+    match build(&crafted(), &settings(), &all(), true).unwrap_err() {
+        PlanError::Findings { errors, diagnostics } => {
+            assert_eq!(errors, diagnostics.len());
+            assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
+            assert!(diagnostics.iter().any(|d| d.code == "diskless-refused-compacted"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn internal_and_mirrormaker_topics_are_never_planned() {
+    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    for name in [
+        "__consumer_offsets",
+        "heartbeats",
+        "mm2-offset-syncs.source.internal",
+    ] {
+        let t = topic_plan(&plan, name);
+        assert_eq!(t.decision, Decision::Skip, "{name}");
+        assert_eq!(t.flow, None);
+        assert!(t.config.is_empty());
+        assert!(plan.flows.iter().all(|f| !f.topics.iter().any(|n| n == name)));
+    }
+    // Matched by a regex: skipped silently. Named in the list: skipped with a warning.
+    assert!(
+        !plan
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "reserved-topic-selected")
+    );
+    let listed = Selection::of_names(&["orders.events", "__consumer_offsets"]);
+    let plan = build(&crafted(), &settings(), &listed, false).unwrap();
+    let d = plan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "reserved-topic-selected")
+        .unwrap();
+    assert_eq!(d.subject.as_deref(), Some("__consumer_offsets"));
+}
+
+#[test]
+fn partitions_come_from_the_source() {
+    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    assert_eq!(topic_plan(&plan, "orders.events").partitions, 17);
+    assert_eq!(topic_plan(&plan, "inventory.snapshots").partitions, 4);
+    let total: u32 = plan.flows.iter().map(|f| f.partitions).sum();
+    assert_eq!(total, 17 + 6 + 4);
+}
+
+#[test]
+fn configs_are_translated_and_dropped_as_documented() {
+    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    let o = topic_plan(&plan, "orders.events");
+    let keys: Vec<_> = o.config.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["compression_type", "diskless_enable", "retention_ms"]);
+    assert_eq!(o.config["retention_ms"], ConfigValue::String("604800000".into()));
+    let dropped: Vec<_> = o.dropped_configs.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        dropped,
+        [
+            "message.format.version",
+            "min.insync.replicas",
+            "unclean.leader.election.enable"
+        ]
+    );
+    assert!(o.dropped_configs.iter().all(|d| !d.reason.is_empty()));
+}
+
+#[test]
+fn missing_topics_are_all_listed_with_near_matches() {
+    let list = TopicList::parse("topics.txt", "orders.event\naccounts.changelog\nnope\n".into()).unwrap();
+    let selection = Selection::new(Some(list), &[], &[]).unwrap();
+    match build(&crafted(), &settings(), &selection, false).unwrap_err() {
+        err @ PlanError::MissingTopics { .. } => {
+            assert_eq!(err.exit(), Exit::Usage);
+            let PlanError::MissingTopics {
+                count, names, labels, ..
+            } = err
+            else {
+                unreachable!()
+            };
+            assert_eq!(count, 2);
+            assert_eq!(names, ["orders.event", "nope"]);
+            assert_eq!(
+                labels[0].label(),
+                Some("not in the inventory; did you mean `orders.events`?")
+            );
+            assert_eq!(labels[1].label(), Some("not in the inventory"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn empty_selection_is_an_error() {
+    let none = Selection::new(None, &["missing\\..*".into()], &[]).unwrap();
+    assert!(matches!(
+        build(&crafted(), &settings(), &none, false).unwrap_err(),
+        PlanError::EmptySelection { .. }
+    ));
+    let internal_only = Selection::of_names(&["__consumer_offsets", "heartbeats"]);
+    match build(&crafted(), &settings(), &internal_only, false).unwrap_err() {
+        PlanError::EmptySelection { detail } => assert!(detail.contains("internal"), "{detail}"),
+        other => panic!("{other:?}"),
+    }
+    let excluded = Selection::new(None, &["orders\\..*".into()], &["orders\\.events".into()]).unwrap();
+    assert!(matches!(
+        build(&crafted(), &settings(), &excluded, false).unwrap_err(),
+        PlanError::EmptySelection { .. }
+    ));
+    assert!(matches!(
+        build(&crafted(), &settings(), &Selection::default(), false).unwrap_err(),
+        PlanError::NoSelection
+    ));
+}
+
+#[test]
+fn newer_inventory_is_refused() {
+    let mut inv = crafted();
+    inv.schema_version = SCHEMA_VERSION + 1;
+    let err = build(&inv, &settings(), &all(), false).unwrap_err();
+    assert!(matches!(err, PlanError::InventoryVersion { .. }));
+    assert_eq!(err.exit(), Exit::Usage);
+}
+
+#[test]
+fn unknown_partitions_are_an_error() {
+    let mut inv = crafted();
+    inv.topics.push(Topic {
+        name: "zz.empty".into(),
+        ..Topic::default()
+    });
+    match build(&inv, &settings(), &all(), false).unwrap_err() {
+        err @ PlanError::Findings { .. } => assert_eq!(err.exit(), Exit::Findings),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn same_inputs_give_identical_bytes() {
+    let a = to_json(&build(&crafted(), &settings(), &all(), false).unwrap());
+    let b = to_json(&build(&crafted(), &settings(), &all(), false).unwrap());
+    assert_eq!(a, b);
+    // Input order does not matter either.
+    let mut shuffled = crafted();
+    shuffled.topics.reverse();
+    assert_eq!(a, to_json(&build(&shuffled, &settings(), &all(), false).unwrap()));
+}
+
+/// 1,000 topics with Zipf-like sizes.
+fn skewed(n: usize) -> Inventory {
+    inventory(
+        (0..n)
+            .map(|i| {
+                let size = 50_000_000_000 / (i as u64 + 1) + (i as u64 * 2_654_435_761) % 10_000_000;
+                topic(&format!("topic-{i:04}"), 1 + i % 12, size, &[])
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn thousand_skewed_topics_are_balanced() {
+    let inv = skewed(1000);
+    for max_flows in [2, 4, 8] {
+        let s = settings_with_flows(&format!("  max_flows = {max_flows}\n  max_partitions = 1"));
+        let plan = build(&inv, &s, &all(), false).unwrap();
+        assert_eq!(plan.flows.len(), max_flows);
+        assert_eq!(plan.mirrormaker.balanced_by, "size_bytes");
+        let sizes: Vec<u64> = plan.flows.iter().map(|f| f.size_bytes.unwrap()).collect();
+        let mean = sizes.iter().sum::<u64>() as f64 / sizes.len() as f64;
+        let largest_topic = plan.topics.iter().filter_map(|t| t.size_bytes).max().unwrap() as f64;
+        let max = *sizes.iter().max().unwrap() as f64;
+        assert!(max <= (1.25 * mean).max(largest_topic), "{max_flows}: {sizes:?}");
+        // Each topic in exactly one flow, and its flow field agrees.
+        let mut names: Vec<&str> = plan
+            .flows
+            .iter()
+            .flat_map(|f| f.topics.iter().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 1000);
+        for f in &plan.flows {
+            assert_eq!(f.topics.len(), f.topic_regexes.len());
+            assert!(
+                f.topics
+                    .iter()
+                    .all(|t| topic_plan(&plan, t).flow.as_deref() == Some(f.name.as_str()))
+            );
+        }
+    }
+}
+
+#[test]
+fn sampled_throughput_drives_the_balance_and_estimates() {
+    let mut inv = crafted();
+    for (i, t) in inv.topics.iter_mut().enumerate() {
+        for p in &mut t.partitions {
+            p.throughput = Some(Throughput {
+                messages_per_second: 10.0,
+                bytes_per_second: 1000.0 * (i + 1) as f64,
+            });
+        }
+    }
+    let s = settings_with_flows("  max_flows = 2\n  expected_bytes_per_second = 1000000");
+    let plan = build(&inv, &s, &all(), false).unwrap();
+    assert_eq!(plan.mirrormaker.balanced_by, "bytes_per_second");
+    assert_eq!(plan.flows.len(), 1, "no limit asks for more than one flow");
+    let f = &plan.flows[0];
+    let live = f.bytes_per_second.unwrap();
+    let expected = (f.size_bytes.unwrap() as f64 / (1_000_000.0 - live)).ceil() as u64;
+    assert_eq!(f.estimated_copy_seconds, Some(expected));
+}
+
+#[test]
+fn limits_split_into_more_flows() {
+    let s = settings_with_flows("  max_flows = 4\n  max_partitions = 10");
+    let plan = build(&crafted(), &s, &all(), false).unwrap();
+    // 27 partitions, at most 10 per flow: orders.events alone has 17, so one flow stays over.
+    assert_eq!(plan.flows.len(), 3);
+    assert_eq!(plan.flows[0].source_alias, "source-01");
+    assert_eq!(plan.flows[0].target_alias, "destination");
+    assert!(plan.diagnostics.iter().any(|d| d.code == "flow-over-limit"));
+    assert_eq!(plan.flows[0].topic_regexes, [r"^orders\.events$"]);
+}
