@@ -420,7 +420,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
     produce_to(&primary, "orders", 0, 10);
     produce_to(&primary, "orders", 1, 10);
     produce_to(&backup, "returns", 0, 10);
-    commit(&primary, "app-orders", "orders", &[(0, 10), (1, 4)]);
+    commit(&primary, "app-orders", "orders", &[(0, 10), (1, 10)]);
     commit(&backup, "app-returns", "returns", &[(0, 7)]);
 
     let dir = tempfile::tempdir().unwrap();
@@ -457,7 +457,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
                    false.\"";
     let expected: Vec<String> = [HEADER.to_owned()]
         .into_iter()
-        .chain([(0, 10, 0), (1, 4, 6)].iter().map(|(p, g, lag)| {
+        .chain([(0, 10, 0), (1, 10, 0)].iter().map(|(p, g, lag)| {
             format!(
                 "primary->backup,orders,{p},app-orders,0,10,Empty,{g},{lag},-,-,Dead,-,-,-,true,true,false,false,\
                  REPLICATION,{missing}"
@@ -495,7 +495,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
             backup_checkpointed(&clusters[0]),
         )
     };
-    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(4)]; \
+    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(10)]; \
                 backup.returns end 10; checkpointed true";
     wait_for(
         "MM2 to replicate, sync and checkpoint",
@@ -525,7 +525,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
          checkpoints."
             .to_owned(),
         ok(0, 10),
-        ok(1, 4),
+        ok(1, 10),
     ];
     assert_lines(&stdout, &expected);
 }
