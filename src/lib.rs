@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod exit;
+pub mod inspect;
 pub mod inventory;
 pub mod kafka;
 pub mod output;

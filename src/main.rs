@@ -46,6 +46,8 @@ enum Color {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(cli::plan::PlanArgs),
+    /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
+    Inspect(cli::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
     };
     match command {
         Command::Plan(args) => cli::plan::run(args).into(),
+        Command::Inspect(args) => cli::inspect::run(args).into(),
     }
 }
 

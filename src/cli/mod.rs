@@ -2,3 +2,4 @@
 //! prints results and maps errors to exit codes. One file per subcommand.
 
 pub mod plan;
+pub mod inspect;

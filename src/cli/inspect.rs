@@ -1,0 +1,210 @@
+//! `diskless-migrator inspect`: arguments and driver. The flags are those of Aiven's Java
+//! offset-sync inspector, plus `--format` and `--watch`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use diskless_migrator::exit::Exit;
+use diskless_migrator::inspect::collect::CollectOptions;
+use diskless_migrator::inspect::mm2_config::Mm2Config;
+use diskless_migrator::inspect::report::{self, Format};
+use diskless_migrator::inspect::{self, Inspection, parse_duration, watch};
+
+/// Checks that MirrorMaker 2 has synced consumer-group offsets to the target cluster(s).
+///
+/// Reads the MM2 properties, inspects every enabled `source->target` pair with checkpoints on,
+/// and prints one row per (group, partition): the 21-column CSV of Aiven's offset-sync
+/// inspector (RFC 4180 quoted), or JSON, or a table. By default only rows that are not OK are
+/// printed. Exit code 0 means every row is OK, 1 that some are not.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The MirrorMaker 2 properties file (mm2.properties).
+    #[arg(long, value_name = "FILE")]
+    mm2_config: PathBuf,
+
+    /// Write the report here instead of standard output (created or replaced).
+    #[arg(long, value_name = "FILE")]
+    output_path: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
+    format: FormatArg,
+
+    /// Bound of every admin call, ISO-8601 (Java's default.api.timeout.ms).
+    #[arg(long, value_name = "DURATION", default_value = "PT1M", value_parser = duration)]
+    admin_timeout: Duration,
+
+    /// Bound of one request, ISO-8601 (Java's request.timeout.ms); at most --admin-timeout.
+    #[arg(long, value_name = "DURATION", default_value = "PT30S", value_parser = duration)]
+    request_timeout: Duration,
+
+    /// Also inspect source groups that are not active (Empty, Dead, ...).
+    #[arg(long)]
+    include_inactive_groups: bool,
+
+    /// Also print rows that are OK.
+    #[arg(long)]
+    include_ok_groups: bool,
+
+    /// After the report, print row counts per state to standard output.
+    #[arg(long)]
+    emit_summary: bool,
+
+    /// Re-inspect every INTERVAL (ISO-8601 or 10s, 1m) and print what changed.
+    #[arg(long, value_name = "INTERVAL", value_parser = duration)]
+    watch: Option<Duration>,
+
+    /// With --watch: exit 0 as soon as every row is OK (the cutover gate).
+    #[arg(long, requires = "watch")]
+    until_ok: bool,
+
+    /// With --watch: stop after this long; exit 1 if rows are still not OK.
+    #[arg(long, value_name = "DURATION", requires = "watch", value_parser = duration)]
+    max_wait: Option<Duration>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    /// The 21-column CSV of the Java tool, RFC 4180 quoted.
+    Csv,
+    /// JSON: {"rows": [...], "summary": [...]}.
+    Json,
+    /// An aligned table of the main columns.
+    Table,
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text)?;
+    if d.as_millis() > i32::MAX as u128 {
+        return Err(format!("`{text}` is longer than {} ms", i32::MAX));
+    }
+    Ok(d)
+}
+
+/// Runs the command and returns the exit code.
+pub fn run(args: InspectArgs) -> Exit {
+    if args.admin_timeout < args.request_timeout {
+        eprintln!(
+            "error: --admin-timeout ({:?}) is shorter than --request-timeout ({:?}); the admin timeout bounds \
+             whole calls, which may retry requests, so it must be at least the request timeout",
+            args.admin_timeout, args.request_timeout
+        );
+        return Exit::Usage;
+    }
+    let config = match Mm2Config::read(&args.mm2_config) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e));
+            return Exit::Usage;
+        }
+    };
+    if config.pairs.is_empty() {
+        tracing::warn!(
+            "{}: no pair is enabled with `<source>-><target>.enabled = true` and checkpoints on",
+            config.file
+        );
+    }
+    let options = CollectOptions {
+        admin_timeout: args.admin_timeout,
+        request_timeout: args.request_timeout,
+        include_inactive: args.include_inactive_groups,
+    };
+    let format = match args.format {
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+        FormatArg::Table => Format::Table,
+    };
+
+    let started = Instant::now();
+    let mut previous: Option<Inspection> = None;
+    loop {
+        let inspection = match inspect::inspect(&config, options) {
+            Ok(i) => i,
+            Err(e) if previous.is_none() || args.watch.is_none() => {
+                eprintln!("{:?}", miette::Report::new(e));
+                return Exit::Cluster;
+            }
+            Err(e) => {
+                tracing::warn!("inspection failed, retrying at the next interval: {e}");
+                std::thread::sleep(args.watch.unwrap_or_default());
+                continue;
+            }
+        };
+        let emitted = inspection.emitted(args.include_ok_groups);
+        let written = match &previous {
+            None => write_report(&args, format, &emitted),
+            Some(prev) => {
+                let lines = watch::changes(&prev.emitted(args.include_ok_groups), &emitted);
+                let not_ok = inspection.rows.iter().filter(|r| !r.is_ok).count();
+                let mut out = std::io::stdout().lock();
+                let mut text = format!(
+                    "[+{}s] {} rows, {not_ok} not OK, {} changed\n",
+                    started.elapsed().as_secs(),
+                    inspection.rows.len(),
+                    lines.len()
+                );
+                for line in lines {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                let file = match &args.output_path {
+                    Some(_) => write_report(&args, format, &emitted),
+                    None => Ok(()),
+                };
+                out.write_all(text.as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(|e| e.to_string())
+                    .and(file)
+            }
+        };
+        if let Err(e) = written {
+            eprintln!("error: cannot write the report: {e}");
+            return Exit::Usage;
+        }
+        let exit = if inspection.all_ok() {
+            Exit::Ok
+        } else {
+            Exit::Findings
+        };
+        let Some(interval) = args.watch else {
+            return exit;
+        };
+        if args.until_ok && exit == Exit::Ok {
+            return Exit::Ok;
+        }
+        if let Some(max) = args.max_wait
+            && started.elapsed() + interval > max
+        {
+            std::thread::sleep(max.saturating_sub(started.elapsed()));
+            return exit;
+        }
+        previous = Some(inspection);
+        std::thread::sleep(interval);
+    }
+}
+
+/// Writes the report (and the summary) where the flags say.
+fn write_report(args: &InspectArgs, format: Format, rows: &[inspect::compare::Row]) -> Result<(), String> {
+    let summary = args.emit_summary.then(|| report::summarize(rows));
+    let mut body = Vec::new();
+    match format {
+        Format::Csv => report::write_csv(rows, &mut body),
+        Format::Json => report::write_json(rows, summary.as_deref(), &mut body),
+        Format::Table => report::write_table(rows, &mut body),
+    }
+    .map_err(|e| e.to_string())?;
+    let mut stdout = std::io::stdout().lock();
+    match &args.output_path {
+        Some(path) => diskless_migrator::output::write_atomic(path, &body)
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+        None => stdout.write_all(&body).map_err(|e| e.to_string())?,
+    }
+    if let Some(lines) = summary
+        && format != Format::Json
+    {
+        report::write_summary(&lines, &mut stdout).map_err(|e| e.to_string())?;
+    }
+    stdout.flush().map_err(|e| e.to_string())
+}

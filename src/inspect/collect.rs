@@ -1,0 +1,381 @@
+//! Live collection: the facts of every pair, gathered from both clusters and the offset-syncs
+//! topic with batched, concurrent calls.
+//!
+//! Per pair, three strands run at once: the offset-syncs topic is read, the source side (list
+//! groups → committed offsets → partition offsets) runs, and as soon as the source's groups are
+//! known the target side (describe groups + committed offsets → partition offsets) runs. Group
+//! offsets are fetched concurrently (one request per group, many in flight); partition offsets
+//! are listed in one batched call per end (earliest, latest). The wall time therefore grows with
+//! brokers and partitions, not with groups.
+//!
+//! Failures of one group or one partition become error values in the facts (and error rows
+//! later). Only a cluster that cannot be reached or refuses the credentials stops the run.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use miette::Diagnostic;
+use rdkafka::Message;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::{Offset, TopicPartitionList};
+use thiserror::Error;
+
+use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, TopicOffsets, Tp};
+use crate::inspect::mm2_config::{Mm2Config, Pair};
+use crate::inspect::offset_syncs::SyncStore;
+use crate::kafka::admin::{Admin, AdminError, OffsetSpec};
+use crate::kafka::client::ClientSettings;
+
+/// Settings of a collection run.
+#[derive(Clone, Copy, Debug)]
+pub struct CollectOptions {
+    /// Bound of every admin call and of the offset-syncs read.
+    pub admin_timeout: Duration,
+    /// Bound of one request.
+    pub request_timeout: Duration,
+    /// Also inspect source groups that are not active.
+    pub include_inactive: bool,
+}
+
+/// A cluster that cannot be used at all.
+#[derive(Debug, Error, Diagnostic)]
+#[error("cluster `{alias}`: {error}")]
+#[diagnostic(
+    code(inspect::cluster),
+    help("check `{alias}.bootstrap.servers` and the security settings in the MM2 properties")
+)]
+pub struct ClusterError {
+    /// The alias.
+    pub alias: String,
+    /// Why.
+    pub error: AdminError,
+}
+
+/// Source group states the reference tool calls active.
+fn is_active(state: &str) -> bool {
+    crate::inspect::compare::is_active_state(state)
+}
+
+/// Connects to every cluster the pairs use (checking each answers) and collects every pair.
+pub fn collect(config: &Mm2Config, options: CollectOptions) -> Result<Vec<PairFacts>, ClusterError> {
+    let admins = connect(config, options)?;
+    let mut out = Vec::new();
+    for pair in &config.pairs {
+        out.push(collect_pair(config, pair, &admins, options)?);
+    }
+    Ok(out)
+}
+
+/// One admin client per alias, each checked with a DescribeCluster call, concurrently.
+fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<String, Admin>, ClusterError> {
+    let results: Vec<(String, Result<Admin, AdminError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = config
+            .admin
+            .iter()
+            .map(|(alias, settings)| {
+                let alias = alias.clone();
+                scope.spawn(move || {
+                    let admin = Admin::new(settings, options.admin_timeout)
+                        .and_then(|admin| admin.describe_cluster().map(|_| admin));
+                    (alias, admin)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("connect thread"))
+            .collect()
+    });
+    let mut admins = BTreeMap::new();
+    for (alias, result) in results {
+        match result {
+            Ok(admin) => {
+                admins.insert(alias, admin);
+            }
+            Err(error) => return Err(ClusterError { alias, error }),
+        }
+    }
+    Ok(admins)
+}
+
+fn fatal(alias: &str, error: AdminError) -> ClusterError {
+    ClusterError {
+        alias: alias.to_owned(),
+        error,
+    }
+}
+
+fn collect_pair(
+    config: &Mm2Config,
+    pair: &Pair,
+    admins: &BTreeMap<String, Admin>,
+    options: CollectOptions,
+) -> Result<PairFacts, ClusterError> {
+    let started = Instant::now();
+    let source = &admins[&pair.source];
+    let target = &admins[&pair.target];
+    std::thread::scope(|scope| {
+        let syncs = scope.spawn(|| {
+            let cluster = pair.offset_syncs_cluster();
+            let settings = &config.consumer[cluster];
+            read_offset_syncs(
+                settings,
+                &pair.offset_syncs_topic(),
+                cluster,
+                options.admin_timeout,
+            )
+        });
+
+        // Source groups: list, filter, committed offsets.
+        let listed = source
+            .list_consumer_groups()
+            .map_err(|e| fatal(&pair.source, e))?;
+        let kept: Vec<(String, String)> = listed
+            .into_iter()
+            .filter(|g| pair.groups.accepts(&g.id))
+            .filter(|g| options.include_inactive || is_active(&g.state))
+            .map(|g| (g.id, g.state))
+            .collect();
+        let ids: Vec<String> = kept.iter().map(|(id, _)| id.clone()).collect();
+        tracing::debug!(
+            "{}: {} groups selected on {}",
+            pair.name(),
+            ids.len(),
+            pair.source
+        );
+
+        let target_ids = ids.clone();
+        let target_side = scope.spawn(move || collect_target_groups(target, &target_ids));
+        let source_offsets = source
+            .list_consumer_group_offsets(&ids)
+            .map_err(|e| fatal(&pair.source, e))?;
+        let mut group_offsets: Vec<Result<BTreeMap<Tp, i64>, String>> = Vec::with_capacity(ids.len());
+        let mut source_tps: BTreeSet<Tp> = BTreeSet::new();
+        for g in source_offsets {
+            group_offsets.push(match g.result {
+                Ok(offsets) => {
+                    let filtered: BTreeMap<Tp, i64> = offsets
+                        .into_iter()
+                        .filter(|((topic, _), offset)| pair.topics.accepts(topic) && *offset >= 0)
+                        .collect();
+                    source_tps.extend(filtered.keys().cloned());
+                    Ok(filtered)
+                }
+                Err(e) => Err(e.to_string()),
+            });
+        }
+
+        let target_tps: BTreeSet<Tp> = source_tps
+            .iter()
+            .map(|(t, p)| (pair.policy.checkpoint_topic(&pair.source, &pair.target, t), *p))
+            .collect();
+        let target_topics = scope
+            .spawn(move || partition_offsets(target, &target_tps, false).map_err(|e| fatal(&pair.target, e)));
+        let source_topics =
+            partition_offsets(source, &source_tps, true).map_err(|e| fatal(&pair.source, e))?;
+        let target_topics = target_topics.join().expect("target offsets thread")?;
+        let mut target_groups = target_side
+            .join()
+            .expect("target groups thread")
+            .map_err(|e| fatal(&pair.target, e))?;
+
+        let groups = kept
+            .into_iter()
+            .zip(group_offsets)
+            .map(|((group, state), offsets)| {
+                let target = target_groups
+                    .remove(&group)
+                    .unwrap_or_else(|| Err("no answer for this group".into()));
+                GroupFacts {
+                    group,
+                    state,
+                    offsets,
+                    target,
+                }
+            })
+            .collect();
+        let syncs = syncs.join().expect("offset-syncs thread");
+        tracing::debug!("{}: collected in {:?}", pair.name(), started.elapsed());
+        Ok(PairFacts {
+            name: pair.name(),
+            source: pair.source.clone(),
+            target: pair.target.clone(),
+            policy: pair.policy.clone(),
+            sync_group_offsets: pair.sync_group_offsets,
+            source_topics,
+            target_topics,
+            syncs,
+            groups,
+        })
+    })
+}
+
+/// Describes the groups on the target and fetches their committed offsets, concurrently.
+fn collect_target_groups(
+    admin: &Admin,
+    ids: &[String],
+) -> Result<HashMap<String, Result<TargetGroup, String>>, AdminError> {
+    let (described, offsets) = std::thread::scope(|scope| {
+        let described = scope.spawn(|| admin.describe_consumer_groups(ids));
+        let offsets = admin.list_consumer_group_offsets(ids);
+        (described.join().expect("describe thread"), offsets)
+    });
+    let described = described?;
+    let offsets = offsets?;
+    let mut out = HashMap::with_capacity(ids.len());
+    for (d, o) in described.into_iter().zip(offsets) {
+        // A group the target does not know is `Dead` with no offsets, whichever way the
+        // broker says so.
+        let absent =
+            |e: &AdminError| matches!(e, AdminError::Other { name, .. } if name == "GROUP_ID_NOT_FOUND");
+        let describe = match d.result {
+            Err(e) if absent(&e) => Ok("Dead".to_owned()),
+            other => other.map(|details| details.state),
+        };
+        let offsets = match o.result {
+            Err(e) if absent(&e) => Ok(Default::default()),
+            other => other,
+        };
+        let value = match (describe, offsets) {
+            (Ok(state), Ok(offsets)) => Ok(TargetGroup {
+                state,
+                offsets: offsets.into_iter().filter(|(_, o)| *o >= 0).collect(),
+            }),
+            (Err(e), _) => Err(format!("describe failed: {e}")),
+            (_, Err(e)) => Err(format!("offset fetch failed: {e}")),
+        };
+        out.insert(d.id, value);
+    }
+    Ok(out)
+}
+
+/// Earliest and latest offsets of the partitions, in two batched calls. A partition whose
+/// topic is not in the cluster's metadata is `Ok(None)` on the target and an error on the
+/// source (a source topic deleted after the group committed to it).
+fn partition_offsets(
+    admin: &Admin,
+    tps: &BTreeSet<Tp>,
+    is_source: bool,
+) -> Result<HashMap<Tp, TopicOffsets>, AdminError> {
+    let mut out = HashMap::with_capacity(tps.len());
+    if tps.is_empty() {
+        return Ok(out);
+    }
+    let topics: BTreeSet<&str> = tps.iter().map(|(t, _)| t.as_str()).collect();
+    let metadata = admin
+        .client()
+        .inner()
+        .fetch_metadata(None, admin.timeout())
+        .map_err(|e| AdminError::Unreachable(format!("metadata: {e}")))?;
+    let mut existing: HashMap<&str, i32> = HashMap::new();
+    for t in metadata.topics() {
+        if t.error().is_none() && topics.contains(t.name()) {
+            existing.insert(
+                topics.get(t.name()).copied().unwrap_or_default(),
+                t.partitions().len() as i32,
+            );
+        }
+    }
+    let (present, missing): (Vec<Tp>, Vec<Tp>) = tps
+        .iter()
+        .cloned()
+        .partition(|(t, p)| existing.get(t.as_str()).is_some_and(|n| p < n));
+    for tp in missing {
+        let value = if is_source {
+            Err(format!(
+                "the source topic partition {}-{} does not exist",
+                tp.0, tp.1
+            ))
+        } else {
+            Ok(None)
+        };
+        out.insert(tp, value);
+    }
+    let (earliest, latest) = std::thread::scope(|scope| {
+        let earliest = scope.spawn(|| admin.list_offsets(&present, OffsetSpec::Earliest));
+        let latest = admin.list_offsets(&present, OffsetSpec::Latest);
+        (earliest.join().expect("list offsets thread"), latest)
+    });
+    let (earliest, latest) = (earliest?, latest?);
+    for tp in present {
+        let value = match (earliest.get(&tp), latest.get(&tp)) {
+            (Some(Ok(e)), Some(Ok(l))) => Ok(Some((*e, *l))),
+            (Some(Err(err)), _) | (_, Some(Err(err))) => Err(err.to_string()),
+            _ => Err("no offsets returned".to_owned()),
+        };
+        out.insert(tp, value);
+    }
+    Ok(out)
+}
+
+/// Reads partition 0 of the offset-syncs topic from its start to the end offset seen at the
+/// start, within `timeout`. Never creates the topic.
+pub fn read_offset_syncs(
+    settings: &ClientSettings,
+    topic: &str,
+    cluster: &str,
+    timeout: Duration,
+) -> Result<SyncStore, SyncsProblem> {
+    let unreadable = |error: String| SyncsProblem::Unreadable {
+        topic: topic.to_owned(),
+        cluster: cluster.to_owned(),
+        error,
+    };
+    let mut cfg = settings.client_config();
+    cfg.set("group.id", "diskless-migrator-inspect")
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("allow.auto.create.topics", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("fetch.max.bytes", "16777216");
+    let consumer: BaseConsumer = cfg.create().map_err(|e| unreadable(e.to_string()))?;
+    let metadata = consumer
+        .fetch_metadata(Some(topic), timeout)
+        .map_err(|e| unreadable(format!("metadata: {e}")))?;
+    let exists = metadata
+        .topics()
+        .iter()
+        .any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty());
+    if !exists {
+        return Err(SyncsProblem::Missing {
+            topic: topic.to_owned(),
+            cluster: cluster.to_owned(),
+        });
+    }
+    let (low, high) = consumer
+        .fetch_watermarks(topic, 0, timeout)
+        .map_err(|e| unreadable(format!("watermarks: {e}")))?;
+    let mut store = SyncStore::default();
+    if high <= low {
+        return Ok(store);
+    }
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, Offset::Offset(low))
+        .map_err(|e| unreadable(e.to_string()))?;
+    consumer.assign(&tpl).map_err(|e| unreadable(e.to_string()))?;
+    let deadline = Instant::now() + timeout;
+    let mut next = low;
+    while next < high {
+        if Instant::now() >= deadline {
+            return Err(unreadable(format!(
+                "read up to offset {next} of {high} within {} s",
+                timeout.as_secs()
+            )));
+        }
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(message)) => {
+                next = message.offset() + 1;
+                store.add_record(message.key(), message.payload());
+            }
+            Some(Err(e)) => return Err(unreadable(e.to_string())),
+            None => {}
+        }
+    }
+    if store.undecodable > 0 {
+        tracing::warn!(
+            "{topic} on {cluster}: {} records could not be decoded",
+            store.undecodable
+        );
+    }
+    Ok(store)
+}

@@ -1,0 +1,144 @@
+//! `inspect` on bad input: every case exits with the documented code and says what is wrong,
+//! without needing a running cluster.
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+fn inspect(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .arg("inspect")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("mm2.properties");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn missing_config_file_is_a_usage_error() {
+    let (code, stdout, stderr) = inspect(&["--mm2-config", "/nonexistent/mm2.properties"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("cannot read /nonexistent/mm2.properties"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreadable_config_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory cannot be read as a file, also when running as root.
+    let (code, _, stderr) = inspect(&["--mm2-config", &dir.path().display().to_string()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
+
+#[test]
+fn missing_clusters_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "a.bootstrap.servers=127.0.0.1:1\na->b.enabled=true\n");
+    let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`clusters` is missing"), "{stderr}");
+}
+
+#[test]
+fn admin_timeout_shorter_than_request_timeout_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "clusters=a,b\n");
+    let (code, _, stderr) = inspect(&[
+        "--mm2-config",
+        &file,
+        "--admin-timeout",
+        "PT10S",
+        "--request-timeout",
+        "PT30S",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--admin-timeout (10s) is shorter than --request-timeout (30s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn malformed_duration_is_a_usage_error() {
+    let (code, _, stderr) = inspect(&["--mm2-config", "x", "--admin-timeout", "one minute"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not a duration"), "{stderr}");
+}
+
+#[test]
+fn bad_filter_regex_points_at_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "clusters=a,b\na.bootstrap.servers=127.0.0.1:1\nb.bootstrap.servers=127.0.0.1:1\na->b.enabled=true\n\
+         a->b.groups=(?!internal).*\n",
+    );
+    let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("a->b.groups") && stderr.contains("look-around"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unreachable_cluster_exits_3_within_the_timeout() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        &format!(
+            "clusters=a,b\na.bootstrap.servers=127.0.0.1:{port}\nb.bootstrap.servers=127.0.0.1:{port}\n\
+             a->b.enabled=true\n"
+        ),
+    );
+    let started = Instant::now();
+    let (code, stdout, stderr) = inspect(&[
+        "--mm2-config",
+        &file,
+        "--admin-timeout",
+        "PT3S",
+        "--request-timeout",
+        "PT2S",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("cannot reach the cluster"), "{stderr}");
+    assert!(took < Duration::from_secs(15), "took {took:?}");
+}
+
+#[test]
+fn no_enabled_pair_prints_the_header_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "clusters=a,b\na->b.enabled=false\n");
+    let (code, stdout, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("CLUSTER PAIR,TOPIC,PARTITION,GROUP,"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1);
+}

@@ -1,0 +1,578 @@
+//! `inspect` end to end: two real KRaft clusters, real MirrorMaker 2 between them, and the
+//! binary run on the same `mm2.properties`. Every row is asserted field by field (as the
+//! CSV line), with the exit code.
+//!
+//! The tests share the machine with others, so they run one at a time (a process-wide lock).
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use diskless_migrator::inspect::collect::read_offset_syncs;
+use diskless_migrator::kafka::client::{ClientSettings, EnvFallback};
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::{Offset, TopicPartitionList};
+use support::kafka::{ClusterOptions, KafkaCluster, Listener};
+use support::mm2::{MirrorMaker, fast_single_node_properties};
+use support::records::create_topic;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const HEADER: &str = "CLUSTER PAIR,TOPIC,PARTITION,GROUP,SOURCE TOPIC EARLIEST OFFSET,SOURCE TOPIC LATEST OFFSET,\
+SOURCE GROUP STATE,SOURCE GROUP OFFSET,SOURCE GROUP LAG,TARGET TOPIC EARLIEST OFFSET,TARGET TOPIC LATEST OFFSET,\
+TARGET GROUP STATE,TARGET GROUP OFFSET,TARGET GROUP LAG,TARGET GROUP LAG TO SOURCE,SOURCE HAS DATA,\
+SOURCE GROUP VALID,TARGET HAS DATA,IS OK,BLOCKING COMPONENT,MESSAGE";
+const SUCCESS: &str = "\"Successfully synced, operating normally\"";
+
+fn client(cluster: &KafkaCluster) -> ClientConfig {
+    cluster.client_config(Listener::Plaintext)
+}
+
+/// Produces `count` records to one partition.
+fn produce_to(config: &ClientConfig, topic: &str, partition: i32, count: usize) {
+    let producer: BaseProducer = config.create().unwrap();
+    for i in 0..count {
+        let payload = format!("record-{i}");
+        producer
+            .send(
+                BaseRecord::<(), _>::to(topic)
+                    .partition(partition)
+                    .payload(&payload),
+            )
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+}
+
+/// Commits offsets for a group without joining it (the group is then `Empty`).
+fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)]) {
+    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for &(p, o) in offsets {
+        tpl.add_partition_offset(topic, p, Offset::Offset(o)).unwrap();
+    }
+    consumer.commit(&tpl, CommitMode::Sync).unwrap();
+}
+
+/// The group's committed offsets for the partitions (`None` where there is none).
+fn committed(config: &ClientConfig, group: &str, topic: &str, partitions: i32) -> Vec<Option<i64>> {
+    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition(topic, p);
+    }
+    match consumer.committed_offsets(tpl, Duration::from_secs(10)) {
+        Ok(list) => list
+            .elements()
+            .iter()
+            .map(|e| match e.offset() {
+                Offset::Offset(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => vec![None; partitions as usize],
+    }
+}
+
+/// A live group member (state `Stable`) that never commits; leaves the group on drop.
+struct Member {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Member {
+    /// Joins without committing.
+    fn join(config: &ClientConfig, group: &str, topic: &str) -> Member {
+        Member::join_and_commit(config, group, topic, None)
+    }
+
+    /// Joins and, once partitions are assigned, commits `commit` (partition, offset) as a member.
+    fn join_and_commit(
+        config: &ClientConfig,
+        group: &str,
+        topic: &str,
+        commit: Option<(i32, i64)>,
+    ) -> Member {
+        let consumer: BaseConsumer = config
+            .clone()
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .set("auto.offset.reset", "latest")
+            .create()
+            .unwrap();
+        consumer.subscribe(&[topic]).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let topic = topic.to_owned();
+        let handle = std::thread::spawn(move || {
+            let mut pending = commit;
+            while !flag.load(Ordering::Relaxed) {
+                let _ = consumer.poll(Duration::from_millis(100));
+                if let Some((p, o)) = pending
+                    && consumer.assignment().is_ok_and(|a| a.count() > 0)
+                {
+                    let mut tpl = TopicPartitionList::new();
+                    tpl.add_partition_offset(&topic, p, Offset::Offset(o)).unwrap();
+                    if consumer.commit(&tpl, CommitMode::Sync).is_ok() {
+                        pending = None;
+                    }
+                }
+            }
+        });
+        Member {
+            stop,
+            handle: Some(handle),
+        }
+    }
+}
+
+impl Drop for Member {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The newest upstream offset MM2 has synced for a source partition, read from the
+/// offset-syncs topic on `cluster`.
+fn last_synced(cluster: &KafkaCluster, syncs_topic: &str, topic: &str, partition: i32) -> Option<i64> {
+    let settings = ClientSettings::from_java(
+        [("bootstrap.servers", cluster.bootstrap())],
+        &EnvFallback::default(),
+    )
+    .unwrap();
+    let store = read_offset_syncs(&settings, syncs_topic, cluster.name(), Duration::from_secs(10)).ok()?;
+    store.history(topic, partition)?.latest().map(|s| s.upstream)
+}
+
+/// Latest offset of a partition.
+fn log_end(config: &ClientConfig, topic: &str, partition: i32) -> i64 {
+    let consumer: BaseConsumer = config.create().unwrap();
+    consumer
+        .fetch_watermarks(topic, partition, Duration::from_secs(5))
+        .map_or(-1, |(_, high)| high)
+}
+
+fn is_ok_column(line: &str) -> bool {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    let record = reader.records().next().unwrap().unwrap();
+    &record[18] == "true"
+}
+
+/// Runs `diskless-migrator inspect --mm2-config <file> <args>`.
+fn inspect(file: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .arg("inspect")
+        .arg("--mm2-config")
+        .arg(file)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(180))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn wait_for(what: &str, timeout: Duration, mm2: &mut MirrorMaker, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !check() {
+        if Instant::now() > deadline {
+            mm2.print_log_tails();
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        mm2.assert_running();
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+fn assert_lines(actual: &str, expected: &[String]) {
+    let actual: Vec<&str> = actual.lines().collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    if actual != expected {
+        panic!(
+            "output differs\n--- actual\n{}\n--- expected\n{}",
+            actual.join("\n"),
+            expected.join("\n")
+        );
+    }
+}
+
+/// Identity policy, group offset sync on, every record synced (`offset.lag.max=0`). Covers the
+/// reference scenarios S1–S5 plus: an active target group, a group on an unmirrored topic, a
+/// source group that advanced after MM2's last sync, a group that committed after MM2 stopped,
+/// an empty source partition, a group id with a comma, and the active-group filter.
+#[test]
+fn identity_policy_scenarios() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup"),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+
+    create_topic(&primary, "test-topic-1", 4, &[]);
+    create_topic(&backup, "test-topic-1", 4, &[]);
+    create_topic(&primary, "test-topic-2", 2, &[]);
+    create_topic(&primary, "test-topic-3", 1, &[]);
+    create_topic(&primary, "not-mirrored-test-topic", 2, &[]);
+    for p in 0..4 {
+        produce_to(&primary, "test-topic-1", p, 10);
+    }
+    produce_to(&primary, "test-topic-2", 0, 10);
+    produce_to(&primary, "test-topic-3", 0, 20);
+    produce_to(&primary, "not-mirrored-test-topic", 0, 5);
+    produce_to(&primary, "not-mirrored-test-topic", 1, 5);
+
+    let all = |o: i64| (0..4).map(|p| (p, o)).collect::<Vec<_>>();
+    commit(&primary, "consumer-group-synced", "test-topic-1", &all(10));
+    commit(&primary, "consumer-group-with,comma", "test-topic-1", &all(10));
+    commit(&primary, "consumer-group-dummy", "test-topic-1", &all(0));
+    commit(&backup, "consumer-group-dummy", "test-topic-1", &all(0));
+    commit(&primary, "consumer-group-active-target", "test-topic-1", &all(10));
+    commit(
+        &primary,
+        "consumer-group-partial",
+        "test-topic-2",
+        &[(0, 10), (1, 0)],
+    );
+    commit(&primary, "consumer-group-advanced", "test-topic-3", &[(0, 10)]);
+    commit(
+        &primary,
+        "consumer-group-not-mirrored",
+        "not-mirrored-test-topic",
+        &[(0, 5), (1, 5)],
+    );
+    let _target_member = Member::join(&backup, "consumer-group-active-target", "test-topic-1");
+    // An active (Stable) source group, as in the reference tool's fully-synced scenario.
+    let _source_member =
+        Member::join_and_commit(&primary, "consumer-group-stable", "test-topic-3", Some((0, 20)));
+
+    let properties = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = test-topic-.*, not-mirrored-test-topic\n\
+         primary->backup.topics.exclude = not-mirrored-test-topic\n\
+         groups = consumer-group-.*\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.lag.max = 0\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&properties);
+    let file = mm2.properties_file();
+    let syncs = "mm2-offset-syncs.backup.internal";
+    let snapshot = || {
+        format!(
+            "syncs t1 {:?} t2 {:?} t3 {:?}; target synced {:?} partial {:?}; t2-1 end {}",
+            (0..4)
+                .map(|p| last_synced(&clusters[0], syncs, "test-topic-1", p))
+                .collect::<Vec<_>>(),
+            last_synced(&clusters[0], syncs, "test-topic-2", 0),
+            last_synced(&clusters[0], syncs, "test-topic-3", 0),
+            committed(&backup, "consumer-group-synced", "test-topic-1", 4),
+            committed(&backup, "consumer-group-partial", "test-topic-2", 1),
+            log_end(&backup, "test-topic-2", 1),
+        )
+    };
+    let want = "syncs t1 [Some(9), Some(9), Some(9), Some(9)] t2 Some(9) t3 Some(19); target synced [Some(10), \
+                Some(10), Some(10), Some(10)] partial [Some(10)]; t2-1 end 0";
+    wait_for(
+        "MM2 to replicate and sync",
+        Duration::from_secs(150),
+        &mut mm2,
+        || {
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            // MM2 translates a group offset below its newest sync with a coarser, older sync,
+            // so the value it gives consumer-group-advanced (at 10 of 20) is only known to be >= 1.
+            now == want
+                && committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].is_some()
+                && committed(&backup, "consumer-group-stable", "test-topic-3", 1) == [Some(20)]
+        },
+    );
+    // Let one more checkpoint round pass, so nothing is half-written.
+    std::thread::sleep(Duration::from_secs(2));
+    let file_copy = std::env::temp_dir().join(format!("inspect-mm2-{}.properties", std::process::id()));
+    std::fs::copy(&file, &file_copy).unwrap();
+    mm2.stop();
+    // After MM2's last sync: one group advances, one commits for the first time.
+    let synced_advanced = committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].unwrap();
+    assert!((1..=10).contains(&synced_advanced), "{synced_advanced}");
+    commit(&primary, "consumer-group-advanced", "test-topic-3", &[(0, 20)]);
+    commit(&primary, "consumer-group-late", "test-topic-3", &[(0, 15)]);
+
+    let (code, stdout, stderr) = inspect(
+        &file_copy,
+        &[
+            "--include-inactive-groups",
+            "--include-ok-groups",
+            "--emit-summary",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let pb = "primary->backup";
+    let active = "Not synced: the target group is active (state Stable); MirrorMaker 2 only syncs offsets to an \
+                  Empty or absent target group.";
+    let mut expected = vec![HEADER.to_owned()];
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},consumer-group-active-target,0,10,Empty,10,0,0,10,Stable,-,-,-,true,true,true,\
+             false,TARGET GROUP,{active}"
+        ));
+    }
+    let (x, lag) = (synced_advanced, 20 - synced_advanced);
+    expected.push(format!(
+        "{pb},test-topic-3,0,consumer-group-advanced,0,20,Empty,20,0,0,20,Empty,{x},{lag},{lag},true,true,true,false,\
+         REPLICATION,Target group offset is behind the translated source group offset (20); MirrorMaker 2 has not \
+         synced the latest commit yet."
+    ));
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},consumer-group-dummy,0,10,Empty,0,10,0,10,Empty,0,10,10,true,true,true,true,-,\
+             {SUCCESS}"
+        ));
+    }
+    expected.push(format!(
+        "{pb},test-topic-3,0,consumer-group-late,0,20,Empty,15,5,0,20,Dead,-,-,-,true,true,true,false,REPLICATION,\
+         \"Erroneously not synced. Source partition has data, and other partitions for this group are not synced.\""
+    ));
+    expected.push(format!(
+        "{pb},test-topic-2,0,consumer-group-partial,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
+         {SUCCESS}"
+    ));
+    expected.push(format!(
+        "{pb},test-topic-2,1,consumer-group-partial,0,0,Empty,0,0,0,0,Empty,-,-,-,false,true,false,true,\
+         SOURCE PARTITION,Intentionally not synced because source partition is empty. Other partitions in this \
+         group are synced."
+    ));
+    let stable = format!(
+        "{pb},test-topic-3,0,consumer-group-stable,0,20,Stable,20,0,0,20,Empty,20,0,0,true,true,true,true,-,{SUCCESS}"
+    );
+    expected.push(stable.clone());
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},consumer-group-synced,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
+             {SUCCESS}"
+        ));
+    }
+    // MM2 passes the groups to its checkpoint task as a comma-separated list, so a group id with
+    // a comma is split and never synced: the inspector must say so (and keep the CSV intact).
+    for p in 0..4 {
+        expected.push(format!(
+            "{pb},test-topic-1,{p},\"consumer-group-with,comma\",0,10,Empty,10,0,0,10,Dead,-,-,-,true,true,true,\
+             false,REPLICATION,\"Erroneously not synced. Source partition has data, and other partitions for this \
+             group are not synced.\""
+        ));
+    }
+    let summary = [
+        "9 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+         Empty, ok: true, Blocking component: null, Message: Successfully synced, operating normally",
+        "5 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+         Dead, ok: false, Blocking component: REPLICATION, Message: Erroneously not synced. Source partition has \
+         data, and other partitions for this group are not synced.",
+        "4 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+         Stable, ok: false, Blocking component: TARGET GROUP, Message: Not synced: the target group is active \
+         (state Stable); MirrorMaker 2 only syncs offsets to an Empty or absent target group.",
+        "1 partitions in state: Source has data: false, Source group: Empty, Target has data: false, Target \
+         group: Empty, ok: true, Blocking component: SOURCE PARTITION, Message: Intentionally not synced because \
+         source partition is empty. Other partitions in this group are synced.",
+        "1 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
+         Empty, ok: false, Blocking component: REPLICATION, Message: Target group offset is behind the translated \
+         source group offset (20); MirrorMaker 2 has not synced the latest commit yet.",
+        "1 partitions in state: Source has data: true, Source group: Stable, Target has data: true, Target group: \
+         Empty, ok: true, Blocking component: null, Message: Successfully synced, operating normally",
+    ];
+    let row_lines = expected.len();
+    expected.extend(summary.iter().map(|s| s.to_string()));
+    assert_lines(&stdout, &expected);
+
+    // Default filters: only rows that are not OK.
+    let (code, stdout, stderr) = inspect(&file_copy, &["--include-inactive-groups"]);
+    assert_eq!(code, 1, "{stderr}");
+    let only_not_ok: Vec<String> = expected[..row_lines]
+        .iter()
+        .filter(|l| *l == HEADER || !is_ok_column(l))
+        .cloned()
+        .collect();
+    assert_eq!(only_not_ok.len(), 11);
+    assert_lines(&stdout, &only_not_ok);
+
+    // Without --include-inactive-groups only the active source group is inspected: all OK.
+    let (code, stdout, stderr) = inspect(&file_copy, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim_end(), HEADER);
+    let (code, stdout, stderr) = inspect(&file_copy, &["--include-ok-groups"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_lines(&stdout, &[HEADER.to_owned(), stable]);
+
+    // JSON carries the same rows.
+    let (code, stdout, _) = inspect(&file_copy, &["--include-inactive-groups", "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(rows[4]["group"], "consumer-group-advanced");
+    assert_eq!(rows[4]["expected_target_offset"], 20);
+    assert_eq!(rows[4]["target_group_offset"], synced_advanced);
+    let _ = std::fs::remove_file(&file_copy);
+}
+
+/// Default (prefixing) replication policy with group offset sync, a reverse flow with sync
+/// disabled, the offset-syncs topic absent before MM2 ever ran, and `--watch --until-ok` as the
+/// cutover gate.
+#[test]
+fn default_policy_sync_disabled_and_missing_offset_syncs() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup"),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+    create_topic(&primary, "orders", 2, &[]);
+    create_topic(&backup, "returns", 1, &[]);
+    produce_to(&primary, "orders", 0, 10);
+    produce_to(&primary, "orders", 1, 10);
+    produce_to(&backup, "returns", 0, 10);
+    commit(&primary, "app-orders", "orders", &[(0, 10), (1, 10)]);
+    commit(&backup, "app-returns", "returns", &[(0, 7)]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let base = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         primary->backup.topics = orders\n\
+         primary->backup.sync.group.offsets.enabled = true\n\
+         groups = app-.*\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.lag.max = 0\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let gate = dir.path().join("gate.properties");
+    std::fs::write(&gate, format!("{base}backup->primary.enabled = false\n")).unwrap();
+    let properties = format!("{base}backup->primary.enabled = true\nbackup->primary.topics = returns\n");
+
+    // Before MM2 ever ran: the offset-syncs topic is absent; rows say so, quickly.
+    let started = Instant::now();
+    let (code, stdout, stderr) = inspect(&gate, &["--include-inactive-groups"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let missing = "\"Cannot translate offsets: the offset-syncs topic mm2-offset-syncs.backup.internal does not \
+                   exist on primary; MirrorMaker 2 has not replicated this flow, or emit.offset-syncs.enabled is \
+                   false.\"";
+    let expected: Vec<String> = [HEADER.to_owned()]
+        .into_iter()
+        .chain([(0, 10, 0), (1, 10, 0)].iter().map(|(p, g, lag)| {
+            format!(
+                "primary->backup,orders,{p},app-orders,0,10,Empty,{g},{lag},-,-,Dead,-,-,-,true,true,false,false,\
+                 REPLICATION,{missing}"
+            )
+        }))
+        .collect();
+    assert_lines(&stdout, &expected);
+
+    let mut mm2 = MirrorMaker::start(&properties);
+    let file = mm2.properties_file();
+    // The cutover gate: waits until every row is OK.
+    let (code, stdout, stderr) = inspect(
+        &gate,
+        &[
+            "--include-inactive-groups",
+            "--watch",
+            "PT1S",
+            "--until-ok",
+            "--max-wait",
+            "PT150S",
+        ],
+    );
+    mm2.assert_running();
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+
+    let snapshot = || {
+        format!(
+            "syncs orders {:?} returns {:?}; target app-orders {:?}; backup.returns end {}; checkpointed {}",
+            (0..2)
+                .map(|p| last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "orders", p))
+                .collect::<Vec<_>>(),
+            last_synced(&clusters[1], "mm2-offset-syncs.primary.internal", "returns", 0),
+            committed(&backup, "app-orders", "primary.orders", 2),
+            log_end(&primary, "backup.returns", 0),
+            backup_checkpointed(&clusters[0]),
+        )
+    };
+    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(10)]; \
+                backup.returns end 10; checkpointed true";
+    wait_for(
+        "MM2 to replicate, sync and checkpoint",
+        Duration::from_secs(90),
+        &mut mm2,
+        || {
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            now == want
+        },
+    );
+    let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
+    assert_eq!(code, 1, "{stderr}");
+    let ok = |p: i32, g: i64| {
+        format!(
+            "primary->backup,orders,{p},app-orders,0,10,Empty,{g},{},0,10,Empty,{g},{},{},true,true,true,true,-,\
+             {SUCCESS}",
+            10 - g,
+            10 - g,
+            10 - g
+        )
+    };
+    let expected = [
+        HEADER.to_owned(),
+        "backup->primary,returns,0,app-returns,0,10,Empty,7,3,0,10,Dead,-,-,-,true,true,true,false,MM2 CONFIG,\
+         Not synced because sync.group.offsets.enabled is not true for backup->primary; MirrorMaker 2 only writes \
+         checkpoints."
+            .to_owned(),
+        ok(0, 10),
+        ok(1, 10),
+    ];
+    assert_lines(&stdout, &expected);
+}
+
+/// True once `backup.checkpoints.internal` on the primary has records (MM2 translated
+/// app-returns), so the reverse flow has had its chance to sync (it must not).
+fn backup_checkpointed(primary: &KafkaCluster) -> bool {
+    let consumer: BaseConsumer = client(primary).create().unwrap();
+    matches!(
+        consumer.fetch_watermarks("backup.checkpoints.internal", 0, Duration::from_secs(5)),
+        Ok((_, high)) if high > 0
+    )
+}
