@@ -5,7 +5,7 @@
 //! * front ends turn a source cluster (or the text files of older discovery scripts) into one
 //!   intermediate form, the [`inventory`];
 //! * the middle decides everything about the migration (`plan`);
-//! * back ends only render those decisions (`generate`);
+//! * back ends only render those decisions ([`generate`]);
 //! * `inspect` validates consumer-group offsets on live clusters before cutover.
 //!
 //! Nothing below `main.rs` knows about the command line.
@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod exit;
+pub mod generate;
 pub mod inspect;
 pub mod inventory;
 pub mod kafka;

@@ -46,6 +46,17 @@ enum Color {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(cli::plan::PlanArgs),
+    /// Render a plan into Terraform roots, mm2.properties, dashboards and a runbook.
+    ///
+    /// Writes, under --out: destination/ (the long-lived diskless Kafka service and its
+    /// topics), migration/ (MirrorMaker 2, endpoints, replication flows, observability),
+    /// dashboards/, mm2.properties and RUNBOOK.md. Files are staged and renamed into place;
+    /// Terraform state and other files you add are left alone. The same plan always gives the
+    /// same bytes.
+    ///
+    /// With --check nothing is written: the command lists the files that differ from what it
+    /// would write and exits 1 if there are any (for CI on pull requests).
+    Generate(cli::generate::GenerateArgs),
     /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
     Inspect(cli::inspect::InspectArgs),
 }
@@ -59,6 +70,7 @@ fn main() -> ExitCode {
     match command {
         Command::Plan(args) => cli::plan::run(args).into(),
         Command::Inspect(args) => cli::inspect::run(args).into(),
+        Command::Generate(args) => cli::generate::run(&args).into(),
     }
 }
 

@@ -1,0 +1,200 @@
+//! `mm2.properties`: the MirrorMaker 2 configuration the generated flows amount to, for
+//! `diskless-migrator inspect` (and the Java offset inspector it replaces) and for running
+//! MirrorMaker 2 yourself in dedicated mode.
+//!
+//! Secrets never appear: they are `${env:NAME}` placeholders resolved by Kafka's
+//! `EnvVarConfigProvider`. Values are escaped for Java's properties format (a backslash in a
+//! regex is written `\\`).
+
+use std::fmt::Write;
+
+use super::migration::{CONFIG_PROPERTIES_EXCLUDE, WORKER};
+use super::tree::Tree;
+use super::{Context, HEADER, TOPICS_EXCLUDE};
+
+/// Environment variables the properties refer to, with what to put in them.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    (
+        "DESTINATION_BOOTSTRAP_SERVERS",
+        "host:port of the destination Kafka service",
+    ),
+    (
+        "DESTINATION_ACCESS_CERT",
+        "PEM access certificate of the destination service",
+    ),
+    (
+        "DESTINATION_ACCESS_KEY",
+        "PEM access key of the destination service",
+    ),
+    ("DESTINATION_CA_CERT", "PEM CA certificate of the Aiven project"),
+    (
+        "SOURCE_SASL_USERNAME",
+        "SASL user on the source cluster (SASL protocols)",
+    ),
+    ("SOURCE_SASL_PASSWORD", "its password (SASL protocols)"),
+    (
+        "SOURCE_SSL_CA_CERT",
+        "PEM CA certificate of the source brokers (SSL protocols)",
+    ),
+    (
+        "SOURCE_SSL_CLIENT_CERT",
+        "PEM client certificate for mutual TLS (SSL)",
+    ),
+    ("SOURCE_SSL_CLIENT_KEY", "PEM client key for mutual TLS (SSL)"),
+];
+
+/// Adds `mm2.properties` to `tree`.
+pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
+    tree.insert("mm2.properties", properties(ctx));
+}
+
+fn escape(value: &str) -> String {
+    value.replace('\\', "\\\\")
+}
+
+fn properties(ctx: &Context) -> String {
+    let s = &ctx.plan.settings;
+    let target = &s.destination.cluster_alias;
+    let flows = ctx.flows();
+    let mut out = String::new();
+    out.push_str(HEADER);
+    out.push_str(
+        "\n#\n# Secrets are ${env:NAME} placeholders: export the variables listed in RUNBOOK.md.\n\n",
+    );
+    let mut clusters = vec![target.as_str()];
+    clusters.extend(flows.iter().map(|f| f.source_alias.as_str()));
+    let _ = writeln!(out, "clusters={}", clusters.join(", "));
+    out.push_str("config.providers=env\n");
+    out.push_str(
+        "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider\n\n",
+    );
+
+    out.push_str("# Worker settings (the MirrorMaker 2 service's user config).\n");
+    let w = &WORKER;
+    let _ = writeln!(out, "tasks.max={}", ctx.plan.mirrormaker.tasks_max.max(1));
+    let _ = writeln!(out, "emit.checkpoints.enabled=true");
+    let _ = writeln!(
+        out,
+        "emit.checkpoints.interval.seconds={}",
+        w.emit_checkpoints_interval_seconds
+    );
+    let _ = writeln!(out, "sync.group.offsets.enabled=true");
+    let _ = writeln!(
+        out,
+        "sync.group.offsets.interval.seconds={}",
+        w.sync_group_offsets_interval_seconds
+    );
+    let _ = writeln!(out, "refresh.groups.enabled=true");
+    let _ = writeln!(
+        out,
+        "refresh.groups.interval.seconds={}",
+        w.refresh_groups_interval_seconds
+    );
+    let _ = writeln!(out, "refresh.topics.enabled=true");
+    let _ = writeln!(
+        out,
+        "refresh.topics.interval.seconds={}",
+        w.refresh_topics_interval_seconds
+    );
+    let _ = writeln!(out, "sync.topic.configs.enabled=true");
+    let _ = writeln!(out, "sync.topic.acls.enabled=false");
+    let _ = writeln!(out, "offset.lag.max={}", w.offset_lag_max);
+    out.push('\n');
+
+    let _ = writeln!(
+        out,
+        "# Destination: {} (Aiven, TLS client certificate).",
+        s.destination.service_name
+    );
+    let _ = writeln!(
+        out,
+        "{target}.bootstrap.servers=${{env:DESTINATION_BOOTSTRAP_SERVERS}}"
+    );
+    let _ = writeln!(out, "{target}.security.protocol=SSL");
+    let _ = writeln!(out, "{target}.ssl.keystore.type=PEM");
+    let _ = writeln!(
+        out,
+        "{target}.ssl.keystore.certificate.chain=${{env:DESTINATION_ACCESS_CERT}}"
+    );
+    let _ = writeln!(out, "{target}.ssl.keystore.key=${{env:DESTINATION_ACCESS_KEY}}");
+    let _ = writeln!(out, "{target}.ssl.truststore.type=PEM");
+    let _ = writeln!(
+        out,
+        "{target}.ssl.truststore.certificates=${{env:DESTINATION_CA_CERT}}"
+    );
+
+    let src = &s.source;
+    let protocol = src.security_protocol.as_str();
+    for f in &flows {
+        let a = &f.source_alias;
+        let _ = writeln!(
+            out,
+            "\n# Source as seen by flow {} ({} topics).",
+            f.name,
+            f.topics.len()
+        );
+        let _ = writeln!(out, "{a}.bootstrap.servers={}", escape(&src.bootstrap_servers));
+        let _ = writeln!(out, "{a}.security.protocol={protocol}");
+        if protocol.starts_with("SASL") {
+            let mechanism = src.sasl_mechanism.as_deref().unwrap_or("PLAIN");
+            let module = if mechanism == "PLAIN" {
+                "org.apache.kafka.common.security.plain.PlainLoginModule"
+            } else {
+                "org.apache.kafka.common.security.scram.ScramLoginModule"
+            };
+            let _ = writeln!(out, "{a}.sasl.mechanism={mechanism}");
+            let _ = writeln!(
+                out,
+                "{a}.sasl.jaas.config={module} required username=\"${{env:SOURCE_SASL_USERNAME}}\" \
+                 password=\"${{env:SOURCE_SASL_PASSWORD}}\";"
+            );
+        }
+        if protocol.ends_with("SSL") {
+            let _ = writeln!(out, "{a}.ssl.truststore.type=PEM");
+            let _ = writeln!(out, "{a}.ssl.truststore.certificates=${{env:SOURCE_SSL_CA_CERT}}");
+            match src.ssl_endpoint_identification_algorithm.as_deref() {
+                Some(alg) => {
+                    let _ = writeln!(out, "{a}.ssl.endpoint.identification.algorithm={alg}");
+                }
+                None => {
+                    let _ = writeln!(out, "{a}.ssl.endpoint.identification.algorithm=");
+                }
+            }
+        }
+        if protocol == "SSL" {
+            let _ = writeln!(out, "{a}.ssl.keystore.type=PEM");
+            let _ = writeln!(
+                out,
+                "{a}.ssl.keystore.certificate.chain=${{env:SOURCE_SSL_CLIENT_CERT}}"
+            );
+            let _ = writeln!(out, "{a}.ssl.keystore.key=${{env:SOURCE_SSL_CLIENT_KEY}}");
+        }
+    }
+
+    for f in &flows {
+        let p = format!("{}->{}", f.source_alias, f.target_alias);
+        let _ = writeln!(out, "\n# Flow {}.", f.name);
+        let _ = writeln!(out, "{p}.enabled=true");
+        let _ = writeln!(
+            out,
+            "{p}.replication.policy.class=org.apache.kafka.connect.mirror.IdentityReplicationPolicy"
+        );
+        let _ = writeln!(out, "{p}.offset-syncs.topic.location=target");
+        let _ = writeln!(out, "{p}.sync.group.offsets.enabled=true");
+        let _ = writeln!(
+            out,
+            "{p}.sync.group.offsets.interval.seconds={}",
+            w.sync_group_offsets_interval_seconds
+        );
+        let _ = writeln!(out, "{p}.emit.heartbeats.enabled=true");
+        let _ = writeln!(out, "{p}.emit.checkpoints.enabled=true");
+        let _ = writeln!(out, "{p}.topics={}", escape(&f.topic_regexes.join(",")));
+        let _ = writeln!(out, "{p}.topics.exclude={}", escape(&TOPICS_EXCLUDE.join(", ")));
+        let _ = writeln!(
+            out,
+            "{p}.config.properties.exclude={}",
+            escape(&CONFIG_PROPERTIES_EXCLUDE.join(", "))
+        );
+    }
+    out
+}
