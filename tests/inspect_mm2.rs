@@ -89,7 +89,18 @@ struct Member {
 }
 
 impl Member {
+    /// Joins without committing.
     fn join(config: &ClientConfig, group: &str, topic: &str) -> Member {
+        Member::join_and_commit(config, group, topic, None)
+    }
+
+    /// Joins and, once partitions are assigned, commits `commit` (partition, offset) as a member.
+    fn join_and_commit(
+        config: &ClientConfig,
+        group: &str,
+        topic: &str,
+        commit: Option<(i32, i64)>,
+    ) -> Member {
         let consumer: BaseConsumer = config
             .clone()
             .set("group.id", group)
@@ -100,9 +111,20 @@ impl Member {
         consumer.subscribe(&[topic]).unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        let topic = topic.to_owned();
         let handle = std::thread::spawn(move || {
+            let mut pending = commit;
             while !flag.load(Ordering::Relaxed) {
                 let _ = consumer.poll(Duration::from_millis(100));
+                if let Some((p, o)) = pending
+                    && consumer.assignment().is_ok_and(|a| a.count() > 0)
+                {
+                    let mut tpl = TopicPartitionList::new();
+                    tpl.add_partition_offset(&topic, p, Offset::Offset(o)).unwrap();
+                    if consumer.commit(&tpl, CommitMode::Sync).is_ok() {
+                        pending = None;
+                    }
+                }
             }
         });
         Member {
@@ -238,6 +260,9 @@ fn identity_policy_scenarios() {
         &[(0, 5), (1, 5)],
     );
     let _target_member = Member::join(&backup, "consumer-group-active-target", "test-topic-1");
+    // An active (Stable) source group, as in the reference tool's fully-synced scenario.
+    let _source_member =
+        Member::join_and_commit(&primary, "consumer-group-stable", "test-topic-3", Some((0, 20)));
 
     let properties = format!(
         "clusters = primary, backup\n\
@@ -284,7 +309,9 @@ fn identity_policy_scenarios() {
             eprintln!("waiting: {now}");
             // MM2 translates a group offset below its newest sync with a coarser, older sync,
             // so the value it gives consumer-group-advanced (at 10 of 20) is only known to be >= 1.
-            now == want && committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].is_some()
+            now == want
+                && committed(&backup, "consumer-group-advanced", "test-topic-3", 1)[0].is_some()
+                && committed(&backup, "consumer-group-stable", "test-topic-3", 1) == [Some(20)]
         },
     );
     // Let one more checkpoint round pass, so nothing is half-written.
@@ -342,6 +369,10 @@ fn identity_policy_scenarios() {
          SOURCE PARTITION,Intentionally not synced because source partition is empty. Other partitions in this \
          group are synced."
     ));
+    let stable = format!(
+        "{pb},test-topic-3,0,consumer-group-stable,0,20,Stable,20,0,0,20,Empty,20,0,0,true,true,true,true,-,{SUCCESS}"
+    );
+    expected.push(stable.clone());
     for p in 0..4 {
         expected.push(format!(
             "{pb},test-topic-1,{p},consumer-group-synced,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
@@ -372,14 +403,17 @@ fn identity_policy_scenarios() {
         "1 partitions in state: Source has data: true, Source group: Empty, Target has data: true, Target group: \
          Empty, ok: false, Blocking component: REPLICATION, Message: Target group offset is behind the translated \
          source group offset (20); MirrorMaker 2 has not synced the latest commit yet.",
+        "1 partitions in state: Source has data: true, Source group: Stable, Target has data: true, Target group: \
+         Empty, ok: true, Blocking component: null, Message: Successfully synced, operating normally",
     ];
+    let row_lines = expected.len();
     expected.extend(summary.iter().map(|s| s.to_string()));
     assert_lines(&stdout, &expected);
 
     // Default filters: only rows that are not OK.
     let (code, stdout, stderr) = inspect(&file_copy, &["--include-inactive-groups"]);
     assert_eq!(code, 1, "{stderr}");
-    let only_not_ok: Vec<String> = expected[..21]
+    let only_not_ok: Vec<String> = expected[..row_lines]
         .iter()
         .filter(|l| *l == HEADER || !is_ok_column(l))
         .cloned()
@@ -387,10 +421,13 @@ fn identity_policy_scenarios() {
     assert_eq!(only_not_ok.len(), 11);
     assert_lines(&stdout, &only_not_ok);
 
-    // Without --include-inactive-groups the Empty source groups are not inspected: all OK.
+    // Without --include-inactive-groups only the active source group is inspected: all OK.
     let (code, stdout, stderr) = inspect(&file_copy, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.trim_end(), HEADER);
+    let (code, stdout, stderr) = inspect(&file_copy, &["--include-ok-groups"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_lines(&stdout, &[HEADER.to_owned(), stable]);
 
     // JSON carries the same rows.
     let (code, stdout, _) = inspect(&file_copy, &["--include-inactive-groups", "--format", "json"]);
@@ -420,7 +457,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
     produce_to(&primary, "orders", 0, 10);
     produce_to(&primary, "orders", 1, 10);
     produce_to(&backup, "returns", 0, 10);
-    commit(&primary, "app-orders", "orders", &[(0, 10), (1, 4)]);
+    commit(&primary, "app-orders", "orders", &[(0, 10), (1, 10)]);
     commit(&backup, "app-returns", "returns", &[(0, 7)]);
 
     let dir = tempfile::tempdir().unwrap();
@@ -457,7 +494,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
                    false.\"";
     let expected: Vec<String> = [HEADER.to_owned()]
         .into_iter()
-        .chain([(0, 10, 0), (1, 4, 6)].iter().map(|(p, g, lag)| {
+        .chain([(0, 10, 0), (1, 10, 0)].iter().map(|(p, g, lag)| {
             format!(
                 "primary->backup,orders,{p},app-orders,0,10,Empty,{g},{lag},-,-,Dead,-,-,-,true,true,false,false,\
                  REPLICATION,{missing}"
@@ -495,7 +532,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
             backup_checkpointed(&clusters[0]),
         )
     };
-    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(4)]; \
+    let want = "syncs orders [Some(9), Some(9)] returns Some(9); target app-orders [Some(10), Some(10)]; \
                 backup.returns end 10; checkpointed true";
     wait_for(
         "MM2 to replicate, sync and checkpoint",
@@ -525,7 +562,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
          checkpoints."
             .to_owned(),
         ok(0, 10),
-        ok(1, 4),
+        ok(1, 10),
     ];
     assert_lines(&stdout, &expected);
 }

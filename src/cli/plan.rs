@@ -112,6 +112,8 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
             return Err((miette::Report::new(err), exit));
         }
     };
+    // The inventory can be large; the process ends soon, so it is not freed piece by piece.
+    std::mem::forget(inventory);
     let json = plan::to_json(&plan);
     std::fs::create_dir_all(&args.out)
         .and_then(|()| write_atomic(&args.out.join("plan.json"), json.as_bytes()))

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 
 use hcl::{Block, Body, Expression};
 
-use super::Context;
 use super::hcl_format::expr;
-use super::roots::{self, Root, ident, quoted, tf_file};
+use super::hcl_format::format_locals_map;
+use super::roots::{self, Root, ident, tf_file};
 use super::templates::{self, KAFKA_TOPICS};
 use super::tree::Tree;
+use super::{Context, HEADER};
 use crate::plan::{ConfigValue, Decision, TopicPlan};
 
 /// The kind of value an `aiven_kafka_topic` `config` key takes.
@@ -175,18 +176,8 @@ fn main_tf(ctx: &Context) -> String {
 
 /// `topics.tf`: one multi-line map entry per topic, so adding a topic adds only its lines.
 fn topics_tf(topics: &[&TopicPlan]) -> String {
-    let mut map = hcl::Object::new();
-    for t in topics {
-        map.insert(quoted(&t.name), topic_entry(t));
-    }
-    let body = Body::builder()
-        .add_block(
-            Block::builder("locals")
-                .add_attribute(("topics", Expression::Object(map)))
-                .build(),
-        )
-        .build();
-    tf_file(&body)
+    let entries: Vec<(&str, Expression)> = topics.iter().map(|t| (t.name.as_str(), topic_entry(t))).collect();
+    format_locals_map(HEADER, "topics", &entries)
 }
 
 fn topic_entry(t: &TopicPlan) -> Expression {

@@ -135,12 +135,17 @@ pub enum GenerateError {
 /// from another version gets a clear message instead of a field error. `path` is only used in
 /// messages.
 pub fn parse_plan(path: &str, text: &str) -> Result<Plan, GenerateError> {
+    /// Only the version, read first without building the rest of the document.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema_version: Option<serde_json::Value>,
+    }
     let malformed = |message: String| GenerateError::Malformed {
         path: path.to_string(),
         message,
     };
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
-    match value.get("schema_version") {
+    let version: Version = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+    match version.schema_version {
         Some(v) if v.as_u64() == Some(u64::from(PLAN_SCHEMA_VERSION)) => {}
         Some(v) => {
             return Err(GenerateError::SchemaVersion {
@@ -151,7 +156,7 @@ pub fn parse_plan(path: &str, text: &str) -> Result<Plan, GenerateError> {
         }
         None => return Err(malformed("no `schema_version` field".to_string())),
     }
-    serde_json::from_value(value).map_err(|e| malformed(e.to_string()))
+    serde_json::from_str(text).map_err(|e| malformed(e.to_string()))
 }
 
 /// Renders `plan` into the complete output tree.

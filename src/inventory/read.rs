@@ -74,21 +74,32 @@ pub fn parse_inventory(name: &str, text: String) -> Result<Inventory, InventoryE
             span: (offset, 0).into(),
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(&text) {
-        Ok(value) => value,
-        Err(err) => return Err(format_error(err, text)),
-    };
-    if let Some(found) = value.get("schema_version").and_then(|v| v.as_u64())
-        && found > u64::from(SCHEMA_VERSION)
-    {
-        return Err(InventoryError::NewerVersion {
-            path: name.to_owned(),
-            found,
-        });
+    // The whole file is parsed once; only when that fails is the version looked at, so a
+    // newer format is reported as such rather than as a field error, and a large inventory is
+    // neither parsed twice nor held twice in memory.
+    #[derive(serde::Deserialize)]
+    struct VersionProbe {
+        schema_version: Option<serde_json::Value>,
     }
-    match serde_json::from_str(&text) {
+    let newer = |text: &str| {
+        serde_json::from_str::<VersionProbe>(text)
+            .ok()
+            .and_then(|p| p.schema_version?.as_u64())
+            .filter(|found| *found > u64::from(SCHEMA_VERSION))
+    };
+    match serde_json::from_str::<Inventory>(&text) {
+        Ok(inventory) if inventory.schema_version > SCHEMA_VERSION => Err(InventoryError::NewerVersion {
+            path: name.to_owned(),
+            found: u64::from(inventory.schema_version),
+        }),
         Ok(inventory) => Ok(inventory),
-        Err(err) => Err(format_error(err, text)),
+        Err(err) => match newer(&text) {
+            Some(found) => Err(InventoryError::NewerVersion {
+                path: name.to_owned(),
+                found,
+            }),
+            None => Err(format_error(err, text)),
+        },
     }
 }
 

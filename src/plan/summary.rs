@@ -201,7 +201,17 @@ fn table_text<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[Str
 
 fn table_md<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[String; N]]) {
     let _ = writeln!(out, "| {} |", header.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(N));
+    // Right-align columns whose cells all start with a digit (counts, sizes, durations).
+    let numeric = |i: usize| {
+        !rows.is_empty()
+            && rows
+                .iter()
+                .all(|r| r[i].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let rule: String = (0..N)
+        .map(|i| if numeric(i) { "---:|" } else { "---|" })
+        .collect();
+    let _ = writeln!(out, "|{rule}");
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| escape_md(c)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
