@@ -343,6 +343,11 @@ impl Admin {
             "socket.connection.setup.timeout.ms",
             timeout.as_millis().to_string(),
         );
+        // For measurements: `DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol` logs every request
+        // librdkafka sends (at debug level, `-v`).
+        if let Ok(debug) = std::env::var("DISKLESS_MIGRATOR_RDKAFKA_DEBUG") {
+            config.set("debug", debug);
+        }
         let client = AdminClient::from_config_and_context(&config, AdminContext::default()).map_err(|e| {
             AdminError::Other {
                 name: "CONFIG".into(),
@@ -903,6 +908,7 @@ impl<'a> Call<'a> {
             };
             out.push(Err(error));
         }
+        self.drain_main_queue();
         out
     }
 }
