@@ -203,6 +203,15 @@ fn seed_groups(topics: &[SeedTopic]) -> Vec<SeedGroup> {
     ]
 }
 
+/// Sets its flag when dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 /// Per-stage wall times, printed as they come and again at the end.
 #[derive(Default)]
 struct Stages(Vec<(String, Duration)>);
@@ -658,6 +667,8 @@ fn migration_end_to_end() {
     let topics = seed_topics();
     let groups = seed_groups(&topics);
     let stop_running = Arc::new(AtomicBool::new(false));
+    // Stops the running members also when the test fails (dropped before the clusters).
+    let _stop_on_drop = StopOnDrop(Arc::clone(&stop_running));
     let running_members = stages.time("seed source (topics, records, groups)", || {
         let started = Instant::now();
         for t in &topics {
@@ -739,11 +750,10 @@ fn migration_end_to_end() {
         runbook.contains("diskless-migrator inspect --mm2-config mm2.properties"),
         "the runbook must give the inspect gate on mm2.properties"
     );
-    for variable in generated
-        .split("${env:")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}'))
-    {
+    let settings_lines = generated.lines().filter(|l| !l.trim_start().starts_with('#'));
+    let placeholders =
+        settings_lines.flat_map(|l| l.split("${env:").skip(1).filter_map(|r| r.split_once('}')));
+    for variable in placeholders {
         assert!(
             runbook.contains(&format!("export {}=", variable.0)),
             "the runbook does not export {}, which mm2.properties reads",
