@@ -230,10 +230,10 @@ impl Stages {
     fn print(&self) {
         eprintln!("e2e: stage times");
         for (name, took) in &self.0 {
-            eprintln!("e2e:   {name:<42} {:>7.1} s", took.as_secs_f64());
+            eprintln!("e2e:   {name:<46} {:>7.1} s", took.as_secs_f64());
         }
         let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
-        eprintln!("e2e:   {:<42} {:>7.1} s", "total", total.as_secs_f64());
+        eprintln!("e2e:   {:<46} {:>7.1} s", "total", total.as_secs_f64());
     }
 }
 
