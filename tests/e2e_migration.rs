@@ -588,13 +588,13 @@ fn cleanup_policy(config: &ClientConfig, topic: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The `key=value` pairs of a properties text (no continuation lines in generated files).
+/// The last value of `key` in a properties text (no continuation lines in generated files).
 fn property(text: &str, key: &str) -> Option<String> {
     text.lines()
+        .rev()
         .filter_map(|l| l.split_once('='))
-        .filter(|(k, _)| k.trim() == key)
+        .find(|(k, _)| k.trim() == key)
         .map(|(_, v)| v.trim().to_owned())
-        .last()
 }
 
 /// The documented at-least-once overlap for one partition (docs/rehearsal.md), with the rule
