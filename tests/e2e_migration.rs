@@ -827,6 +827,43 @@ fn migration_end_to_end() {
         mm2
     });
 
+    // MM2 writes the offset sync of a partition's last record late (tens of seconds after the
+    // copy on the test bed). A gate passed before that translates drained groups through an
+    // older sync and leaves them further back than offset.lag.max: wait for it, as
+    // docs/rehearsal.md tells users to.
+    stages.time("MM2 offset syncs reach the log end", || {
+        support::wait_until(Duration::from_secs(180), "offset syncs at the log end", || {
+            mm2.assert_running();
+            let stores = offset_syncs(&dst);
+            let behind: Vec<String> = source_ends
+                .iter()
+                .flat_map(|(topic, marks)| {
+                    marks
+                        .iter()
+                        .flatten()
+                        .enumerate()
+                        .map(move |(p, m)| (topic, p as i32, m.1))
+                })
+                .filter(|(topic, p, end)| {
+                    let newest = stores
+                        .iter()
+                        .find_map(|s| s.history(topic, *p))
+                        .and_then(|h| h.latest());
+                    *end > 0 && newest.is_none_or(|n| n.upstream + 1 < *end)
+                })
+                .map(|(topic, p, _)| format!("{topic}-{p}"))
+                .collect();
+            if !behind.is_empty() {
+                eprintln!(
+                    "e2e: {} partitions without an offset sync at the log end",
+                    behind.len()
+                );
+                std::thread::sleep(Duration::from_secs(2));
+            }
+            behind.is_empty()
+        });
+    });
+
     // --- the cutover gate
     let inspect = stages.time("inspect --watch --until-ok (cutover gate)", || {
         run_bin(
@@ -943,7 +980,13 @@ fn migration_end_to_end() {
                 "{}: no committed offsets on the source",
                 group.name
             );
-            let resumed = resume_positions(&dst, group.name, &migrated_topics, &on_destination);
+            let resumed = resume_positions(
+                &dst,
+                group.name,
+                &migrated_topics,
+                &on_destination,
+                &at_destination,
+            );
             for (tp, &source_offset) in &at_source {
                 let end = on_source[tp].len() as i64;
                 let resumed_at = resumed.get(tp).copied().unwrap_or(end);
@@ -1309,13 +1352,16 @@ fn run_mm2_copy(
 }
 
 /// Starts a consumer with `group` on the destination (`auto.offset.reset=earliest`, as the
-/// rehearsal recommends for the switch) and reads what it is given; returns the first offset
-/// it received per partition (partitions at their end give none).
+/// rehearsal recommends for the switch) and returns the first offset it receives per
+/// partition. It reads until every partition with records after the group's destination
+/// offset (`synced`; the beginning where there is none) has given one; partitions at their end
+/// give none.
 fn resume_positions(
     config: &ClientConfig,
     group: &str,
     topics: &[String],
     contents: &Contents,
+    synced: &BTreeMap<(String, i32), i64>,
 ) -> BTreeMap<(String, i32), i64> {
     let consumer: BaseConsumer = config
         .clone()
@@ -1326,28 +1372,24 @@ fn resume_positions(
         .expect("create a consumer");
     let names: Vec<&str> = topics.iter().map(String::as_str).collect();
     consumer.subscribe(&names).expect("subscribe");
+    let mut waiting: BTreeSet<(String, i32)> = contents
+        .iter()
+        .filter(|((topic, _), records)| topics.contains(topic) && !records.is_empty())
+        .filter(|(tp, records)| synced.get(*tp).copied().unwrap_or(0) < records.len() as i64)
+        .map(|(tp, _)| tp.clone())
+        .collect();
     let mut first = BTreeMap::new();
-    let mut quiet_since = Instant::now();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    // Read until nothing came for 3 s after the group got its partitions.
-    while quiet_since.elapsed() < Duration::from_secs(3)
-        || consumer.assignment().map_or(0, |a| a.count()) == 0
-    {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !waiting.is_empty() {
         assert!(
             Instant::now() < deadline,
-            "{group}: reading on the destination timed out"
+            "{group}: no record yet on the destination from {waiting:?}"
         );
         if let Some(message) = consumer.poll(Duration::from_millis(200)) {
             let message = message.expect("consume on the destination");
             let tp = (message.topic().to_owned(), message.partition());
             first.entry(tp.clone()).or_insert(message.offset());
-            let expected = &contents[&tp];
-            assert!(
-                expected.iter().any(|(o, _)| *o == message.offset()),
-                "{group}: read an unknown offset {tp:?}@{}",
-                message.offset()
-            );
-            quiet_since = Instant::now();
+            waiting.remove(&tp);
         }
     }
     first
