@@ -55,10 +55,6 @@ output "diskless_topic_names" {
 }
 "#;
 
-fn announce(tb: &Testbed) {
-    eprintln!("terraform test bed: validating against the {}", tb.provider_kind);
-}
-
 /// Lays out `<tmp>/modules/kafka-topics` and `<tmp>/root/main.tf`; returns the root dir.
 fn root_with_module(tb: &Testbed, tmp: &Path) -> std::path::PathBuf {
     copy_dir(&tb.module_dir(MODULE), &tmp.join("modules").join(MODULE)).expect("copy module");
@@ -81,7 +77,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 #[test]
 fn module_is_fmt_clean_and_misaligned_copy_is_not() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let ok = tb.fmt_check(&tb.module_dir(MODULE));
     assert!(
         ok.success,
@@ -122,7 +118,7 @@ fn module_is_fmt_clean_and_misaligned_copy_is_not() {
 #[test]
 fn module_validates_against_provider_schema() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let out = tb.init_and_validate(&root);
@@ -142,7 +138,7 @@ fn module_validates_against_provider_schema() {
 #[test]
 fn validate_rejects_unknown_topic_attribute() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     edit(
@@ -166,7 +162,7 @@ fn validate_rejects_unknown_topic_attribute() {
 #[test]
 fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let main_tf = tmp.path().join("modules").join(MODULE).join("main.tf");
@@ -194,7 +190,7 @@ fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
 #[test]
 fn providers_schema_round_trips_the_fixture() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let init = tb.init(&root);
