@@ -1,6 +1,8 @@
 //! The `diskless-migrator` command line: argument definitions, logging setup, dispatch and
 //! exit codes. Every stage lives in the library; this file only wires it to the terminal.
 
+#![allow(clippy::result_large_err)]
+
 use std::process::ExitCode;
 
 mod cli;
@@ -45,6 +47,8 @@ enum Color {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Read a source cluster (or the seed's text files) into inventory.json.
+    Discover(cli::discover::DiscoverArgs),
     Plan(cli::plan::PlanArgs),
     /// Render a plan into Terraform roots, mm2.properties, dashboards and a runbook.
     ///
@@ -68,9 +72,10 @@ fn main() -> ExitCode {
         return Exit::Usage.into();
     };
     match command {
+        Command::Discover(args) => cli::discover::run(args, cli.quiet).into(),
         Command::Plan(args) => cli::plan::run(args).into(),
-        Command::Inspect(args) => cli::inspect::run(args).into(),
         Command::Generate(args) => cli::generate::run(&args).into(),
+        Command::Inspect(args) => cli::inspect::run(args).into(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Subcommand drivers of the binary: each turns its parsed arguments into library calls,
 //! prints results and maps errors to exit codes. One file per subcommand.
 
+pub mod discover;
 pub mod generate;
 pub mod inspect;
 pub mod plan;

@@ -9,6 +9,8 @@
 //! Collections are sorted (topics by name, partitions by number, groups by id) so the same
 //! cluster gives the same bytes, and a diff of two inventories reads as a diff of facts.
 
+pub mod discover;
+pub mod legacy;
 mod model;
 mod read;
 

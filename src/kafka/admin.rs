@@ -75,6 +75,11 @@ impl AdminError {
         AdminError::classify(RDKafkaErrorCode::from(code), name, message.into())
     }
 
+    /// Classifies an rdkafka error code (as the safe rdkafka API reports it) and message.
+    pub fn from_error_code(code: RDKafkaErrorCode, message: impl Into<String>) -> AdminError {
+        AdminError::classify(code, format!("{code:?}"), message.into())
+    }
+
     fn classify(code: RDKafkaErrorCode, name: String, message: String) -> AdminError {
         match code {
             RDKafkaErrorCode::BrokerTransportFailure
@@ -338,6 +343,11 @@ impl Admin {
             "socket.connection.setup.timeout.ms",
             timeout.as_millis().to_string(),
         );
+        // For measurements: `DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol` logs every request
+        // librdkafka sends (at debug level, `-v`).
+        if let Ok(debug) = std::env::var("DISKLESS_MIGRATOR_RDKAFKA_DEBUG") {
+            config.set("debug", debug).set_log_level(RDKafkaLogLevel::Debug);
+        }
         let client = AdminClient::from_config_and_context(&config, AdminContext::default()).map_err(|e| {
             AdminError::Other {
                 name: "CONFIG".into(),
@@ -805,6 +815,45 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// Hands the error and log events waiting on the client's main queue to [`AdminContext`].
+    fn drain_main_queue(&self) {
+        let context = self.admin.client.inner().context();
+        // SAFETY: the main queue reference is released below; each event is destroyed after its
+        // fields were copied; only event-type-specific accessors for that type are called.
+        unsafe {
+            let main = rd::rd_kafka_queue_get_main(self.rk);
+            if main.is_null() {
+                return;
+            }
+            loop {
+                let event = rd::rd_kafka_queue_poll(main, 0);
+                if event.is_null() {
+                    break;
+                }
+                match rd::rd_kafka_event_type(event) {
+                    rd::RD_KAFKA_EVENT_ERROR => {
+                        let code = rd::rd_kafka_event_error(event);
+                        let reason = cstr(rd::rd_kafka_event_error_string(event)).unwrap_or_default();
+                        context.error(KafkaError::Global(code.into()), &reason);
+                    }
+                    rd::RD_KAFKA_EVENT_LOG => {
+                        let (mut fac, mut text, mut level) = (ptr::null(), ptr::null(), 0);
+                        if rd::rd_kafka_event_log(event, &mut fac, &mut text, &mut level) == 0 {
+                            tracing::debug!(
+                                "librdkafka {}: {}",
+                                cstr(fac).unwrap_or_default(),
+                                cstr(text).unwrap_or_default()
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+                rd::rd_kafka_event_destroy(event);
+            }
+            rd::rd_kafka_queue_destroy(main);
+        }
+    }
+
     /// Waits for the single answer of this call.
     fn wait_one(self) -> Result<Event, AdminError> {
         self.wait_many(1)
@@ -820,14 +869,25 @@ impl<'a> Call<'a> {
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let slice = left.min(Duration::from_millis(100));
             // SAFETY: the queue is valid; a returned event is owned by the `Event` guard.
             let raw = unsafe {
-                rd::rd_kafka_queue_poll(self.queue, i32::try_from(left.as_millis()).unwrap_or(i32::MAX))
+                rd::rd_kafka_queue_poll(self.queue, i32::try_from(slice.as_millis()).unwrap_or(i32::MAX))
             };
             if raw.is_null() {
-                let error = self.admin.timed_out("admin request");
-                out.resize_with(n, || Err(error.clone()));
-                break;
+                // Read the client's error events (nobody else polls an admin client's main
+                // queue), so a refused login ends the wait instead of the timeout.
+                self.drain_main_queue();
+                let refused = matches!(
+                    self.admin.client.inner().context().last_error(),
+                    Some(AdminError::AuthenticationFailed(_))
+                );
+                if refused || left.is_zero() {
+                    let error = self.admin.timed_out("admin request");
+                    out.resize_with(n, || Err(error.clone()));
+                    break;
+                }
+                continue;
             }
             let event = Event(raw);
             // SAFETY: the event is valid; error and error string are read-only accessors.
@@ -840,14 +900,15 @@ impl<'a> Call<'a> {
             let error = AdminError::from_code(code, message);
             // A timeout caused by a refused login says so.
             let error = match error {
-                AdminError::Unreachable(_) => match self.admin.client.inner().context().last_error() {
-                    Some(auth @ AdminError::AuthenticationFailed(_)) => auth,
-                    _ => error,
-                },
+                AdminError::Unreachable(_) => {
+                    self.drain_main_queue();
+                    self.admin.client.inner().context().last_error().unwrap_or(error)
+                }
                 other => other,
             };
             out.push(Err(error));
         }
+        self.drain_main_queue();
         out
     }
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmark of `discover` against the seed's approach (the five Kafka CLI commands of
+# source-kafka-discovery.sh, run sequentially from the same Kafka jars).
+#
+#   benches/discover.sh [TOPICS PARTITIONS GROUPS]     (default 2000 5 1000)
+#
+# Starts a single-node KRaft cluster (PLAINTEXT, loopback) from target/testbed/kafka-libs
+# (run tests/testbed/setup-kafka.sh first), fills it with examples/bench_populate.rs, then
+# measures wall time and peak memory (RSS, /usr/bin/time) of both, and counts the requests
+# `discover` sends, by type (librdkafka's protocol debug log; DescribeLogDirs is one request
+# per broker on connections of its own). Prints a Markdown table for BENCHMARKS.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+topics=${1:-2000}
+partitions=${2:-5}
+groups=${3:-1000}
+libs="$repo/target/testbed/kafka-libs"
+work="$(mktemp -d "${TMPDIR:-/tmp}/discover-bench.XXXXXX")"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+bootstrap="127.0.0.1:$port"
+
+cat >"$work/server.properties" <<P
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$work/data
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+P
+java -Xmx128m -cp "$libs/*" kafka.tools.StorageTool format --cluster-id=q1Sh-9_ISia_zwGINzRvyQ \
+  -c "$work/server.properties" >/dev/null
+setsid java -Xmx1g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server.properties" \
+  >"$work/broker.log" 2>&1 &
+broker=$!
+stop() {
+  kill -- -"$broker" 2>/dev/null || kill "$broker" 2>/dev/null || true
+  wait "$broker" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+for _ in $(seq 120); do
+  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+  sleep 1
+done
+
+cargo build -q --release --example bench_populate --bin diskless-migrator
+started=$SECONDS
+"$repo/target/release/examples/bench_populate" "$bootstrap" "$topics" "$partitions" "$groups"
+echo "populated in $((SECONDS - started)) s" >&2
+
+measure() { # name command...
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  read -r secs kb <"$work/$name.time"
+  printf '| %s | %s s | %s MiB |\n' "$name" "$secs" "$((kb / 1024))"
+}
+
+echo "| run | wall time | peak RSS |"
+echo "|---|---|---|"
+measure discover "$repo/target/release/diskless-migrator" discover --bootstrap-server "$bootstrap" --out "$work/live"
+measure seed-scripts "$here/seed-discovery.sh" "$bootstrap" "$work/seed"
+# A second run, with librdkafka's protocol log, only to count requests.
+DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol "$repo/target/release/diskless-migrator" -v discover \
+  --bootstrap-server "$bootstrap" --out "$work/counted" 2>"$work/counted.err" >/dev/null
+echo
+echo "Requests sent by discover (by type):"
+echo
+grep -oE 'Sent [A-Za-z]+Request' "$work/counted.err" | sort | uniq -c | sort -rn |
+  awk '{printf "- %s: %s\n", $2, $1}'
+echo "- DescribeLogDirs: 1 per broker (own connection)"
+python3 - "$work/live/inventory.json" <<'PY'
+import json, sys
+inv = json.load(open(sys.argv[1]))
+parts = sum(len(t["partitions"]) for t in inv["topics"])
+offsets = sum(1 for g in inv["consumer_groups"] if g.get("offsets"))
+print(f"\nInventory: {len(inv['topics'])} topics, {parts} partitions, "
+      f"{len(inv['consumer_groups'])} groups ({offsets} with committed offsets), "
+      f"{len(inv['brokers'])} broker(s)")
+PY

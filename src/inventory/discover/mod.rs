@@ -1,0 +1,396 @@
+//! Live discovery: reads every fact of [`Inventory`] from a running cluster.
+//!
+//! Requests are batched so their number grows with the number of brokers, not with topics:
+//! one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics and
+//! brokers, `ListOffsets` per partition leader (twice: earliest and latest), `DescribeLogDirs`
+//! per broker, `ListGroups` per broker, `DescribeGroups` for all groups, and `DescribeAcls`.
+//! Committed offsets are the exception: librdkafka sends one `OffsetFetch` per group (in
+//! parallel).
+//!
+//! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
+//! unreachable cluster or refused credentials stop the run.
+
+mod sample;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::inventory::model::*;
+use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue, OffsetSpec};
+use crate::kafka::client::ClientSettings;
+use crate::kafka::log_dirs::{self, LogDirsError};
+
+pub use sample::rfc3339_now;
+
+/// What to collect and how long to wait.
+#[derive(Clone, Debug)]
+pub struct DiscoverOptions {
+    /// Bound of each request.
+    pub timeout: Duration,
+    /// When set, end offsets and sizes are read twice this far apart and rates recorded.
+    pub sample: Option<Duration>,
+}
+
+/// Progress reports: the step being started and how many steps there are.
+pub trait Progress {
+    /// A step starts.
+    fn step(&mut self, index: usize, total: usize, what: &str);
+}
+
+impl Progress for () {
+    fn step(&mut self, _: usize, _: usize, _: &str) {}
+}
+
+/// Reads the cluster behind `settings` into an inventory. Fails only when the cluster cannot be
+/// used at all ([`AdminError::is_fatal`]); every other missing fact is a gap.
+pub fn discover(
+    settings: &ClientSettings,
+    options: &DiscoverOptions,
+    progress: &mut dyn Progress,
+) -> Result<Inventory, AdminError> {
+    let collected_at = rfc3339_now();
+    let admin = Admin::new(settings, options.timeout)?;
+    let total = if options.sample.is_some() { 9 } else { 8 };
+    let mut gaps = Vec::new();
+    let mut gap = |fact: &str, subject: Option<String>, reason: String| {
+        tracing::warn!(
+            "{fact}{} unknown: {reason}",
+            subject.as_deref().map(|s| format!(" of {s}")).unwrap_or_default()
+        );
+        gaps.push(Gap {
+            fact: fact.into(),
+            subject,
+            reason,
+        });
+    };
+
+    progress.step(1, total, "describing the cluster");
+    let cluster = admin.describe_cluster()?;
+
+    progress.step(2, total, "describing topics");
+    let metadata = admin
+        .client()
+        .inner()
+        .fetch_metadata(None, options.timeout)
+        .map_err(|e| classify_kafka(&admin, e))?;
+    let mut names: Vec<String> = metadata.topics().iter().map(|t| t.name().to_owned()).collect();
+    names.sort();
+    let described = admin.describe_topics(&names)?;
+    let mut topics: Vec<Topic> = Vec::with_capacity(names.len());
+    for name in &names {
+        match described.get(name) {
+            Some(Ok(d)) => topics.push(Topic {
+                name: name.clone(),
+                id: d.id.clone(),
+                internal: d.internal || name.starts_with("__"),
+                partitions: d
+                    .partitions
+                    .iter()
+                    .map(|p| Partition {
+                        partition: p.partition,
+                        leader: p.leader,
+                        replicas: p.replicas.clone(),
+                        isr: p.isr.clone(),
+                        ..Partition::default()
+                    })
+                    .collect(),
+                configs: None,
+                transactional: None,
+            }),
+            Some(Err(e)) => gap("topic", Some(name.clone()), e.to_string()),
+            None => gap("topic", Some(name.clone()), "not described by the cluster".into()),
+        }
+    }
+
+    progress.step(3, total, "reading topic and broker configs");
+    let mut resources: Vec<ConfigResource> = topics
+        .iter()
+        .map(|t| ConfigResource::Topic(t.name.clone()))
+        .collect();
+    resources.extend(cluster.nodes.iter().map(|n| ConfigResource::Broker(n.id)));
+    let mut configs = match admin.describe_configs(&resources) {
+        Ok(c) => c,
+        Err(e) if e.is_fatal() => return Err(e),
+        Err(e) => {
+            gap("topic_configs", None, e.to_string());
+            gap("broker_configs", None, e.to_string());
+            BTreeMap::new()
+        }
+    };
+    for topic in &mut topics {
+        match configs.remove(&ConfigResource::Topic(topic.name.clone())) {
+            Some(Ok(values)) => topic.configs = Some(entries(values)),
+            Some(Err(e)) => gap("topic_configs", Some(topic.name.clone()), e.to_string()),
+            None => {}
+        }
+    }
+    let mut brokers: Vec<Broker> = cluster
+        .nodes
+        .iter()
+        .map(|n| {
+            let configs = match configs.remove(&ConfigResource::Broker(n.id)) {
+                Some(Ok(values)) => Some(entries(values)),
+                Some(Err(e)) => {
+                    gap("broker_configs", Some(n.id.to_string()), e.to_string());
+                    None
+                }
+                None => None,
+            };
+            Broker {
+                id: n.id,
+                host: Some(n.host.clone()),
+                port: Some(n.port),
+                rack: n.rack.clone(),
+                configs,
+            }
+        })
+        .collect();
+    brokers.sort_by_key(|b| b.id);
+
+    progress.step(4, total, "reading earliest and latest offsets");
+    let partitions: Vec<(String, i32)> = topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.partition)))
+        .collect();
+    let earliest = offsets(&admin, &partitions, OffsetSpec::Earliest, &mut gap)?;
+    let latest = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
+
+    progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
+    let protocol = settings
+        .get("security.protocol")
+        .unwrap_or("plaintext")
+        .to_owned();
+    let sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
+    for topic in &mut topics {
+        for p in &mut topic.partitions {
+            let key = (topic.name.clone(), p.partition);
+            p.earliest_offset = earliest.get(&key).copied();
+            p.latest_offset = latest.get(&key).copied();
+            p.size_bytes = p.leader.and_then(|leader| sizes.get(&leader)?.get(&key).copied());
+        }
+    }
+
+    progress.step(6, total, "describing consumer groups");
+    let consumer_groups = groups(&admin, &mut gap)?;
+
+    progress.step(7, total, "describing ACLs");
+    let acls = match admin.describe_acls() {
+        Ok(list) => Some(
+            list.into_iter()
+                .map(|a| Acl {
+                    resource_type: a.resource_type,
+                    resource_name: a.resource_name,
+                    pattern_type: a.pattern_type,
+                    principal: a.principal,
+                    host: a.host,
+                    operation: a.operation,
+                    permission_type: a.permission_type,
+                })
+                .collect(),
+        ),
+        Err(e) if e.is_fatal() => return Err(e),
+        Err(e) => {
+            gap("acls", None, e.to_string());
+            None
+        }
+    };
+
+    let mut sample_seconds = None;
+    if let Some(length) = options.sample {
+        progress.step(
+            8,
+            total,
+            &format!("sampling throughput for {} s", length.as_secs()),
+        );
+        let started = Instant::now();
+        std::thread::sleep(length);
+        let later = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
+        let later_sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
+        let seconds = started.elapsed().as_secs_f64();
+        sample_seconds = Some(seconds);
+        sample::apply(&mut topics, &later, &later_sizes, seconds);
+    }
+
+    progress.step(total, total, "done");
+    gaps.push(Gap {
+        fact: "kafka_version".into(),
+        subject: None,
+        reason: "the Kafka protocol does not report the broker version".into(),
+    });
+    gaps.sort();
+    gaps.dedup();
+    Ok(Inventory {
+        schema_version: SCHEMA_VERSION,
+        provenance: Provenance {
+            method: Method::Live,
+            collected_at,
+            tool: format!("diskless-migrator {}", env!("CARGO_PKG_VERSION")),
+            bootstrap_servers: settings.get("bootstrap.servers").map(str::to_owned),
+            imported_files: Vec::new(),
+            sample_seconds,
+        },
+        cluster: Cluster {
+            id: cluster.cluster_id,
+            kafka_version: None,
+            controller_id: cluster.controller_id,
+        },
+        brokers,
+        topics,
+        consumer_groups,
+        acls,
+        gaps,
+    })
+}
+
+type GapFn<'a> = dyn FnMut(&str, Option<String>, String) + 'a;
+
+fn classify_kafka(admin: &Admin, error: rdkafka::error::KafkaError) -> AdminError {
+    let fallback = || AdminError::Unreachable(error.to_string());
+    match error.rdkafka_error_code() {
+        Some(code) => match admin.client().inner().context().last_error() {
+            Some(e) => e,
+            None => AdminError::from_error_code(code, error.to_string()),
+        },
+        None => fallback(),
+    }
+}
+
+fn offsets(
+    admin: &Admin,
+    partitions: &[(String, i32)],
+    spec: OffsetSpec,
+    gap: &mut GapFn<'_>,
+) -> Result<BTreeMap<(String, i32), i64>, AdminError> {
+    let mut out = BTreeMap::new();
+    match admin.list_offsets(partitions, spec) {
+        Ok(results) => {
+            for (key, value) in results {
+                match value {
+                    Ok(offset) => {
+                        out.insert(key, offset);
+                    }
+                    Err(e) => gap("offsets", Some(format!("{}-{}", key.0, key.1)), e.to_string()),
+                }
+            }
+        }
+        Err(e) if e.is_fatal() => return Err(e),
+        Err(e) => gap("offsets", None, e.to_string()),
+    }
+    Ok(out)
+}
+
+/// Replica sizes per broker: `broker id → (topic, partition) → bytes`.
+fn partition_sizes(
+    protocol: &str,
+    nodes: &[crate::kafka::admin::Node],
+    timeout: Duration,
+    gap: &mut GapFn<'_>,
+) -> BTreeMap<i32, log_dirs::ReplicaSizes> {
+    let mut out = BTreeMap::new();
+    for node in nodes {
+        match log_dirs::describe_log_dirs(protocol, &node.host, node.port, timeout) {
+            Ok(sizes) => {
+                out.insert(node.id, sizes);
+            }
+            Err(e @ LogDirsError::UnsupportedSecurity(_)) => {
+                gap("log_dirs", None, e.to_string());
+                break;
+            }
+            Err(e) => gap("log_dirs", Some(format!("broker {}", node.id)), e.to_string()),
+        }
+    }
+    out
+}
+
+fn entries(values: Vec<ConfigValue>) -> Vec<ConfigEntry> {
+    values
+        .into_iter()
+        .map(|v| ConfigEntry {
+            name: v.name,
+            value: if v.sensitive { None } else { v.value },
+            source: config_source(&v.source),
+            sensitive: v.sensitive,
+        })
+        .collect()
+}
+
+/// Kafka's config source names (as librdkafka and `kafka-configs` print them) in the model.
+pub fn config_source(name: &str) -> ConfigSource {
+    match name {
+        "DYNAMIC_TOPIC_CONFIG" => ConfigSource::DynamicTopic,
+        "DYNAMIC_BROKER_CONFIG" => ConfigSource::DynamicBroker,
+        "DYNAMIC_DEFAULT_BROKER_CONFIG" => ConfigSource::DynamicDefaultBroker,
+        "DYNAMIC_BROKER_LOGGER_CONFIG" => ConfigSource::DynamicBrokerLogger,
+        "STATIC_BROKER_CONFIG" => ConfigSource::StaticBroker,
+        "DEFAULT_CONFIG" => ConfigSource::Default,
+        _ => ConfigSource::Unknown,
+    }
+}
+
+fn groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<ConsumerGroup>, AdminError> {
+    let listed = match admin.list_consumer_groups() {
+        Ok(l) => l,
+        Err(e) if e.is_fatal() => return Err(e),
+        Err(e) => {
+            gap("consumer_groups", None, e.to_string());
+            return Ok(Vec::new());
+        }
+    };
+    let ids: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
+    let described = admin.describe_consumer_groups(&ids)?;
+    let offsets = admin.list_consumer_group_offsets(&ids)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for ((listing, description), offsets) in listed.iter().zip(described).zip(offsets) {
+        let mut group = ConsumerGroup {
+            id: listing.id.clone(),
+            state: Some(listing.state.clone()),
+            ..ConsumerGroup::default()
+        };
+        match description.result {
+            Ok(d) => {
+                group.state = Some(d.state);
+                group.protocol_type = Some(if d.is_simple {
+                    String::new()
+                } else {
+                    "consumer".into()
+                });
+                group.assignment_strategy = Some(d.partition_assignor).filter(|s| !s.is_empty());
+                group.coordinator = d.coordinator.map(|c| c.id);
+                group.members = Some(
+                    d.members
+                        .into_iter()
+                        .map(|m| Member {
+                            member_id: m.member_id,
+                            client_id: Some(m.client_id),
+                            host: Some(m.host),
+                            assignment: m
+                                .assignment
+                                .into_iter()
+                                .map(|(topic, partition)| TopicPartition { topic, partition })
+                                .collect(),
+                        })
+                        .collect(),
+                );
+            }
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(e) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
+        }
+        match offsets.result {
+            Ok(map) => {
+                group.offsets = Some(
+                    map.into_iter()
+                        .map(|((topic, partition), offset)| CommittedOffset {
+                            topic,
+                            partition,
+                            offset,
+                        })
+                        .collect(),
+                )
+            }
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(e) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
+        }
+        out.push(group);
+    }
+    Ok(out)
+}

@@ -1,0 +1,216 @@
+//! The seed's discovery files: importing them into an [`Inventory`] (`discover --from-legacy`)
+//! and rendering an inventory back into them (for runbooks built on the old scripts).
+//!
+//! The files and the Kafka CLI commands that write them:
+//!
+//! | file | command |
+//! |---|---|
+//! | `topics_list_source.txt` | `kafka-topics --describe` |
+//! | `consumer_groups_source.txt` | `kafka-consumer-groups --describe --all-groups` (or `--list`) |
+//! | `consumer_groups_state_source.txt` | `kafka-consumer-groups --describe --all-groups --state` |
+//! | `kafka_broker_configs.txt` | `kafka-configs --describe --entity-type brokers --all` |
+//! | `topics_offsets_source.json` | `kafka-log-dirs --describe` |
+//! | `kafka_version.txt` (optional) | `kafka-topics --version` |
+
+mod configs;
+mod groups;
+mod log_dirs;
+mod render;
+mod topics;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::model::*;
+
+pub use render::render;
+
+/// The files an import reads, in the order they are read.
+pub const FILES: [&str; 5] = [
+    "topics_list_source.txt",
+    "consumer_groups_source.txt",
+    "consumer_groups_state_source.txt",
+    "kafka_broker_configs.txt",
+    "topics_offsets_source.json",
+];
+
+/// Why an import failed.
+#[derive(Debug, Error, Diagnostic)]
+pub enum LegacyError {
+    /// No file of the seed's discovery was found.
+    #[error("{dir} holds none of the seed's discovery files")]
+    #[diagnostic(
+        code(legacy::empty),
+        help(
+            "expected topics_list_source.txt, consumer_groups_source.txt, consumer_groups_state_source.txt, kafka_broker_configs.txt or topics_offsets_source.json"
+        )
+    )]
+    Empty {
+        /// The directory.
+        dir: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(legacy::io))]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A file's text does not have the format its command writes.
+    #[error("{file}:{line}: {message}")]
+    #[diagnostic(
+        code(legacy::format),
+        help("the file should hold the unchanged output of the Kafka CLI command")
+    )]
+    Format {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+pub(crate) fn format_error(file: &str, line: usize, message: impl Into<String>) -> LegacyError {
+    LegacyError::Format {
+        file: file.into(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// Builds an inventory from the seed's files in `dir`. Missing files make their facts unknown
+/// (with a gap); at least one file must be present.
+pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
+    let read = |name: &str| -> Result<Option<String>, LegacyError> {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(LegacyError::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    };
+    let mut inventory = Inventory {
+        schema_version: SCHEMA_VERSION,
+        provenance: Provenance {
+            method: Method::Imported,
+            collected_at: super::discover::rfc3339_now(),
+            tool: format!("diskless-migrator {}", env!("CARGO_PKG_VERSION")),
+            ..Provenance::default()
+        },
+        ..Inventory::default()
+    };
+    let mut gaps = Vec::new();
+    let mut gap = |fact: &str, reason: &str| {
+        gaps.push(Gap {
+            fact: fact.into(),
+            subject: None,
+            reason: reason.into(),
+        })
+    };
+    let mut found = Vec::new();
+
+    if let Some(text) = read(FILES[0])? {
+        found.push(FILES[0]);
+        inventory.topics = topics::parse(FILES[0], &text)?;
+        gap(
+            "topic_configs",
+            "topics_list_source.txt lists only the configs that differ from Kafka's defaults, without their source",
+        );
+    } else {
+        gap("topics", "topics_list_source.txt is missing");
+    }
+    gap(
+        "offsets",
+        "the seed's files carry no log start offsets; log end offsets only for partitions a group committed to",
+    );
+
+    let mut groups: BTreeMap<String, ConsumerGroup> = BTreeMap::new();
+    for name in [FILES[1], FILES[2]] {
+        if let Some(text) = read(name)? {
+            found.push(name);
+            let parsed = groups::parse(name, &text)?;
+            parsed.merge_into(&mut groups, &mut inventory.topics);
+            for (id, reason) in parsed.missing {
+                inventory.gaps.push(Gap {
+                    fact: "consumer_group".into(),
+                    subject: Some(id),
+                    reason,
+                });
+            }
+        }
+    }
+    if !found.contains(&FILES[1]) && !found.contains(&FILES[2]) {
+        gap("consumer_groups", "consumer_groups_source.txt is missing");
+    }
+    inventory.consumer_groups = groups.into_values().collect();
+
+    if let Some(text) = read(FILES[3])? {
+        found.push(FILES[3]);
+        inventory.brokers = configs::parse(FILES[3], &text)?;
+    } else {
+        gap("broker_configs", "kafka_broker_configs.txt is missing");
+    }
+    // Brokers named as replicas exist even when their configs are not in the files.
+    let mut ids: Vec<i32> = inventory
+        .topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().flat_map(|p| p.replicas.iter().copied()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        if !inventory.brokers.iter().any(|b| b.id == id) {
+            inventory.brokers.push(Broker {
+                id,
+                ..Broker::default()
+            });
+        }
+    }
+    inventory.brokers.sort_by_key(|b| b.id);
+
+    if let Some(text) = read(FILES[4])? {
+        found.push(FILES[4]);
+        let sizes = log_dirs::parse(FILES[4], &text)?;
+        for topic in &mut inventory.topics {
+            for p in &mut topic.partitions {
+                let key = (topic.name.clone(), p.partition);
+                p.size_bytes = p
+                    .leader
+                    .and_then(|l| sizes.get(&(l, key.0.clone(), key.1)).copied());
+            }
+        }
+    } else {
+        gap("log_dirs", "topics_offsets_source.json is missing");
+    }
+
+    if let Some(text) = read("kafka_version.txt")? {
+        found.push("kafka_version.txt");
+        inventory.cluster.kafka_version = text.split_whitespace().next().map(str::to_owned);
+    } else {
+        gap("kafka_version", "kafka_version.txt is missing");
+    }
+    gap("cluster_id", "the seed's files do not carry the cluster id");
+    gap("acls", "the seed's files do not carry ACLs");
+    gap("throughput", "the seed's files carry no throughput sample");
+
+    if found.is_empty() {
+        return Err(LegacyError::Empty {
+            dir: dir.display().to_string(),
+        });
+    }
+    inventory.provenance.imported_files = found.iter().map(|s| s.to_string()).collect();
+    inventory.gaps.extend(gaps);
+    inventory.gaps.sort();
+    inventory.gaps.dedup();
+    Ok(inventory)
+}
