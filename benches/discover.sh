@@ -41,7 +41,12 @@ java -Xmx128m -cp "$libs/*" kafka.tools.StorageTool format --cluster-id=q1Sh-9_I
 setsid java -Xmx1g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server.properties" \
   >"$work/broker.log" 2>&1 &
 broker=$!
-trap 'kill -- -$broker 2>/dev/null || kill $broker 2>/dev/null; rm -rf "$work"' EXIT
+stop() {
+  kill -- -"$broker" 2>/dev/null || kill "$broker" 2>/dev/null || true
+  wait "$broker" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
 for _ in $(seq 120); do
   (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
   sleep 1
@@ -62,13 +67,15 @@ measure() { # name command...
 
 echo "| run | wall time | peak RSS |"
 echo "|---|---|---|"
-measure discover env DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol \
-  "$repo/target/release/diskless-migrator" -v discover --bootstrap-server "$bootstrap" --out "$work/live"
+measure discover "$repo/target/release/diskless-migrator" discover --bootstrap-server "$bootstrap" --out "$work/live"
 measure seed-scripts "$here/seed-discovery.sh" "$bootstrap" "$work/seed"
+# A second run, with librdkafka's protocol log, only to count requests.
+DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol "$repo/target/release/diskless-migrator" -v discover \
+  --bootstrap-server "$bootstrap" --out "$work/counted" 2>"$work/counted.err" >/dev/null
 echo
 echo "Requests sent by discover (by type):"
 echo
-grep -oE 'Sent [A-Za-z]+Request' "$work/discover.err" | sort | uniq -c | sort -rn |
+grep -oE 'Sent [A-Za-z]+Request' "$work/counted.err" | sort | uniq -c | sort -rn |
   awk '{printf "- %s: %s\n", $2, $1}'
 echo "- DescribeLogDirs: 1 per broker (own connection)"
 python3 - "$work/live/inventory.json" <<'PY'

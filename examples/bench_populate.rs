@@ -92,7 +92,13 @@ fn main() {
             list.add_partition_offset(&names[g % names.len()], p, Offset::Offset(1))
                 .unwrap();
         }
-        consumer.commit(&list, CommitMode::Sync).unwrap();
+        // The first commits wait for the offsets topic and its coordinator: retry.
+        let mut tries = 0;
+        while let Err(e) = consumer.commit(&list, CommitMode::Sync) {
+            tries += 1;
+            assert!(tries < 60, "commit for group {g}: {e}");
+            thread::sleep(Duration::from_millis(500));
+        }
     }
     eprintln!("bench_populate: {groups} groups with committed offsets");
 }

@@ -47,6 +47,8 @@ enum Color {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Read a source cluster (or the seed's text files) into inventory.json.
+    Discover(cli::discover::DiscoverArgs),
     Plan(cli::plan::PlanArgs),
     /// Render a plan into Terraform roots, mm2.properties, dashboards and a runbook.
     ///
@@ -61,8 +63,6 @@ enum Command {
     Generate(cli::generate::GenerateArgs),
     /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
     Inspect(cli::inspect::InspectArgs),
-    /// Read a source cluster (or the seed's text files) into inventory.json.
-    Discover(cli::discover::DiscoverArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,10 +72,10 @@ fn main() -> ExitCode {
         return Exit::Usage.into();
     };
     match command {
+        Command::Discover(args) => cli::discover::run(args, cli.quiet).into(),
         Command::Plan(args) => cli::plan::run(args).into(),
         Command::Generate(args) => cli::generate::run(&args).into(),
         Command::Inspect(args) => cli::inspect::run(args).into(),
-        Command::Discover(args) => cli::discover::run(args, cli.quiet).into(),
     }
 }
 

@@ -3,23 +3,38 @@
 //! root, for a small plan, a minimal one and a 2,000-topic, 4-flow plan.
 
 mod generate_support;
+mod terraform_support;
 
 use diskless_migrator::plan::{Decision, Plan};
-use generate_support::{PlanBuilder, large_plan, small_plan, terraform};
+use generate_support::{PlanBuilder, large_plan, small_plan};
 
 fn check_with_terraform(name: &str, plan: &Plan) {
     let dir = tempfile::tempdir().unwrap();
     diskless_migrator::generate::generate_to(plan, dir.path()).unwrap();
-    let Some((ok, out)) = terraform("fmt-check", dir.path()) else {
+    let Some(tb) = terraform_support::testbed_if_set_up(&format!("terraform checks of {name}")) else {
         return;
     };
-    assert!(ok, "{name}: terraform fmt -check failed:\n{out}");
+    tb.announce();
+    let out = tb.fmt_check(dir.path());
+    assert!(
+        out.success,
+        "{name}: terraform fmt -check failed:\n{}",
+        out.combined()
+    );
     for root in ["destination", "migration"] {
         let path = dir.path().join(root);
-        let (ok, out) = terraform("init", &path).unwrap();
-        assert!(ok, "{name}/{root}: terraform init failed:\n{out}");
-        let (ok, out) = terraform("validate", &path).unwrap();
-        assert!(ok, "{name}/{root}: terraform validate failed:\n{out}");
+        let out = tb.init(&path);
+        assert!(
+            out.success,
+            "{name}/{root}: terraform init failed:\n{}",
+            out.combined()
+        );
+        let out = tb.validate(&path);
+        assert!(
+            out.success,
+            "{name}/{root}: terraform validate failed:\n{}",
+            out.combined()
+        );
     }
 }
 

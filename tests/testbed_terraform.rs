@@ -11,7 +11,7 @@ use std::path::Path;
 
 use terraform_support::{ProviderKind, Testbed, copy_dir, testbed};
 
-const MODULE: &str = "diskless-topics";
+const MODULE: &str = "kafka-topics";
 
 /// A root configuration that calls the module the way generated roots will.
 const ROOT_MAIN_TF: &str = r#"terraform {
@@ -36,33 +36,26 @@ variable "aiven_api_token" {
 }
 
 module "topics" {
-  source       = "../modules/diskless-topics"
+  source       = "../modules/kafka-topics"
   project      = "test-project"
   service_name = "kafka-diskless"
 
   topics = {
-    orders = { partitions = 6, replication = 3, config = { retention_ms = "604800000" } }
+    orders = { partitions = 6, replication = 1, config = { diskless_enable = true, retention_ms = "604800000" } }
     audit = {
       partitions  = 3
       replication = 3
-      diskless    = false
-      description = "classic topic kept on disk"
-      config      = { cleanup_policy = "compact", preallocate = "true", min_cleanable_dirty_ratio = "0.5" }
+      config      = { cleanup_policy = "compact", preallocate = true, min_cleanable_dirty_ratio = 0.5 }
     }
   }
-  tags = { team = "payments" }
 }
 
-output "diskless_topics" {
-  value = module.topics.diskless_topics
+output "diskless_topic_names" {
+  value = module.topics.diskless_topic_names
 }
 "#;
 
-fn announce(tb: &Testbed) {
-    eprintln!("terraform test bed: validating against the {}", tb.provider_kind);
-}
-
-/// Lays out `<tmp>/modules/diskless-topics` and `<tmp>/root/main.tf`; returns the root dir.
+/// Lays out `<tmp>/modules/kafka-topics` and `<tmp>/root/main.tf`; returns the root dir.
 fn root_with_module(tb: &Testbed, tmp: &Path) -> std::path::PathBuf {
     copy_dir(&tb.module_dir(MODULE), &tmp.join("modules").join(MODULE)).expect("copy module");
     let root = tmp.join("root");
@@ -84,7 +77,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 #[test]
 fn module_is_fmt_clean_and_misaligned_copy_is_not() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let ok = tb.fmt_check(&tb.module_dir(MODULE));
     assert!(
         ok.success,
@@ -97,7 +90,7 @@ fn module_is_fmt_clean_and_misaligned_copy_is_not() {
     copy_dir(&tb.module_dir(MODULE), &copy).expect("copy module");
     edit(
         &copy.join("main.tf"),
-        "  topic_name        = each.key",
+        "  topic_name   = each.key",
         "  topic_name = each.key",
     );
     let bad = tb.fmt_check(&copy);
@@ -125,7 +118,7 @@ fn module_is_fmt_clean_and_misaligned_copy_is_not() {
 #[test]
 fn module_validates_against_provider_schema() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let out = tb.init_and_validate(&root);
@@ -145,13 +138,13 @@ fn module_validates_against_provider_schema() {
 #[test]
 fn validate_rejects_unknown_topic_attribute() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     edit(
         &tmp.path().join("modules").join(MODULE).join("main.tf"),
-        "  topic_description = each.value.description\n",
-        "  topic_description = each.value.description\n  retention_hours   = 24\n",
+        "  replication  = each.value.replication\n",
+        "  replication  = each.value.replication\n  retention_hours = 24\n",
     );
     let out = tb.init_and_validate(&root);
     assert!(
@@ -169,16 +162,16 @@ fn validate_rejects_unknown_topic_attribute() {
 #[test]
 fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let main_tf = tmp.path().join("modules").join(MODULE).join("main.tf");
-    edit(&main_tf, "  partitions        = each.value.partitions\n", "");
+    edit(&main_tf, "  partitions   = each.value.partitions\n", "");
     // An attribute inside the nested `config` block that the provider does not have.
     edit(
         &main_tf,
-        "    diskless_enable = each.value.diskless\n",
-        "    diskless_enable = each.value.diskless\n    inkless_enable  = true\n",
+        "    diskless_enable                     = each.value.config.diskless_enable\n",
+        "    diskless_enable                     = each.value.config.diskless_enable\n    inkless_enable = true\n",
     );
     let out = tb.init_and_validate(&root);
     assert!(
@@ -197,7 +190,7 @@ fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
 #[test]
 fn providers_schema_round_trips_the_fixture() {
     let tb = testbed();
-    announce(&tb);
+    tb.announce();
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = root_with_module(&tb, tmp.path());
     let init = tb.init(&root);

@@ -346,7 +346,7 @@ impl Admin {
         // For measurements: `DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol` logs every request
         // librdkafka sends (at debug level, `-v`).
         if let Ok(debug) = std::env::var("DISKLESS_MIGRATOR_RDKAFKA_DEBUG") {
-            config.set("debug", debug);
+            config.set("debug", debug).set_log_level(RDKafkaLogLevel::Debug);
         }
         let client = AdminClient::from_config_and_context(&config, AdminContext::default()).map_err(|e| {
             AdminError::Other {

@@ -181,39 +181,3 @@ pub fn large_plan(topics: usize, flows: usize) -> Plan {
     }
     b.build()
 }
-
-/// Runs `tests/testbed/terraform.py COMMAND DIR` with the test-bed venv. Returns `None` when the
-/// test bed is not set up (and `DM_REQUIRE_TESTBED` is unset), so the tests say so and pass.
-pub fn terraform(command: &str, dir: &std::path::Path) -> Option<(bool, String)> {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let testbed = std::env::var_os("TESTBED_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo.join("target/testbed"));
-    let python = std::env::var_os("DM_TF_PYTHON")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
-                .join(".cache/diskless-migrator/venv/bin/python")
-        });
-    if !testbed.join("terraformrc").is_file() || !python.is_file() {
-        assert!(
-            std::env::var_os("DM_REQUIRE_TESTBED").is_none(),
-            "the Terraform test bed is required: run tests/testbed/setup-terraform.sh"
-        );
-        eprintln!("skipping terraform {command}: test bed not set up (tests/testbed/setup-terraform.sh)");
-        return None;
-    }
-    let out = std::process::Command::new(python)
-        .arg(repo.join("tests/testbed/terraform.py"))
-        .arg(command)
-        .arg(dir)
-        .env("TESTBED_DIR", &testbed)
-        .output()
-        .expect("run terraform.py");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some((out.status.success(), text))
-}

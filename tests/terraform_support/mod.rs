@@ -6,9 +6,13 @@
 //!
 //! ```ignore
 //! let tb = terraform_support::testbed();          // panics with setup instructions if absent
+//! tb.announce();                                  // says whether the provider is real or a stand-in
 //! let out = tb.init_and_validate(root_dir);       // TfOutput { success, stdout, stderr, .. }
 //! assert!(out.success, "{}", out.combined());
 //! ```
+//!
+//! Tests that should pass (saying so) without a test bed use `testbed_if_set_up()` instead: it
+//! returns `None` unless `DM_REQUIRE_TESTBED` is set, in which case it panics like `testbed()`.
 //!
 //! The Python interpreter is `~/.cache/diskless-migrator/venv/bin/python`, or `DM_TF_PYTHON`.
 //! The test-bed directory is `<repo>/target/testbed`, or `TESTBED_DIR`.
@@ -77,8 +81,8 @@ pub struct Testbed {
     pub provider_kind: ProviderKind,
 }
 
-/// Finds the test bed, or panics with the command that sets it up.
-pub fn testbed() -> Testbed {
+/// `(repo root, test-bed dir, Python interpreter)`, from the environment or the defaults.
+fn locations() -> (PathBuf, PathBuf, PathBuf) {
     let repo_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::var_os("TESTBED_DIR")
         .map(PathBuf::from)
@@ -89,8 +93,36 @@ pub fn testbed() -> Testbed {
             let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
             home.join(".cache/diskless-migrator/venv/bin/python")
         });
+    (repo_root, dir, python)
+}
+
+/// The files `testbed()` needs.
+fn needed_files(dir: &Path, python: &Path) -> [PathBuf; 3] {
+    [
+        python.to_path_buf(),
+        dir.join("terraformrc"),
+        dir.join("provider-kind"),
+    ]
+}
+
+/// The test bed if it is set up. Otherwise `None`, after printing that `what` is skipped, unless
+/// `DM_REQUIRE_TESTBED` is set: then it panics with the command that sets the test bed up.
+pub fn testbed_if_set_up(what: &str) -> Option<Testbed> {
+    let (_, dir, python) = locations();
+    if needed_files(&dir, &python).iter().all(|f| f.exists())
+        || std::env::var_os("DM_REQUIRE_TESTBED").is_some()
+    {
+        return Some(testbed());
+    }
+    eprintln!("skipping {what}: {SETUP_HINT}");
+    None
+}
+
+/// Finds the test bed, or panics with the command that sets it up.
+pub fn testbed() -> Testbed {
+    let (repo_root, dir, python) = locations();
     let wrapper = repo_root.join("tests/testbed/terraform.py");
-    for needed in [&python, &dir.join("terraformrc"), &dir.join("provider-kind")] {
+    for needed in needed_files(&dir, &python) {
         assert!(needed.exists(), "{SETUP_HINT} ({} is missing)", needed.display());
     }
     let kind_text = fs::read_to_string(dir.join("provider-kind")).expect("read provider-kind");
@@ -109,6 +141,14 @@ pub fn testbed() -> Testbed {
 }
 
 impl Testbed {
+    /// Prints (to stderr) which provider Terraform validates against: real or schema stand-in.
+    pub fn announce(&self) {
+        eprintln!(
+            "terraform test bed: validating against the {}",
+            self.provider_kind
+        );
+    }
+
     /// Runs `terraform.py COMMAND DIR` (`fmt-check`, `init`, `validate`, `schema`).
     pub fn run(&self, command: &str, dir: &Path) -> TfOutput {
         let _guard = TERRAFORM_LOCK

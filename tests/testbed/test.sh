@@ -9,6 +9,8 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
 export DM_TESTBED_DIR="${DM_TESTBED_DIR:-$repo/target/testbed}"
 export TESTBED_DIR="$DM_TESTBED_DIR"
+# The test command always has a test bed: a test that would skip without one must fail instead.
+export DM_REQUIRE_TESTBED=1
 pids_dir="$DM_TESTBED_DIR/pids"
 
 timings=()
