@@ -72,30 +72,15 @@ fn properties(ctx: &Context) -> String {
     out.push_str("# Worker settings (the MirrorMaker 2 service's user config).\n");
     let w = &WORKER;
     let _ = writeln!(out, "tasks.max={}", ctx.plan.mirrormaker.tasks_max.max(1));
-    let _ = writeln!(out, "emit.checkpoints.enabled=true");
-    let _ = writeln!(
-        out,
-        "emit.checkpoints.interval.seconds={}",
-        w.emit_checkpoints_interval_seconds
-    );
-    let _ = writeln!(out, "sync.group.offsets.enabled=true");
-    let _ = writeln!(
-        out,
-        "sync.group.offsets.interval.seconds={}",
-        w.sync_group_offsets_interval_seconds
-    );
-    let _ = writeln!(out, "refresh.groups.enabled=true");
-    let _ = writeln!(
-        out,
-        "refresh.groups.interval.seconds={}",
-        w.refresh_groups_interval_seconds
-    );
-    let _ = writeln!(out, "refresh.topics.enabled=true");
-    let _ = writeln!(
-        out,
-        "refresh.topics.interval.seconds={}",
-        w.refresh_topics_interval_seconds
-    );
+    // Each periodic MirrorMaker 2 job: switched on, with its interval.
+    for (job, seconds) in [
+        ("emit.checkpoints", w.emit_checkpoints_interval_seconds),
+        ("sync.group.offsets", w.sync_group_offsets_interval_seconds),
+        ("refresh.groups", w.refresh_groups_interval_seconds),
+        ("refresh.topics", w.refresh_topics_interval_seconds),
+    ] {
+        let _ = writeln!(out, "{job}.enabled=true\n{job}.interval.seconds={seconds}");
+    }
     let _ = writeln!(out, "sync.topic.configs.enabled=true");
     let _ = writeln!(out, "sync.topic.acls.enabled=false");
     let _ = writeln!(out, "offset.lag.max={}", w.offset_lag_max);
