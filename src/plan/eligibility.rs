@@ -65,24 +65,10 @@ pub fn decide(topic: &Topic) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{ConfigEntry, ConfigSource};
 
+    /// A topic without partitions whose configs are all set on the topic.
     fn topic(configs: &[(&str, &str)]) -> Topic {
-        Topic {
-            name: "t".into(),
-            configs: Some(
-                configs
-                    .iter()
-                    .map(|(n, v)| ConfigEntry {
-                        name: (*n).into(),
-                        value: Some((*v).into()),
-                        source: ConfigSource::DynamicTopic,
-                        sensitive: false,
-                    })
-                    .collect(),
-            ),
-            ..Topic::default()
-        }
+        crate::plan::tests::topic("t", 0, 0, configs)
     }
 
     #[test]

@@ -33,7 +33,12 @@ fn settings_with_flows(flows: &str) -> Settings {
     parse_settings("migration.hcl", &text).unwrap()
 }
 
-fn topic(name: &str, partitions: usize, bytes_per_partition: u64, configs: &[(&str, &str)]) -> Topic {
+pub(super) fn topic(
+    name: &str,
+    partitions: usize,
+    bytes_per_partition: u64,
+    configs: &[(&str, &str)],
+) -> Topic {
     Topic {
         name: name.into(),
         internal: name.starts_with("__"),
