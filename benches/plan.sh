@@ -26,6 +26,9 @@ for run in 1 2 3; do
     --out "$work/out" >/dev/null 2>"$work/time.txt" || { cat "$work/time.txt"; exit 1; }
   wall=$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
-  echo "run $run: wall ${wall}, peak RSS $((rss / 1024)) MiB"
+  user=$(grep 'User time' "$work/time.txt" | awk '{print $NF}')
+  sys=$(grep 'System time' "$work/time.txt" | awk '{print $NF}')
+  echo "run $run: wall ${wall}, CPU ${user} user + ${sys} sys, peak RSS $((rss / 1024)) MiB"
 done
 echo "plan.json: $(du -h "$work/out/plan.json" | cut -f1)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"

@@ -56,16 +56,21 @@ pub enum InventoryError {
 /// Reads and validates an inventory file.
 pub fn read_inventory(path: &Path) -> Result<Inventory, InventoryError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| InventoryError::Io {
+    let bytes = std::fs::read(path).map_err(|source| InventoryError::Io {
         path: display.clone(),
         source,
     })?;
-    parse_inventory(&display, text)
+    parse_inventory(&display, bytes)
 }
 
-/// Parses inventory text; `name` is used in diagnostics.
-pub fn parse_inventory(name: &str, text: String) -> Result<Inventory, InventoryError> {
-    let format_error = |err: serde_json::Error, text: String| {
+/// Parses inventory bytes; `name` is used in diagnostics.
+///
+/// The bytes are parsed as they are: JSON strings are checked for UTF-8 while they are read, so
+/// the text is not validated twice. Only a failed parse turns it into text for the diagnostic.
+pub fn parse_inventory(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
+    let format_error = |err: serde_json::Error, bytes: Vec<u8>| {
+        let text =
+            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let offset = offset_of(&text, err.line(), err.column());
         InventoryError::Format {
             path: name.to_owned(),
@@ -81,24 +86,24 @@ pub fn parse_inventory(name: &str, text: String) -> Result<Inventory, InventoryE
     struct VersionProbe {
         schema_version: Option<serde_json::Value>,
     }
-    let newer = |text: &str| {
-        serde_json::from_str::<VersionProbe>(text)
+    let newer = |bytes: &[u8]| {
+        serde_json::from_slice::<VersionProbe>(bytes)
             .ok()
             .and_then(|p| p.schema_version?.as_u64())
             .filter(|found| *found > u64::from(SCHEMA_VERSION))
     };
-    match serde_json::from_str::<Inventory>(&text) {
+    match serde_json::from_slice::<Inventory>(&bytes) {
         Ok(inventory) if inventory.schema_version > SCHEMA_VERSION => Err(InventoryError::NewerVersion {
             path: name.to_owned(),
             found: u64::from(inventory.schema_version),
         }),
         Ok(inventory) => Ok(inventory),
-        Err(err) => match newer(&text) {
+        Err(err) => match newer(&bytes) {
             Some(found) => Err(InventoryError::NewerVersion {
                 path: name.to_owned(),
                 found,
             }),
-            None => Err(format_error(err, text)),
+            None => Err(format_error(err, bytes)),
         },
     }
 }
@@ -119,7 +124,7 @@ mod tests {
 
     #[test]
     fn newer_schema_version_is_refused() {
-        let err = parse_inventory("inv.json", r#"{"schema_version": 99}"#.into()).unwrap_err();
+        let err = parse_inventory("inv.json", br#"{"schema_version": 99}"#.to_vec()).unwrap_err();
         assert!(
             matches!(err, InventoryError::NewerVersion { found: 99, .. }),
             "{err:?}"
@@ -129,7 +134,7 @@ mod tests {
     #[test]
     fn malformed_json_points_at_the_line() {
         let text = "{\n  \"schema_version\": 1,\n  \"topics\": [,]\n}".to_string();
-        match parse_inventory("inv.json", text.clone()).unwrap_err() {
+        match parse_inventory("inv.json", text.clone().into_bytes()).unwrap_err() {
             InventoryError::Format { span, .. } => {
                 let line = text[..span.offset()].matches('\n').count() + 1;
                 assert_eq!(line, 3);
