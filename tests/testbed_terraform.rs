@@ -170,8 +170,8 @@ fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
     // An attribute inside the nested `config` block that the provider does not have.
     edit(
         &main_tf,
-        "    diskless_enable                     = each.value.config.diskless_enable\n",
-        "    diskless_enable                     = each.value.config.diskless_enable\n    inkless_enable = true\n",
+        "    diskless_enable                     = try(each.value.config.diskless_enable, null)\n",
+        "    diskless_enable                     = try(each.value.config.diskless_enable, null)\n    inkless_enable = true\n",
     );
     let out = tb.init_and_validate(&root);
     assert!(
@@ -185,6 +185,64 @@ fn validate_rejects_missing_required_attribute_and_unknown_config_key() {
         "{text}"
     );
     assert!(text.contains("inkless_enable"), "{text}");
+}
+
+/// The module's own checks on each topic: every broken topic is refused by `terraform plan`
+/// with the module's message naming it, and the intact root plans (the variable is untyped for
+/// speed, so these preconditions are its contract).
+#[test]
+fn plan_rejects_topics_the_module_forbids() {
+    let tb = testbed();
+    tb.announce();
+    let orders = r#"orders = { partitions = 6, replication = 1, config = { diskless_enable = true, retention_ms = "604800000" } }"#;
+    let cases = [
+        (
+            r#"orders = { partitions = 6, replication = 3, config = { diskless_enable = true } }"#,
+            "Topic orders is diskless (config.diskless_enable = true), so it must have replication = 1.",
+        ),
+        (
+            r#"orders = { replication = 1, config = { diskless_enable = true } }"#,
+            "Topic orders: partitions must be a whole number of at least 1.",
+        ),
+        (
+            r#"orders = { partitions = 2.5, replication = 1 }"#,
+            "Topic orders: partitions must be a whole number of at least 1.",
+        ),
+        (
+            r#"orders = { partitions = 6, replication = 1, config = { diskless_enable = true, cleanup_policy = "compact,delete" } }"#,
+            "Topic orders is diskless, so it cannot be compacted",
+        ),
+        (
+            r#"orders = { partitions = 6, replication = 1, config = { diskless_enable = true, remote_storage_enable = true } }"#,
+            "Topic orders is diskless, so it cannot also enable remote storage",
+        ),
+    ];
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = root_with_module(&tb, tmp.path());
+    let init = tb.init(&root);
+    assert!(init.success, "{}", init.combined());
+    let intact = tb.plan(&root);
+    assert!(
+        intact.success,
+        "the intact root does not plan:\n{}",
+        intact.combined()
+    );
+    assert!(intact.stdout.contains("2 to add"), "{}", intact.combined());
+    for (topic, message) in cases {
+        let text = fs::read_to_string(root.join("main.tf")).expect("read main.tf");
+        assert!(text.contains(orders), "the test root lost its `orders` topic");
+        fs::write(root.join("main.tf"), text.replacen(orders, topic, 1)).expect("write main.tf");
+        let out = tb.plan(&root);
+        fs::write(root.join("main.tf"), text).expect("restore main.tf");
+        let text = out.combined();
+        assert!(!out.success, "plan accepted {topic}:\n{text}");
+        // Terraform wraps long messages; compare with the line breaks taken out.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(message),
+            "{topic}: expected {message:?} in:\n{text}"
+        );
+    }
 }
 
 #[test]

@@ -5,5 +5,5 @@ output "topic_names" {
 
 output "diskless_topic_names" {
   description = "Names of the diskless topics, sorted."
-  value       = sort([for name, t in var.topics : name if t.config.diskless_enable == true])
+  value       = sort([for name, t in var.topics : name if try(t.config.diskless_enable, false) == true])
 }

@@ -50,9 +50,6 @@ pub fn run(args: &GenerateArgs) -> Exit {
         Ok(g) => g,
         Err(e) => return report(e),
     };
-    for warning in &generated.warnings {
-        tracing::warn!("{warning}");
-    }
     let out = args.out.display();
     if args.check {
         return match generate::check_tree(&generated.tree, &args.out) {

@@ -9,48 +9,11 @@
 
 use hcl::{Block, Body, Expression};
 
+use super::Context;
 use super::hcl_format::expr;
 use super::roots::{self, Root, Variable, ident, quoted, tf_file};
 use super::templates::{self, MIGRATION_OBSERVABILITY, MIRRORMAKER_FLOW};
 use super::tree::Tree;
-use super::{Context, TOPICS_EXCLUDE};
-
-/// Topic configs MirrorMaker 2 must not copy onto destination topics (Java regexes, no
-/// commas): the seed's list, plus everything that would undo a diskless topic's settings
-/// (diskless and remote storage flags, local retention, compaction, replica counts).
-pub(crate) const CONFIG_PROPERTIES_EXCLUDE: &[&str] = &[
-    r"cleanup\.policy",
-    r"diskless\..*",
-    r"follower\.replication\.throttled\.replicas",
-    r"inkless\..*",
-    r"leader\.replication\.throttled\.replicas",
-    r"local\.retention\.bytes",
-    r"local\.retention\.ms",
-    r"message\.timestamp\.difference\.max\.ms",
-    r"message\.timestamp\.type",
-    r"min\.insync\.replicas",
-    r"remote\.log\..*",
-    r"remote\.storage\.enable",
-    r"unclean\.leader\.election\.enable",
-];
-
-/// MirrorMaker 2 worker settings (service user config), the seed's tested values.
-pub(crate) struct WorkerSettings {
-    pub emit_checkpoints_interval_seconds: u32,
-    pub sync_group_offsets_interval_seconds: u32,
-    pub refresh_groups_interval_seconds: u32,
-    pub refresh_topics_interval_seconds: u32,
-    pub offset_lag_max: u32,
-}
-
-/// See [`WorkerSettings`].
-pub(crate) const WORKER: WorkerSettings = WorkerSettings {
-    emit_checkpoints_interval_seconds: 10,
-    sync_group_offsets_interval_seconds: 10,
-    refresh_groups_interval_seconds: 180,
-    refresh_topics_interval_seconds: 60,
-    offset_lag_max: 1,
-};
 
 /// Adds the `migration/` root (without observability) to `tree`.
 pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
@@ -200,17 +163,13 @@ fn variables(ctx: &Context) -> Vec<Variable> {
     vars
 }
 
-fn string_list(items: &[&str]) -> Expression {
-    Expression::Array(
-        items
-            .iter()
-            .map(|s| Expression::String((*s).to_string()))
-            .collect(),
-    )
+fn string_list(items: &[String]) -> Expression {
+    Expression::Array(items.iter().cloned().map(Expression::String).collect())
 }
 
 fn main_tf(ctx: &Context) -> String {
     let s = &ctx.plan.settings;
+    let mm = &ctx.plan.mirrormaker;
     let mut source = hcl::Object::new();
     source.insert(
         ident("bootstrap_servers"),
@@ -237,10 +196,10 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute(("mirrormaker_service_name", s.mirrormaker.service_name.as_str()))
         .add_attribute(("mirrormaker_plan", s.mirrormaker.plan.as_str()))
         .add_attribute(("source", Expression::Object(source)))
-        .add_attribute(("topics_exclude", string_list(TOPICS_EXCLUDE)))
+        .add_attribute(("topics_exclude", string_list(&mm.topics_exclude)))
         .add_attribute((
             "config_properties_exclude",
-            string_list(CONFIG_PROPERTIES_EXCLUDE),
+            string_list(&mm.config_properties_exclude),
         ))
         .build();
     let destination = Block::builder("data")
@@ -249,7 +208,7 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute(("project", expr("local.project")))
         .add_attribute(("service_name", expr("local.destination_service_name")))
         .build();
-    let w = &WORKER;
+    let w = &ctx.plan.mirrormaker.worker;
     let mm_config = Block::builder("kafka_mirrormaker")
         .add_attribute((
             "tasks_max_per_cpu",
@@ -339,7 +298,7 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute(("replication_enabled", expr("var.replication_enabled")))
         .add_attribute((
             "sync_group_offsets_interval_seconds",
-            u64::from(WORKER.sync_group_offsets_interval_seconds),
+            u64::from(ctx.plan.mirrormaker.worker.sync_group_offsets_interval_seconds),
         ))
         .build();
     let body = Body::builder()

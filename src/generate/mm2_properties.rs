@@ -8,9 +8,8 @@
 
 use std::fmt::Write;
 
-use super::migration::{CONFIG_PROPERTIES_EXCLUDE, WORKER};
 use super::tree::Tree;
-use super::{Context, HEADER, TOPICS_EXCLUDE};
+use super::{Context, HEADER};
 
 /// Environment variables the properties refer to, with what to put in them.
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -70,7 +69,7 @@ fn properties(ctx: &Context) -> String {
     );
 
     out.push_str("# Worker settings (the MirrorMaker 2 service's user config).\n");
-    let w = &WORKER;
+    let w = &ctx.plan.mirrormaker.worker;
     let _ = writeln!(out, "tasks.max={}", ctx.plan.mirrormaker.tasks_max.max(1));
     // Each periodic MirrorMaker 2 job: switched on, with its interval.
     for (job, seconds) in [
@@ -174,11 +173,15 @@ fn properties(ctx: &Context) -> String {
         let _ = writeln!(out, "{p}.emit.heartbeats.enabled=true");
         let _ = writeln!(out, "{p}.emit.checkpoints.enabled=true");
         let _ = writeln!(out, "{p}.topics={}", escape(&f.topic_regexes.join(",")));
-        let _ = writeln!(out, "{p}.topics.exclude={}", escape(&TOPICS_EXCLUDE.join(", ")));
+        let _ = writeln!(
+            out,
+            "{p}.topics.exclude={}",
+            escape(&ctx.plan.mirrormaker.topics_exclude.join(", "))
+        );
         let _ = writeln!(
             out,
             "{p}.config.properties.exclude={}",
-            escape(&CONFIG_PROPERTIES_EXCLUDE.join(", "))
+            escape(&ctx.plan.mirrormaker.config_properties_exclude.join(", "))
         );
     }
     out

@@ -51,14 +51,11 @@ pub const AIVEN_PROVIDER_VERSION: &str = ">= 4.61.0, < 5.0.0";
 /// The oldest Terraform the generated roots need (`optional()` attributes, `import` blocks).
 pub const TERRAFORM_VERSION: &str = ">= 1.5.0";
 
-/// The result of [`generate`]: the files, plus warnings worth printing.
+/// The result of [`generate`]: the files and what they hold.
 #[derive(Clone, Debug)]
 pub struct Generated {
     /// Every generated file.
     pub tree: Tree,
-    /// Things that render but deserve a look (e.g. a planned topic the MirrorMaker 2 exclude
-    /// list would never replicate).
-    pub warnings: Vec<String>,
     /// Counts for the summary line.
     pub summary: Summary,
 }
@@ -175,11 +172,7 @@ pub fn generate(plan: &Plan) -> Result<Generated, GenerateError> {
         flows: plan.flows.len(),
         files: tree.len(),
     };
-    Ok(Generated {
-        tree,
-        warnings: ctx.warnings(),
-        summary,
-    })
+    Ok(Generated { tree, summary })
 }
 
 /// Renders `plan` and writes it under `dir` (see [`Tree::write_to`]).
@@ -218,10 +211,6 @@ pub(crate) struct Context<'a> {
     pub topics: Vec<&'a TopicPlan>,
 }
 
-/// Topic names MirrorMaker 2 never replicates: the seed's `topics.blacklist`, kept so that
-/// internal and connector topics stay on the source. Java regexes.
-pub(crate) const TOPICS_EXCLUDE: &[&str] = &[r".*[\-\.]internal", r".*\.replica", r"__.*", r"connect.*"];
-
 impl<'a> Context<'a> {
     fn new(plan: &'a Plan) -> Result<Context<'a>, GenerateError> {
         validate(plan)?;
@@ -244,30 +233,6 @@ impl<'a> Context<'a> {
         flows.sort_by(|a, b| a.name.cmp(&b.name));
         flows
     }
-
-    fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for t in &self.topics {
-            if excluded_by_default(&t.name) {
-                out.push(format!(
-                    "topic {:?} matches MirrorMaker's exclude list ({}); it is created on the destination but \
-                     its data will not be replicated",
-                    t.name,
-                    TOPICS_EXCLUDE.join(", ")
-                ));
-            }
-        }
-        out
-    }
-}
-
-/// Whether a topic name matches one of [`TOPICS_EXCLUDE`] (written out, to need no regex engine).
-fn excluded_by_default(name: &str) -> bool {
-    name.ends_with("-internal")
-        || name.ends_with(".internal")
-        || name.ends_with(".replica")
-        || name.starts_with("__")
-        || name.starts_with("connect")
 }
 
 /// Checks everything the renderers rely on.

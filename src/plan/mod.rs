@@ -162,6 +162,7 @@ pub fn build(
     }
 
     let (flows, mirrormaker) = plan_flows(&mut topics, settings, &mut diagnostics);
+    warn_excluded_by_mirrormaker(&topics, &mirrormaker.topics_exclude, &mut diagnostics);
 
     if strict {
         for d in &mut diagnostics {
@@ -190,6 +191,33 @@ pub fn build(
         mirrormaker,
         diagnostics,
     })
+}
+
+/// Warns about migrated topics MirrorMaker 2's `topics.exclude` list matches: they are created
+/// on the destination, but their data is not copied.
+fn warn_excluded_by_mirrormaker(
+    topics: &[TopicPlan],
+    topics_exclude: &[String],
+    diagnostics: &mut Vec<PlanDiagnostic>,
+) {
+    let pattern = format!("^(?:{})$", topics_exclude.join("|"));
+    let Ok(excluded) = regex::Regex::new(&pattern) else {
+        return;
+    };
+    for t in topics.iter().filter(|t| t.decision != Decision::Skip) {
+        if excluded.is_match(&t.name) {
+            diagnostics.push(warning(
+                "excluded-by-mirrormaker",
+                Some(t.name.clone()),
+                format!(
+                    "{} matches MirrorMaker 2's topics.exclude ({}); it is created on the \
+                     destination but its data is not replicated",
+                    t.name,
+                    topics_exclude.join(", ")
+                ),
+            ));
+        }
+    }
 }
 
 /// Serializes a plan as `plan.json` text (pretty, with a final newline).
@@ -401,7 +429,7 @@ fn plan_flows(
     topics: &mut [TopicPlan],
     settings: &Settings,
     diagnostics: &mut Vec<PlanDiagnostic>,
-) -> (Vec<Flow>, MirrorMakerSizing) {
+) -> (Vec<Flow>, MirrorMakerPlan) {
     let policy = &settings.flows;
     let migrated: Vec<usize> = (0..topics.len())
         .filter(|&i| topics[i].decision != Decision::Skip)
@@ -512,11 +540,14 @@ fn plan_flows(
         result.push(flow);
     }
     let cpus = settings.mirrormaker.cpus.max(1);
-    let sizing = MirrorMakerSizing {
+    let sizing = MirrorMakerPlan {
         balanced_by: by.as_str().into(),
         tasks_max_per_cpu: tasks_max.div_ceil(cpus),
         tasks_max,
         expected_bytes_per_second_per_flow: expected,
+        worker: Worker::default(),
+        topics_exclude: default_topics_exclude(),
+        config_properties_exclude: default_config_properties_exclude(),
     };
     (result, sizing)
 }

@@ -28,7 +28,7 @@ pub struct Plan {
     /// Replication flows, sorted by name; every migrated topic is in exactly one.
     pub flows: Vec<Flow>,
     /// MirrorMaker 2 sizing.
-    pub mirrormaker: MirrorMakerSizing,
+    pub mirrormaker: MirrorMakerPlan,
     /// Warnings and errors found while planning, sorted by severity, code and subject.
     pub diagnostics: Vec<PlanDiagnostic>,
 }
@@ -206,9 +206,9 @@ pub struct Flow {
     pub estimated_copy_seconds: Option<u64>,
 }
 
-/// How MirrorMaker 2 is sized.
+/// How MirrorMaker 2 is sized and run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MirrorMakerSizing {
+pub struct MirrorMakerPlan {
     /// What the flows were balanced by: `bytes_per_second`, `size_bytes` or `partitions`.
     pub balanced_by: String,
     /// `tasks_max_per_cpu` for the MirrorMaker 2 service user config.
@@ -217,6 +217,75 @@ pub struct MirrorMakerSizing {
     pub tasks_max: u32,
     /// Expected copy throughput per flow in bytes per second, used for time estimates.
     pub expected_bytes_per_second_per_flow: u64,
+    /// MirrorMaker 2's periodic jobs (absent in older plans: the values of [`Worker::default`]).
+    #[serde(default)]
+    pub worker: Worker,
+    /// Topic names MirrorMaker 2 never replicates (Java regexes): internal and connector topics
+    /// stay on the source (absent in older plans: [`default_topics_exclude`]).
+    #[serde(default = "default_topics_exclude")]
+    pub topics_exclude: Vec<String>,
+    /// Topic configs MirrorMaker 2 must not copy onto destination topics (Java regexes, no
+    /// commas; absent in older plans: [`default_config_properties_exclude`]).
+    #[serde(default = "default_config_properties_exclude")]
+    pub config_properties_exclude: Vec<String>,
+}
+
+/// MirrorMaker 2's periodic jobs: every one switched on, with these intervals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Worker {
+    /// How often checkpoints (translated group offsets) are emitted.
+    pub emit_checkpoints_interval_seconds: u32,
+    /// How often translated offsets are written to the destination's consumer groups.
+    pub sync_group_offsets_interval_seconds: u32,
+    /// How often new consumer groups are looked for.
+    pub refresh_groups_interval_seconds: u32,
+    /// How often new topics are looked for.
+    pub refresh_topics_interval_seconds: u32,
+    /// `offset.lag.max`: how far a replica may run ahead of its last offset sync; 1 writes a
+    /// sync for every record, so translated offsets are exact.
+    pub offset_lag_max: u32,
+}
+
+impl Default for Worker {
+    /// The seed's tested values: fast offset syncing for a cutover, slow rediscovery.
+    fn default() -> Self {
+        Worker {
+            emit_checkpoints_interval_seconds: 10,
+            sync_group_offsets_interval_seconds: 10,
+            refresh_groups_interval_seconds: 180,
+            refresh_topics_interval_seconds: 60,
+            offset_lag_max: 1,
+        }
+    }
+}
+
+/// The seed's `topics.blacklist`: internal, replica and connector topics.
+pub fn default_topics_exclude() -> Vec<String> {
+    [r".*[\-\.]internal", r".*\.replica", r"__.*", r"connect.*"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// The seed's list, plus every config that would undo a diskless topic's settings (diskless
+/// and remote storage flags, local retention, compaction, replica counts).
+pub fn default_config_properties_exclude() -> Vec<String> {
+    [
+        r"cleanup\.policy",
+        r"diskless\..*",
+        r"follower\.replication\.throttled\.replicas",
+        r"inkless\..*",
+        r"leader\.replication\.throttled\.replicas",
+        r"local\.retention\.bytes",
+        r"local\.retention\.ms",
+        r"message\.timestamp\.difference\.max\.ms",
+        r"message\.timestamp\.type",
+        r"min\.insync\.replicas",
+        r"remote\.log\..*",
+        r"remote\.storage\.enable",
+        r"unclean\.leader\.election\.enable",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// A warning or error found while planning.

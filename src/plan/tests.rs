@@ -375,3 +375,28 @@ fn limits_split_into_more_flows() {
     assert!(plan.diagnostics.iter().any(|d| d.code == "flow-over-limit"));
     assert_eq!(plan.flows[0].topic_regexes, [r"^orders\.events$"]);
 }
+
+#[test]
+fn topics_mirrormaker_would_not_copy_are_warned_about() {
+    let mut inv = crafted();
+    inv.topics.push(topic("connector.audit", 3, 10, &[]));
+    inv.topics.push(topic("payments.replica", 3, 10, &[]));
+    let plan = build(&inv, &settings(), &all(), false).unwrap();
+    let mut warned: Vec<&str> = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "excluded-by-mirrormaker")
+        .filter_map(|d| d.subject.as_deref())
+        .collect();
+    warned.sort_unstable();
+    assert_eq!(warned, ["connector.audit", "payments.replica"]);
+    // Still planned (created on the destination), and the exclude list is in the plan.
+    assert_ne!(topic_plan(&plan, "connector.audit").decision, Decision::Skip);
+    assert_eq!(plan.mirrormaker.topics_exclude, default_topics_exclude());
+    assert_eq!(plan.mirrormaker.worker, Worker::default());
+    // --strict: the warning stops the plan.
+    assert!(matches!(
+        build(&inv, &settings(), &all(), true),
+        Err(PlanError::Findings { .. })
+    ));
+}

@@ -56,11 +56,14 @@ impl PlanBuilder {
                 },
                 topics: vec![],
                 flows: vec![],
-                mirrormaker: MirrorMakerSizing {
+                mirrormaker: MirrorMakerPlan {
                     balanced_by: "partitions".into(),
                     tasks_max_per_cpu: 2,
                     tasks_max: 8,
                     expected_bytes_per_second_per_flow: 50_000_000,
+                    worker: Worker::default(),
+                    topics_exclude: default_topics_exclude(),
+                    config_properties_exclude: default_config_properties_exclude(),
                 },
                 diagnostics: vec![],
             },

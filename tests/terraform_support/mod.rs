@@ -185,6 +185,13 @@ impl Testbed {
         self.run("validate", dir)
     }
 
+    /// `terraform plan` in `dir` (needs `init` first; local state, no refresh). With the
+    /// stand-in provider the plan is the configuration itself: what it proves is Terraform's
+    /// own checks (preconditions, expressions over known values).
+    pub fn plan(&self, dir: &Path) -> TfOutput {
+        self.run("plan", dir)
+    }
+
     /// `init`, then `validate` if `init` succeeded; returns the first failure or the validate output.
     pub fn init_and_validate(&self, dir: &Path) -> TfOutput {
         let init = self.init(dir);

@@ -8,6 +8,7 @@ Python of the test-bed venv (`tests/testbed/setup-terraform.sh` creates it):
     python terraform.py fmt-check DIR   # terraform fmt -check -diff -recursive
     python terraform.py init DIR        # terraform init (offline, providers from the mirror)
     python terraform.py validate DIR    # terraform validate
+    python terraform.py plan DIR        # terraform plan (local state, no refresh)
     python terraform.py schema DIR      # terraform providers schema -json, on stdout
     python terraform.py version         # terraform version
 
@@ -48,6 +49,7 @@ COMMANDS = {
     "fmt-check": (["fmt"], {"check": ..., "diff": ..., "recursive": ..., "no_color": ...}),
     "init": (["init"], {"input": False, "backend": False, "no_color": ...}),
     "validate": (["validate"], {"no_color": ...}),
+    "plan": (["plan"], {"input": False, "lock": False, "refresh": False, "no_color": ...}),
     "schema": (["providers", "schema"], {"json": ...}),
     "version": (["version"], {}),
 }
