@@ -338,11 +338,35 @@ impl Admin {
     /// Connects (lazily: the first call connects) with the given settings. `timeout` bounds
     /// each call.
     pub fn new(settings: &ClientSettings, timeout: Duration) -> Result<Admin, AdminError> {
+        Admin::build(settings, timeout, None)
+    }
+
+    /// As [`Admin::new`], with `request_timeout` bounding each request on the wire (Java's
+    /// `request.timeout.ms`, librdkafka's `socket.timeout.ms`); `timeout` still bounds each call
+    /// (Java's `default.api.timeout.ms`).
+    pub fn with_request_timeout(
+        settings: &ClientSettings,
+        timeout: Duration,
+        request_timeout: Duration,
+    ) -> Result<Admin, AdminError> {
+        Admin::build(settings, timeout, Some(request_timeout))
+    }
+
+    fn build(
+        settings: &ClientSettings,
+        timeout: Duration,
+        request_timeout: Option<Duration>,
+    ) -> Result<Admin, AdminError> {
         let mut config = settings.client_config();
         config.set(
             "socket.connection.setup.timeout.ms",
             timeout.as_millis().to_string(),
         );
+        // Metadata requests by topic name must never create the topic.
+        config.set("allow.auto.create.topics", "false");
+        if let Some(request_timeout) = request_timeout {
+            config.set("socket.timeout.ms", socket_timeout_ms(request_timeout));
+        }
         // For measurements: `DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol` logs every request
         // librdkafka sends (at debug level, `-v`).
         if let Ok(debug) = std::env::var("DISKLESS_MIGRATOR_RDKAFKA_DEBUG") {
@@ -778,6 +802,11 @@ impl Admin {
             )),
         }
     }
+}
+
+/// A request timeout as librdkafka's `socket.timeout.ms` accepts it (10 ms to 300 s).
+pub fn socket_timeout_ms(request_timeout: Duration) -> String {
+    request_timeout.as_millis().clamp(10, 300_000).to_string()
 }
 
 /// One raw admin request in flight: the native handle, its options and its result queue.

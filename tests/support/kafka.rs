@@ -84,6 +84,20 @@ impl ClusterOptions {
         self
     }
 
+    /// Turns on KRaft's `StandardAuthorizer`. Clients of the PLAINTEXT listener (and the
+    /// controller), whose principal is `User:ANONYMOUS`, are super users, so setup, tools and
+    /// MirrorMaker 2 can do anything; other principals (the SCRAM users of the SASL_SSL
+    /// listener) may use every resource that has no ACL, so a test restricts them by adding
+    /// DENY ACLs with [`KafkaCluster::deny`].
+    pub fn with_acls(self) -> ClusterOptions {
+        self.with_broker_property(
+            "authorizer.class.name",
+            "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        )
+        .with_broker_property("super.users", "User:ANONYMOUS")
+        .with_broker_property("allow.everyone.if.no.acl.found", "true")
+    }
+
     /// Sets a broker property (overrides the test bed's defaults).
     pub fn with_broker_property(mut self, key: &str, value: &str) -> ClusterOptions {
         self.broker_properties.push((key.to_owned(), value.to_owned()));
@@ -283,6 +297,24 @@ impl KafkaCluster {
             }
         }
         config
+    }
+
+    /// Denies `operation` (for example `Describe`) to `User:<user>` on each resource, given as
+    /// the `kafka-acls.sh` options that name it (`--topic`, `t`, `--group`, `g`, ...), in one
+    /// run of the ACL tool. Needs [`ClusterOptions::with_acls`].
+    pub fn deny(&self, user: &str, operation: &str, resources: &[&str]) {
+        let principal = format!("User:{user}");
+        let mut args = vec![
+            "--bootstrap-server",
+            self.bootstrap(),
+            "--add",
+            "--deny-principal",
+            &principal,
+            "--operation",
+            operation,
+        ];
+        args.extend_from_slice(resources);
+        super::run_kafka_tool("org.apache.kafka.tools.AclCommand", &args);
     }
 
     /// Kafka (Java) client properties for `listener`, as a `client.properties` text, for CLI
