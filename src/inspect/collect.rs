@@ -327,9 +327,10 @@ fn topic_error(admin: &Admin, topic: &str) -> Option<String> {
         .fetch_metadata(Some(topic), admin.timeout())
         .ok()?;
     let found = metadata.topics().iter().find(|t| t.name() == topic)?;
-    match found.error().map(RDKafkaErrorCode::from) {
-        None | Some(RDKafkaErrorCode::UnknownTopicOrPartition) => None,
-        Some(code) => Some(code.to_string()),
+    let code = found.error()?;
+    match RDKafkaErrorCode::from(code) {
+        RDKafkaErrorCode::UnknownTopicOrPartition => None,
+        _ => Some(AdminError::from_code_described(code).to_string()),
     }
 }
 
