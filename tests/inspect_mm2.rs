@@ -789,3 +789,92 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
     // The late topic was not created on the target by the inspection.
     assert_eq!(log_end(&backup, "late-topic", 0), -1);
 }
+
+/// The early-gate gap: with MM2's default `offset.lag.max` (100), MM2 syncs the first record it
+/// replicates at once and delays the sync of the newest record to its next offset commit (made
+/// rare here). Meanwhile it translates a group at the log end (10) to one past its only sync
+/// (0 -> 0), and syncs the target group to 1: the target offset equals MM2's translation, so the
+/// Java tool calls the row synced, yet consumers on the target would re-read records 1..9.
+#[test]
+fn group_past_the_newest_offset_sync_holds_the_gate() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup"),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+    create_topic(&primary, "orders", 1, &[]);
+    produce_to(&primary, "orders", 0, 10);
+    commit(&primary, "app", "orders", &[(0, 10)]);
+    let properties = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = orders\n\
+         groups = app\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.flush.interval.ms = 600000\n\
+         backup.offset.flush.interval.ms = 600000\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&properties);
+    let file = mm2.properties_file();
+    let snapshot = || {
+        format!(
+            "replicated {} newest sync {:?} target {:?}",
+            log_end(&backup, "orders", 0),
+            last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "orders", 0),
+            committed(&backup, "app", "orders", 1)
+        )
+    };
+    wait_for(
+        "MM2 to replicate and sync the group at its first offset sync",
+        Duration::from_secs(150),
+        &mut mm2,
+        || {
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            now == "replicated 10 newest sync Some(0) target [Some(1)]"
+        },
+    );
+    let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_lines(
+        &stdout,
+        &[
+            HEADER.to_owned(),
+            "primary->backup,orders,0,app,0,10,Empty,10,0,0,10,Empty,1,9,9,true,true,true,false,REPLICATION,\
+             \"Not synced yet: the source group offset is past MirrorMaker 2's newest offset sync for this \
+             partition, so the translated target offset is that of an earlier record and consumers on the target \
+             would re-read records.\""
+                .to_owned(),
+        ],
+    );
+    // The target offset is exactly MM2's translation: only the new check sees the gap.
+    let (code, stdout, _) = inspect(&file, &["--include-inactive-groups", "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["rows"][0]["expected_target_offset"], 1);
+    assert_eq!(json["rows"][0]["target_group_offset"], 1);
+    // The gate does not open while the gap lasts.
+    let (code, _, stderr) = inspect(
+        &file,
+        &[
+            "--include-inactive-groups",
+            "--watch",
+            "PT1S",
+            "--until-ok",
+            "--max-wait",
+            "PT3S",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    mm2.assert_running();
+}
