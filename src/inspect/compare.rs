@@ -6,9 +6,9 @@
 //! | condition | IS OK | BLOCKING COMPONENT | message |
 //! |---|---|---|---|
 //! | source partition offsets unreadable | false | `SOURCE PARTITION` | [`msg_source_partition_error`] |
+//! | target partition offsets unreadable | false | `TARGET PARTITION` | [`msg_target_partition_error`] |
 //! | target group unreadable | false | `TARGET GROUP` | [`msg_target_group_error`] |
 //! | target group active (MM2 never syncs to it) | false | `TARGET GROUP` | [`msg_target_active`] |
-//! | target partition offsets unreadable | false | `TARGET PARTITION` | [`msg_target_partition_error`] |
 //! | target offset present, partition empty | true | `-` | [`SUCCESS`] |
 //! | target offset present, offset-syncs topic unreadable | false | `REPLICATION` | [`msg_syncs_problem`] |
 //! | target offset present, no sync for the partition | false | `REPLICATION` | [`NO_SYNC_FOR_PARTITION`] |
@@ -21,7 +21,7 @@
 //! | target offset as MM2 translates, but source records past the newest sync consumed | false | `REPLICATION` | [`SYNCS_BEHIND_GROUP`] |
 //! | target offset as MM2 translates | true | `-` | [`SUCCESS`] |
 //! | no target offset, source partition empty | true | `SOURCE PARTITION` | B1 / C1 |
-//! | no target offset, group older than every sync and behind the source log start | true | `SOURCE GROUP` | B3 / C3 |
+//! | no target offset, group behind the source log start and older than every sync (or syncs unreadable) | true | `SOURCE GROUP` | B3 / C3 |
 //! | no target offset, group older than every sync | false | `SOURCE GROUP` | [`TOO_OLD_FOR_MM2`] |
 //! | no target offset, `sync.group.offsets.enabled` not true | false | `MM2 CONFIG` | [`msg_sync_disabled`] |
 //! | no target offset, offset-syncs topic unreadable | false | `REPLICATION` | [`msg_syncs_problem`] |
