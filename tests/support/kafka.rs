@@ -1,7 +1,7 @@
 //! Single-node Apache Kafka clusters in KRaft mode (one JVM acting as broker and controller),
 //! each in its own folder on free loopback ports, formatted with the storage tool before the
 //! first start. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL with SCRAM-SHA-512
-//! users and an SSL listener that requires client certificates (mTLS).
+//! users and an SSL listener that requires client certificates (mTLS), and can enforce ACLs.
 
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, RandomState};
