@@ -27,6 +27,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use diskless_migrator::inspect::collect::read_offset_syncs;
+use diskless_migrator::inspect::compare::TOO_OLD_FOR_MM2;
 use diskless_migrator::inspect::offset_syncs::{History, SyncStore, Translation};
 use diskless_migrator::kafka::client::{ClientSettings, EnvFallback};
 use diskless_migrator::plan::{Decision, Plan};
@@ -253,6 +254,16 @@ fn run_bin(args: &[&str], env: &[(String, String)]) -> Output {
         output.status
     );
     output
+}
+
+/// Runs the binary and returns its output whatever the exit code.
+fn run_bin_status(args: &[&str], env: &[(String, String)]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .args(["--color", "never"])
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("run diskless-migrator")
 }
 
 /// A consumer that reads without committing.
@@ -865,8 +876,12 @@ fn migration_end_to_end() {
     });
 
     // --- the cutover gate
+    // The gate opens once every row is OK. A partition where a stopped group is older than
+    // every offset sync MM2 holds (MM2 dropped early syncs under load) is never translated: its
+    // row stays not OK (the consumer would start at auto.offset.reset), so the gate may end at
+    // --max-wait with exactly those rows left, which the resume check below covers.
     let inspect = stages.time("inspect --watch --until-ok (cutover gate)", || {
-        run_bin(
+        run_bin_status(
             &[
                 "inspect",
                 "--mm2-config",
@@ -888,7 +903,42 @@ fn migration_end_to_end() {
         "e2e: inspect --watch:\n{}",
         String::from_utf8_lossy(&inspect.stdout)
     );
-    let summary = run_bin(
+    let not_ok = run_bin_status(
+        &[
+            "inspect",
+            "--mm2-config",
+            mm2_file.to_str().unwrap(),
+            "--include-inactive-groups",
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&not_ok.stdout).expect("inspect JSON");
+    let too_old: BTreeSet<(String, String, i32)> = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            assert_eq!(
+                row["message"], TOO_OLD_FOR_MM2,
+                "after the gate, a row is not OK for another reason: {row}"
+            );
+            (
+                row["group"].as_str().unwrap().to_owned(),
+                row["topic"].as_str().unwrap().to_owned(),
+                row["partition"].as_i64().unwrap() as i32,
+            )
+        })
+        .collect();
+    assert_eq!(
+        inspect.status.code(),
+        Some(if too_old.is_empty() { 0 } else { 1 }),
+        "the gate: {}",
+        String::from_utf8_lossy(&inspect.stderr)
+    );
+    assert_eq!(not_ok.status.code(), inspect.status.code());
+    let summary = run_bin_status(
         &[
             "inspect",
             "--mm2-config",
@@ -901,6 +951,7 @@ fn migration_end_to_end() {
         ],
         &env,
     );
+    assert_eq!(summary.status.code(), inspect.status.code());
     eprintln!(
         "e2e: final inspect report and summary (every row of every group):\n{}",
         String::from_utf8_lossy(&summary.stdout)
@@ -1000,6 +1051,11 @@ fn migration_end_to_end() {
                         group.name, tp.0, tp.1
                     );
                     assert_eq!(resumed_at, 0, "{} {tp:?}: untranslated partition", group.name);
+                    assert!(
+                        too_old.contains(&(group.name.to_owned(), tp.0.clone(), tp.1)),
+                        "{} {tp:?}: MM2 did not translate it, but inspect did not report it",
+                        group.name
+                    );
                     untranslated += 1;
                     continue;
                 };

@@ -142,3 +142,53 @@ fn no_enabled_pair_prints_the_header_and_exits_0() {
     );
     assert_eq!(stdout.lines().count(), 1);
 }
+
+#[test]
+fn silent_cluster_exits_3_within_the_admin_timeout() {
+    // A "broker" that accepts connections and never answers: every request runs into the
+    // request timeout, and the whole call into the admin timeout.
+    // Each client (one per alias) gives up on a request after the request timeout and
+    // reconnects, so with 1 s of 5 s the two clients open several connections; with
+    // librdkafka's default (60 s) they would open one each.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        &format!(
+            "clusters=a,b\na.bootstrap.servers=127.0.0.1:{port}\nb.bootstrap.servers=127.0.0.1:{port}\n\
+             a->b.enabled=true\n"
+        ),
+    );
+    let started = Instant::now();
+    let (code, stdout, stderr) = inspect(&[
+        "--mm2-config",
+        &file,
+        "--admin-timeout",
+        "PT5S",
+        "--request-timeout",
+        "PT1S",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("cluster `a`") || stderr.contains("cluster `b`"),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(12), "took {took:?}");
+    let opened = connections.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        opened >= 4,
+        "{opened} connections: the request timeout was not applied"
+    );
+}

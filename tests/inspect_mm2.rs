@@ -17,6 +17,8 @@ use assert_cmd::Command;
 use diskless_migrator::inspect::collect::read_offset_syncs;
 use diskless_migrator::kafka::client::{ClientSettings, EnvFallback};
 use rdkafka::ClientConfig;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
@@ -582,4 +584,297 @@ fn backup_checkpointed(primary: &KafkaCluster) -> bool {
         consumer.fetch_watermarks("backup.checkpoints.internal", 0, Duration::from_secs(5)),
         Ok((_, high)) if high > 0
     )
+}
+
+/// Moves the log start of `topic`/`partition` to `offset` (DeleteRecords).
+fn delete_records(config: &ClientConfig, topic: &str, partition: i32, offset: i64) {
+    let admin: AdminClient<DefaultClientContext> = config.create().unwrap();
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+        .unwrap();
+    let result = support::block_on(admin.delete_records(&tpl, &AdminOptions::new())).unwrap();
+    assert_eq!(result.elements()[0].offset(), Offset::Offset(offset));
+}
+
+/// Deletes `topic` and creates it again with `partitions` partitions, retrying while the
+/// deletion is still in progress.
+fn recreate_topic(config: &ClientConfig, topic: &str, partitions: i32) {
+    let admin: AdminClient<DefaultClientContext> = config.create().unwrap();
+    let deleted = support::block_on(admin.delete_topics(&[topic], &AdminOptions::new())).unwrap();
+    assert!(deleted.iter().all(Result::is_ok), "{deleted:?}");
+    support::wait_until(Duration::from_secs(30), "the topic to be recreated", || {
+        let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
+        let created = support::block_on(admin.create_topics([&new_topic], &AdminOptions::new()));
+        matches!(created.as_deref(), Ok([Ok(_)]))
+    });
+}
+
+/// The reference's scenarios R2 (records deleted below a group's offset), R3 (topic deleted
+/// and recreated smaller, group past the new log end), R4 (the inspector's principal may not
+/// describe one target group and one target topic: those rows are errors, the rest is
+/// reported) and R7 (the target topic does not exist yet), on one pair of clusters and one
+/// MirrorMaker 2. The target cluster has ACLs; MM2 and the setup use its PLAINTEXT listener (a
+/// super user), the inspector its SASL_SSL listener as the SCRAM user `inspector`.
+#[test]
+fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup")
+            .with_sasl_ssl()
+            .with_scram_user("inspector", "inspector-secret")
+            .with_acls(),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+
+    // R2: partition 0 loses records 0..8 before MM2 ever reads it; the group is at 5.
+    create_topic(&primary, "trimmed-topic", 2, &[]);
+    produce_to(&primary, "trimmed-topic", 0, 10);
+    produce_to(&primary, "trimmed-topic", 1, 10);
+    delete_records(&primary, "trimmed-topic", 0, 8);
+    commit(
+        &primary,
+        "consumer-group-trimmed",
+        "trimmed-topic",
+        &[(0, 5), (1, 10)],
+    );
+    // R3: 20 records, then the topic is deleted and recreated with 5. The broker drops the
+    // committed offsets of a deleted topic, so the consumer commits its old position (20) again.
+    create_topic(&primary, "recreated-topic", 1, &[]);
+    produce_to(&primary, "recreated-topic", 0, 20);
+    recreate_topic(&primary, "recreated-topic", 1);
+    produce_to(&primary, "recreated-topic", 0, 5);
+    commit(
+        &primary,
+        "consumer-group-recreated",
+        "recreated-topic",
+        &[(0, 20)],
+    );
+    // R4: the inspector may not describe consumer-group-denied nor denied-topic on the target.
+    create_topic(&primary, "shared-topic", 1, &[]);
+    create_topic(&primary, "denied-topic", 1, &[]);
+    produce_to(&primary, "shared-topic", 0, 10);
+    produce_to(&primary, "denied-topic", 0, 10);
+    commit(&primary, "consumer-group-denied", "shared-topic", &[(0, 10)]);
+    commit(&primary, "consumer-group-ok", "shared-topic", &[(0, 10)]);
+    commit(
+        &primary,
+        "consumer-group-denied-topic",
+        "denied-topic",
+        &[(0, 10)],
+    );
+    clusters[1].deny(
+        "inspector",
+        "Describe",
+        &["--group", "consumer-group-denied", "--topic", "denied-topic"],
+    );
+
+    let common = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = trimmed-topic, recreated-topic, shared-topic, denied-topic, late-topic\n\
+         groups = consumer-group-.*\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.lag.max = 0\n\
+         {}",
+        clusters[0].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&format!(
+        "{common}backup.bootstrap.servers = {}\n",
+        clusters[1].bootstrap()
+    ));
+    let tls = clusters[1].tls().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("inspect.properties");
+    std::fs::write(
+        &file,
+        format!(
+            "{common}backup.bootstrap.servers = {}\n\
+             backup.security.protocol = SASL_SSL\n\
+             backup.sasl.mechanism = SCRAM-SHA-512\n\
+             backup.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required \
+             username=\"inspector\" password=\"inspector-secret\";\n\
+             backup.ssl.truststore.type = PEM\n\
+             backup.ssl.truststore.location = {}\n",
+            clusters[1].address(Listener::SaslSsl).unwrap(),
+            tls.ca_cert.display()
+        ),
+    )
+    .unwrap();
+
+    let syncs = "mm2-offset-syncs.backup.internal";
+    let snapshot = || {
+        format!(
+            "syncs trimmed {:?} recreated {:?} shared {:?} denied {:?}; target trimmed {:?} recreated {:?} \
+             denied {:?} ok {:?} denied-topic {:?}",
+            (0..2)
+                .map(|p| last_synced(&clusters[0], syncs, "trimmed-topic", p))
+                .collect::<Vec<_>>(),
+            last_synced(&clusters[0], syncs, "recreated-topic", 0),
+            last_synced(&clusters[0], syncs, "shared-topic", 0),
+            last_synced(&clusters[0], syncs, "denied-topic", 0),
+            committed(&backup, "consumer-group-trimmed", "trimmed-topic", 2),
+            committed(&backup, "consumer-group-recreated", "recreated-topic", 1),
+            committed(&backup, "consumer-group-denied", "shared-topic", 1),
+            committed(&backup, "consumer-group-ok", "shared-topic", 1),
+            committed(&backup, "consumer-group-denied-topic", "denied-topic", 1),
+        )
+    };
+    // MM2 never translates offset 5 of trimmed-topic-0 (its first sync there is at 8), and
+    // translates 20 of recreated-topic-0 to one past its newest sync (4 -> 4), so 5.
+    let want = "syncs trimmed [Some(9), Some(9)] recreated Some(4) shared Some(9) denied Some(9); target trimmed \
+                [None, Some(10)] recreated [Some(5)] denied [Some(10)] ok [Some(10)] denied-topic [Some(10)]";
+    wait_for(
+        "MM2 to replicate and sync",
+        Duration::from_secs(150),
+        &mut mm2,
+        || {
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            now == want
+        },
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    mm2.stop();
+    // R7: a topic MM2 has not created on the target yet.
+    create_topic(&primary, "late-topic", 1, &[]);
+    produce_to(&primary, "late-topic", 0, 3);
+    commit(&primary, "consumer-group-late-topic", "late-topic", &[(0, 3)]);
+
+    let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
+    assert_eq!(code, 1, "{stderr}");
+    let pb = "primary->backup";
+    let expected = [
+        HEADER.to_owned(),
+        format!(
+            "{pb},shared-topic,0,consumer-group-denied,0,10,Empty,10,0,0,10,Unknown,-,-,-,true,true,true,false,\
+             TARGET GROUP,Cannot read the target group: describe failed: not authorized: Broker: Group \
+             authorization failed"
+        ),
+        format!(
+            "{pb},denied-topic,0,consumer-group-denied-topic,0,10,Empty,10,0,-,-,Empty,-,-,-,true,true,false,false,\
+             TARGET PARTITION,Cannot read the target partition's offsets: not authorized: Broker: Topic authorization \
+             failed"
+        ),
+        format!(
+            "{pb},late-topic,0,consumer-group-late-topic,0,3,Empty,3,0,-,-,Dead,-,-,-,true,true,false,false,\
+             REPLICATION,Not synced: the target topic late-topic does not exist."
+        ),
+        format!(
+            "{pb},shared-topic,0,consumer-group-ok,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,{SUCCESS}"
+        ),
+        // R3: past the new log end; MM2's translation (5) is the target's log end, so no record
+        // is read twice or skipped. SOURCE GROUP VALID says the source offset is out of range.
+        format!(
+            "{pb},recreated-topic,0,consumer-group-recreated,0,5,Empty,20,-15,0,5,Empty,5,0,0,true,false,true,true,\
+             -,{SUCCESS}"
+        ),
+        // R2: below the log start, so a consumer resets on the source too: the reference's B3.
+        format!(
+            "{pb},trimmed-topic,0,consumer-group-trimmed,8,10,Empty,5,5,0,2,Empty,-,-,-,true,false,true,true,\
+             SOURCE GROUP,Intentionally not synced because source group is too old. Other partitions in this group \
+             are synced."
+        ),
+        format!(
+            "{pb},trimmed-topic,1,consumer-group-trimmed,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
+             {SUCCESS}"
+        ),
+    ];
+    assert_lines(&stdout, &expected);
+    // The late topic was not created on the target by the inspection.
+    assert_eq!(log_end(&backup, "late-topic", 0), -1);
+}
+
+/// The early-gate gap: with MM2's default `offset.lag.max` (100), MM2 syncs the first record it
+/// replicates at once and delays the sync of the newest record to its next offset commit (made
+/// rare here). Meanwhile it translates a group at the log end (10) to one past its only sync
+/// (0 -> 0), and syncs the target group to 1: the target offset equals MM2's translation, so the
+/// Java tool calls the row synced, yet consumers on the target would re-read records 1..9.
+#[test]
+fn group_past_the_newest_offset_sync_holds_the_gate() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup"),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+    create_topic(&primary, "orders", 1, &[]);
+    produce_to(&primary, "orders", 0, 10);
+    commit(&primary, "app", "orders", &[(0, 10)]);
+    let properties = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = orders\n\
+         groups = app\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.flush.interval.ms = 600000\n\
+         backup.offset.flush.interval.ms = 600000\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&properties);
+    let file = mm2.properties_file();
+    let snapshot = || {
+        format!(
+            "replicated {} newest sync {:?} target {:?}",
+            log_end(&backup, "orders", 0),
+            last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "orders", 0),
+            committed(&backup, "app", "orders", 1)
+        )
+    };
+    wait_for(
+        "MM2 to replicate and sync the group at its first offset sync",
+        Duration::from_secs(150),
+        &mut mm2,
+        || {
+            let now = snapshot();
+            eprintln!("waiting: {now}");
+            now == "replicated 10 newest sync Some(0) target [Some(1)]"
+        },
+    );
+    let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_lines(
+        &stdout,
+        &[
+            HEADER.to_owned(),
+            "primary->backup,orders,0,app,0,10,Empty,10,0,0,10,Empty,1,9,9,true,true,true,false,REPLICATION,\
+             \"Not synced yet: the source group offset is past MirrorMaker 2's newest offset sync for this \
+             partition, so the translated target offset is that of an earlier record and consumers on the target \
+             would re-read records.\""
+                .to_owned(),
+        ],
+    );
+    // The target offset is exactly MM2's translation: only the new check sees the gap.
+    let (code, stdout, _) = inspect(&file, &["--include-inactive-groups", "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["rows"][0]["expected_target_offset"], 1);
+    assert_eq!(json["rows"][0]["target_group_offset"], 1);
+    // The gate does not open while the gap lasts.
+    let (code, _, stderr) = inspect(
+        &file,
+        &[
+            "--include-inactive-groups",
+            "--watch",
+            "PT1S",
+            "--until-ok",
+            "--max-wait",
+            "PT3S",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    mm2.assert_running();
 }

@@ -17,13 +17,14 @@ use std::time::{Duration, Instant};
 use miette::Diagnostic;
 use rdkafka::Message;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use thiserror::Error;
 
 use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, TopicOffsets, Tp};
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
-use crate::kafka::admin::{Admin, AdminError, OffsetSpec};
+use crate::kafka::admin::{Admin, AdminError, OffsetSpec, socket_timeout_ms};
 use crate::kafka::client::ClientSettings;
 
 /// Settings of a collection run.
@@ -75,8 +76,9 @@ fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<Strin
             .map(|(alias, settings)| {
                 let alias = alias.clone();
                 scope.spawn(move || {
-                    let admin = Admin::new(settings, options.admin_timeout)
-                        .and_then(|admin| admin.describe_cluster().map(|_| admin));
+                    let admin =
+                        Admin::with_request_timeout(settings, options.admin_timeout, options.request_timeout)
+                            .and_then(|admin| admin.describe_cluster().map(|_| admin));
                     (alias, admin)
                 })
             })
@@ -118,11 +120,12 @@ fn collect_pair(
         let syncs = scope.spawn(|| {
             let cluster = pair.offset_syncs_cluster();
             let settings = &config.consumer[cluster];
-            read_offset_syncs(
+            read_offset_syncs_within(
                 settings,
                 &pair.offset_syncs_topic(),
                 cluster,
                 options.admin_timeout,
+                Some(options.request_timeout),
             )
         });
 
@@ -280,14 +283,21 @@ fn partition_offsets(
         .iter()
         .cloned()
         .partition(|(t, p)| existing.get(t.as_str()).is_some_and(|n| p < n));
+    // The full metadata leaves out topics the principal may not describe: ask for those by
+    // name, once per topic, to tell "not authorized" from "does not exist".
+    let mut hidden: HashMap<String, Option<String>> = HashMap::new();
     for tp in missing {
-        let value = if is_source {
-            Err(format!(
+        let reason = hidden
+            .entry(tp.0.clone())
+            .or_insert_with(|| topic_error(admin, &tp.0))
+            .clone();
+        let value = match reason {
+            Some(error) => Err(error),
+            None if is_source => Err(format!(
                 "the source topic partition {}-{} does not exist",
                 tp.0, tp.1
-            ))
-        } else {
-            Ok(None)
+            )),
+            None => Ok(None),
         };
         out.insert(tp, value);
     }
@@ -308,6 +318,22 @@ fn partition_offsets(
     Ok(out)
 }
 
+/// The error the cluster gives for `topic` when asked by name, unless it is "unknown topic"
+/// (`None`: the topic does not exist). The admin client never auto-creates topics.
+fn topic_error(admin: &Admin, topic: &str) -> Option<String> {
+    let metadata = admin
+        .client()
+        .inner()
+        .fetch_metadata(Some(topic), admin.timeout())
+        .ok()?;
+    let found = metadata.topics().iter().find(|t| t.name() == topic)?;
+    let code = found.error()?;
+    match RDKafkaErrorCode::from(code) {
+        RDKafkaErrorCode::UnknownTopicOrPartition => None,
+        _ => Some(AdminError::from_code_described(code).to_string()),
+    }
+}
+
 /// Reads partition 0 of the offset-syncs topic from its start to the end offset seen at the
 /// start, within `timeout`. Never creates the topic.
 pub fn read_offset_syncs(
@@ -315,6 +341,17 @@ pub fn read_offset_syncs(
     topic: &str,
     cluster: &str,
     timeout: Duration,
+) -> Result<SyncStore, SyncsProblem> {
+    read_offset_syncs_within(settings, topic, cluster, timeout, None)
+}
+
+/// As [`read_offset_syncs`], with `request_timeout` bounding each request.
+pub fn read_offset_syncs_within(
+    settings: &ClientSettings,
+    topic: &str,
+    cluster: &str,
+    timeout: Duration,
+    request_timeout: Option<Duration>,
 ) -> Result<SyncStore, SyncsProblem> {
     let unreadable = |error: String| SyncsProblem::Unreadable {
         topic: topic.to_owned(),
@@ -328,6 +365,9 @@ pub fn read_offset_syncs(
         .set("allow.auto.create.topics", "false")
         .set("auto.offset.reset", "earliest")
         .set("fetch.max.bytes", "16777216");
+    if let Some(request_timeout) = request_timeout {
+        cfg.set("socket.timeout.ms", socket_timeout_ms(request_timeout));
+    }
     let consumer: BaseConsumer = cfg.create().map_err(|e| unreadable(e.to_string()))?;
     let metadata = consumer
         .fetch_metadata(Some(topic), timeout)

@@ -6,16 +6,23 @@
 //! | condition | IS OK | BLOCKING COMPONENT | message |
 //! |---|---|---|---|
 //! | source partition offsets unreadable | false | `SOURCE PARTITION` | [`msg_source_partition_error`] |
+//! | target partition offsets unreadable | false | `TARGET PARTITION` | [`msg_target_partition_error`] |
 //! | target group unreadable | false | `TARGET GROUP` | [`msg_target_group_error`] |
 //! | target group active (MM2 never syncs to it) | false | `TARGET GROUP` | [`msg_target_active`] |
-//! | target offset present, partition empty or offset as MM2 translates | true | `-` | [`SUCCESS`] |
+//! | target offset present, partition empty | true | `-` | [`SUCCESS`] |
 //! | target offset present, offset-syncs topic unreadable | false | `REPLICATION` | [`msg_syncs_problem`] |
 //! | target offset present, no sync for the partition | false | `REPLICATION` | [`NO_SYNC_FOR_PARTITION`] |
+//! | target offset present, group older than every sync, behind the source log start | true | `-` | [`SUCCESS`] |
+//! | target offset present, group older than every sync, target offset where the syncs allow | true | `-` | [`SUCCESS`] |
+//! | target offset present, group older than every sync, otherwise | false | `TARGET GROUP` | [`msg_too_old_target`] |
 //! | target offset below MM2's translation, sync disabled | false | `MM2 CONFIG` | [`msg_sync_disabled`] |
 //! | target offset below MM2's translation | false | `REPLICATION` | [`msg_behind`] |
 //! | target offset above MM2's translation | false | `TARGET GROUP` | [`msg_ahead`] |
+//! | target offset as MM2 translates, but source records past the newest sync consumed | false | `REPLICATION` | [`SYNCS_BEHIND_GROUP`] |
+//! | target offset as MM2 translates | true | `-` | [`SUCCESS`] |
 //! | no target offset, source partition empty | true | `SOURCE PARTITION` | B1 / C1 |
-//! | no target offset, group older than every sync | true | `SOURCE GROUP` | B3 / C3 |
+//! | no target offset, group behind the source log start and older than every sync (or syncs unreadable) | true | `SOURCE GROUP` | B3 / C3 |
+//! | no target offset, group older than every sync | false | `SOURCE GROUP` | [`TOO_OLD_FOR_MM2`] |
 //! | no target offset, `sync.group.offsets.enabled` not true | false | `MM2 CONFIG` | [`msg_sync_disabled`] |
 //! | no target offset, offset-syncs topic unreadable | false | `REPLICATION` | [`msg_syncs_problem`] |
 //! | no target offset, target topic missing | false | `REPLICATION` | [`msg_target_topic_missing`] |
@@ -29,7 +36,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::inspect::offset_syncs::{SyncStore, Translation};
+use crate::inspect::offset_syncs::{History, OffsetSync, SyncStore, Translation};
 use crate::inspect::replication_policy::ReplicationPolicy;
 
 /// The 21 CSV column headers, exactly as the reference tool prints them.
@@ -78,6 +85,27 @@ pub const TOO_OLD_OTHERS_NOT_SYNCED: &str = "Intentionally not synced because so
 /// A target offset exists, but no sync for the partition lets it be checked.
 pub const NO_SYNC_FOR_PARTITION: &str =
     "Cannot check the target group offset: the offset-syncs topic has no sync for this partition yet.";
+
+/// The target offset is MM2's translation, but the group consumed source records past MM2's
+/// newest offset sync: MM2 translates such an offset to one past the newest sync's downstream
+/// offset, so consumers on the target would re-read those records.
+pub const SYNCS_BEHIND_GROUP: &str = "Not synced yet: the source group offset is past MirrorMaker 2's newest offset sync for \
+this partition, so the translated target offset is that of an earlier record and consumers on the target would re-read \
+records.";
+/// The group is older than every sync MM2 holds (yet inside the source log): MM2 never translates it.
+pub const TOO_OLD_FOR_MM2: &str = "Not synced because the source group offset is older than every offset sync MirrorMaker \
+2 holds for this partition; MirrorMaker 2 does not translate it, so a consumer on the target would start at its \
+auto.offset.reset position.";
+
+/// The group is older than every sync, and the target offset lies outside `lo..=hi`, where the
+/// record the source group reads next can be on the target.
+pub fn msg_too_old_target(lo: i64, hi: i64) -> String {
+    format!(
+        "The source group offset is older than every offset sync MirrorMaker 2 holds for this partition, so \
+         MirrorMaker 2 does not translate it; the target group offset is outside {lo}..{hi}, where the record the \
+         source group reads next is on the target."
+    )
+}
 
 /// The target group's state makes MM2 skip it.
 pub fn msg_target_active(state: &str) -> String {
@@ -140,6 +168,11 @@ pub fn msg_source_partition_error(error: &str) -> String {
     format!("Cannot read the source partition's offsets: {error}")
 }
 
+/// The target partition's offsets could not be listed.
+pub fn msg_target_partition_error(error: &str) -> String {
+    format!("Cannot read the target partition's offsets: {error}")
+}
+
 /// The source group's committed offsets could not be fetched.
 pub fn msg_source_group_error(error: &str) -> String {
     format!("Cannot read the source group's committed offsets: {error}")
@@ -168,6 +201,9 @@ pub enum Component {
     /// `MM2 CONFIG` (not in the reference tool)
     #[serde(rename = "MM2 CONFIG")]
     Mm2Config,
+    /// `TARGET PARTITION` (not in the reference tool)
+    #[serde(rename = "TARGET PARTITION")]
+    TargetPartition,
 }
 
 impl Component {
@@ -179,6 +215,7 @@ impl Component {
             Component::SourceGroup => "SOURCE GROUP",
             Component::TargetGroup => "TARGET GROUP",
             Component::Mm2Config => "MM2 CONFIG",
+            Component::TargetPartition => "TARGET PARTITION",
         }
     }
 }
@@ -454,8 +491,11 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
         };
         use Component::*;
 
+        let behind_log_start = s_e.is_some_and(|e| g < e);
         if let Err(error) = &source {
             verdict(false, Some(SourcePartition), msg_source_partition_error(error));
+        } else if let Err(error) = &target {
+            verdict(false, Some(TargetPartition), msg_target_partition_error(error));
         } else if let Err(error) = &group.target {
             verdict(false, Some(TargetGroup), msg_target_group_error(error));
         } else if is_active_state(&target_state) {
@@ -474,7 +514,19 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
                     verdict(false, Some(Replication), problem)
                 }
                 Some(Translation::NoSync) => verdict(false, Some(Replication), NO_SYNC_FOR_PARTITION.into()),
-                Some(Translation::TooOld) => verdict(true, None, SUCCESS.into()),
+                Some(Translation::TooOld) => match history.and_then(History::oldest) {
+                    // The source consumer resets by auto.offset.reset too.
+                    _ if behind_log_start => verdict(true, None, SUCCESS.into()),
+                    Some(oldest) => {
+                        let (lo, hi) = too_old_bracket(oldest, g);
+                        if (lo..=hi).contains(&g_t) {
+                            verdict(true, None, SUCCESS.into())
+                        } else {
+                            verdict(false, Some(TargetGroup), msg_too_old_target(lo, hi))
+                        }
+                    }
+                    None => verdict(true, None, SUCCESS.into()),
+                },
                 Some(Translation::Offset { min, max }) => {
                     if g_t < min && !facts.sync_group_offsets {
                         verdict(false, Some(Mm2Config), msg_sync_disabled(&facts.name))
@@ -482,6 +534,8 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
                         verdict(false, Some(Replication), msg_behind(max))
                     } else if g_t > max {
                         verdict(false, Some(TargetGroup), msg_ahead(max))
+                    } else if history.is_some_and(|h| consumed_past_newest_sync(h, g, s_l)) {
+                        verdict(false, Some(Replication), SYNCS_BEHIND_GROUP.into())
                     } else {
                         verdict(true, None, SUCCESS.into())
                     }
@@ -494,25 +548,19 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
                 EMPTY_OTHERS_NOT_SYNCED
             };
             verdict(true, Some(SourcePartition), message.into());
-        } else if translation == Some(Translation::TooOld)
-            || (translation.is_none() && s_e.is_some_and(|e| g < e))
-        {
+        } else if behind_log_start && (translation == Some(Translation::TooOld) || translation.is_none()) {
             let message = if others_synced {
                 TOO_OLD_OTHERS_SYNCED
             } else {
                 TOO_OLD_OTHERS_NOT_SYNCED
             };
             verdict(true, Some(SourceGroup), message.into());
+        } else if translation == Some(Translation::TooOld) {
+            verdict(false, Some(SourceGroup), TOO_OLD_FOR_MM2.into());
         } else if !facts.sync_group_offsets {
             verdict(false, Some(Mm2Config), msg_sync_disabled(&facts.name));
         } else if let Err(problem) = &facts.syncs {
             verdict(false, Some(Replication), msg_syncs_problem(problem));
-        } else if let Err(error) = &target {
-            verdict(
-                false,
-                Some(Replication),
-                format!("Cannot read the target topic's offsets: {error}"),
-            );
         } else if target == Ok(None) {
             verdict(false, Some(Replication), msg_target_topic_missing(&ttp.0));
         } else {
@@ -536,10 +584,32 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
     }
 }
 
+/// True if the group consumed source records past MM2's newest sync for the partition. MM2
+/// translates an offset past its newest sync (upstream `u`, downstream `d`) to `d + 1`, the
+/// position of the record after `u`. That is exact only if no record lies between `u + 1` and
+/// the group offset; records there exist up to the source log end `s_l`.
+fn consumed_past_newest_sync(history: &History, group: i64, s_l: Option<i64>) -> bool {
+    let Some(newest) = history.latest() else {
+        return false;
+    };
+    let consumed_end = s_l.map_or(group, |l| group.min(l));
+    consumed_end > newest.upstream + 1
+}
+
+/// Where the record a group at `group` reads next can be on the target, given the oldest sync
+/// (`group` is below it): at most `oldest.upstream - group` records lie before the synced record,
+/// each taking at least one target offset.
+fn too_old_bracket(oldest: OffsetSync, group: i64) -> (i64, i64) {
+    (
+        (oldest.downstream - (oldest.upstream - group)).max(0),
+        oldest.downstream,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::offset_syncs::{OffsetSync, encode_key, encode_value};
+    use crate::inspect::offset_syncs::{encode_key, encode_value};
 
     fn store(syncs: &[(&str, i32, i64, i64)]) -> SyncStore {
         let mut s = SyncStore::default();
@@ -634,12 +704,88 @@ mod tests {
     }
 
     #[test]
-    fn too_old_uses_the_oldest_sync() {
+    fn too_old_inside_the_log_is_not_ok() {
+        // MM2 returns -1 for an offset below its oldest sync: no checkpoint, no target offset,
+        // and a consumer on the target starts at auto.offset.reset.
         let mut f = facts(&[(0, 3)], target("Dead", &[]));
         f.syncs = Ok(store(&[("t", 0, 5, 5), ("t", 0, 9, 9)]));
         assert_eq!(
             verdicts(&f)[0],
-            (true, Some("SOURCE GROUP"), TOO_OLD_OTHERS_NOT_SYNCED.into())
+            (false, Some("SOURCE GROUP"), TOO_OLD_FOR_MM2.into())
+        );
+    }
+
+    #[test]
+    fn too_old_behind_the_log_start_keeps_the_reference_outcome() {
+        // The group is below the source log start: the source consumer resets as well.
+        let mut f = facts(&[(0, 3)], target("Dead", &[]));
+        f.source_topics.insert(("t".into(), 0), Ok(Some((4, 10))));
+        f.syncs = Ok(store(&[("t", 0, 5, 5), ("t", 0, 9, 9)]));
+        let rows = compare_pair(&f);
+        assert_eq!(
+            (
+                rows[0].is_ok,
+                rows[0].blocking_component,
+                rows[0].message.as_str()
+            ),
+            (true, Some(Component::SourceGroup), TOO_OLD_OTHERS_NOT_SYNCED)
+        );
+        assert!(!rows[0].source_group_valid);
+    }
+
+    #[test]
+    fn too_old_with_a_target_offset_is_checked_against_the_oldest_sync() {
+        // Oldest sync (5, 5), group at 3: the next record is at target offset 3..=5.
+        let mut f = facts(&[(0, 3)], target("Empty", &[(0, 3)]));
+        f.syncs = Ok(store(&[("t", 0, 5, 5), ("t", 0, 9, 9)]));
+        assert_eq!(verdicts(&f)[0], (true, None, SUCCESS.into()));
+        f.groups[0].target = target("Empty", &[(0, 7)]);
+        assert_eq!(
+            verdicts(&f)[0],
+            (false, Some("TARGET GROUP"), msg_too_old_target(3, 5))
+        );
+    }
+
+    #[test]
+    fn group_past_the_newest_sync_is_not_ok_until_synced() {
+        // MM2's newest sync is (5, 5); the group consumed records 6..9, MM2 translates 10 to 6.
+        let mut f = facts(&[(0, 10)], target("Empty", &[(0, 6)]));
+        f.syncs = Ok(store(&[("t", 0, 0, 0), ("t", 0, 5, 5)]));
+        let rows = compare_pair(&f);
+        assert_eq!(rows[0].expected_target_offset, Some(6));
+        assert_eq!(
+            (
+                rows[0].is_ok,
+                rows[0].blocking_component,
+                rows[0].message.as_str()
+            ),
+            (false, Some(Component::Replication), SYNCS_BEHIND_GROUP)
+        );
+        // One past the newest sync: exact.
+        let mut f = facts(&[(0, 6)], target("Empty", &[(0, 6)]));
+        f.syncs = Ok(store(&[("t", 0, 0, 0), ("t", 0, 5, 5)]));
+        assert_eq!(verdicts(&f)[0], (true, None, SUCCESS.into()));
+        // Past the source log end (topic recreated smaller): no record lies past the sync.
+        let mut f = facts(&[(0, 20)], target("Empty", &[(0, 5)]));
+        f.source_topics.insert(("t".into(), 0), Ok(Some((0, 5))));
+        f.syncs = Ok(store(&[("t", 0, 0, 0), ("t", 0, 4, 4)]));
+        let rows = compare_pair(&f);
+        assert_eq!((rows[0].is_ok, rows[0].message.as_str()), (true, SUCCESS));
+        assert!(!rows[0].source_group_valid);
+    }
+
+    #[test]
+    fn unreadable_target_partition_is_its_own_error() {
+        let mut f = facts(&[(0, 10)], target("Empty", &[]));
+        f.target_topics
+            .insert(("t".into(), 0), Err("Broker: Topic authorization failed".into()));
+        assert_eq!(
+            verdicts(&f)[0],
+            (
+                false,
+                Some("TARGET PARTITION"),
+                msg_target_partition_error("Broker: Topic authorization failed")
+            )
         );
     }
 

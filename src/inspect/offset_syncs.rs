@@ -114,6 +114,11 @@ impl History {
         self.syncs.last().copied()
     }
 
+    /// The oldest sync kept.
+    pub fn oldest(&self) -> Option<OffsetSync> {
+        self.syncs.first().copied()
+    }
+
     /// Number of syncs kept.
     pub fn len(&self) -> usize {
         self.syncs.len()

@@ -19,7 +19,7 @@
 //! kind of fact becomes a recorded gap.
 
 use std::collections::BTreeMap;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,6 +73,11 @@ impl AdminError {
         // SAFETY: rd_kafka_err2name returns a static string for every code.
         let name = unsafe { cstr(rd::rd_kafka_err2name(code)) }.unwrap_or_default();
         AdminError::classify(RDKafkaErrorCode::from(code), name, message.into())
+    }
+
+    /// Classifies a librdkafka error code with librdkafka's own description of it.
+    pub fn from_code_described(code: rd::rd_kafka_resp_err_t) -> AdminError {
+        AdminError::from_code(code, err_text(code))
     }
 
     /// Classifies an rdkafka error code (as the safe rdkafka API reports it) and message.
@@ -338,11 +343,35 @@ impl Admin {
     /// Connects (lazily: the first call connects) with the given settings. `timeout` bounds
     /// each call.
     pub fn new(settings: &ClientSettings, timeout: Duration) -> Result<Admin, AdminError> {
+        Admin::build(settings, timeout, None)
+    }
+
+    /// As [`Admin::new`], with `request_timeout` bounding each request on the wire (Java's
+    /// `request.timeout.ms`, librdkafka's `socket.timeout.ms`); `timeout` still bounds each call
+    /// (Java's `default.api.timeout.ms`).
+    pub fn with_request_timeout(
+        settings: &ClientSettings,
+        timeout: Duration,
+        request_timeout: Duration,
+    ) -> Result<Admin, AdminError> {
+        Admin::build(settings, timeout, Some(request_timeout))
+    }
+
+    fn build(
+        settings: &ClientSettings,
+        timeout: Duration,
+        request_timeout: Option<Duration>,
+    ) -> Result<Admin, AdminError> {
         let mut config = settings.client_config();
         config.set(
             "socket.connection.setup.timeout.ms",
             timeout.as_millis().to_string(),
         );
+        // Metadata requests by topic name must never create the topic.
+        config.set("allow.auto.create.topics", "false");
+        if let Some(request_timeout) = request_timeout {
+            config.set("socket.timeout.ms", socket_timeout_ms(request_timeout));
+        }
         // For measurements: `DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol` logs every request
         // librdkafka sends (at debug level, `-v`).
         if let Ok(debug) = std::env::var("DISKLESS_MIGRATOR_RDKAFKA_DEBUG") {
@@ -471,17 +500,29 @@ impl Admin {
                 rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
             )?;
             let names = c_strings(chunk)?;
-            for name in &names {
+            for (index, name) in names.iter().enumerate() {
                 // SAFETY: the request object is created, handed over, and destroyed here;
-                // librdkafka copies what it needs. A null partition list means "all".
+                // librdkafka copies what it needs, the options (and their opaque, the group's
+                // index plus one) included. A null partition list means "all".
                 unsafe {
+                    rd::rd_kafka_AdminOptions_set_opaque(call.options, (index + 1) as *mut c_void);
                     let mut request = rd::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), ptr::null());
                     rd::rd_kafka_ListConsumerGroupOffsets(call.rk, &mut request, 1, call.options, call.queue);
                     rd::rd_kafka_ListConsumerGroupOffsets_destroy(request);
                 }
             }
-            for event in call.wait_many(chunk.len()) {
-                let event = event?;
+            for (tag, event) in call.wait_many_tagged(chunk.len()) {
+                // A request-level error of one group (its coordinator lookup was refused, for
+                // example by an ACL) is that group's result; only a cluster that cannot be used
+                // ends the call.
+                let event = match (event, tag.and_then(|t| chunk.get(t.checked_sub(1)?))) {
+                    (Ok(event), _) => event,
+                    (Err(error), Some(id)) if !error.is_fatal() => {
+                        by_id.insert(id.clone(), Err(error));
+                        continue;
+                    }
+                    (Err(error), _) => return Err(error),
+                };
                 // SAFETY: no request-level error; each group's and partition's error is checked.
                 unsafe {
                     let result = rd::rd_kafka_event_ListConsumerGroupOffsets_result(event.0);
@@ -780,6 +821,11 @@ impl Admin {
     }
 }
 
+/// A request timeout as librdkafka's `socket.timeout.ms` accepts it (10 ms to 300 s).
+pub fn socket_timeout_ms(request_timeout: Duration) -> String {
+    request_timeout.as_millis().clamp(10, 300_000).to_string()
+}
+
 /// One raw admin request in flight: the native handle, its options and its result queue.
 struct Call<'a> {
     admin: &'a Admin,
@@ -865,6 +911,13 @@ impl<'a> Call<'a> {
     /// Waits for `n` answers on this call's queue. A request-level error is returned in place
     /// of its event, so no result accessor is ever called on an errored event.
     fn wait_many(&self, n: usize) -> Vec<Result<Event, AdminError>> {
+        self.wait_many_tagged(n).into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// As [`Call::wait_many`], with each answer's opaque (set with
+    /// `rd_kafka_AdminOptions_set_opaque` before its request was sent) as a number; `None` for
+    /// answers that never came, or without an opaque.
+    fn wait_many_tagged(&self, n: usize) -> Vec<(Option<usize>, Result<Event, AdminError>)> {
         let deadline = std::time::Instant::now() + self.admin.timeout + Duration::from_secs(5);
         let mut out = Vec::with_capacity(n);
         while out.len() < n {
@@ -884,16 +937,17 @@ impl<'a> Call<'a> {
                 );
                 if refused || left.is_zero() {
                     let error = self.admin.timed_out("admin request");
-                    out.resize_with(n, || Err(error.clone()));
+                    out.resize_with(n, || (None, Err(error.clone())));
                     break;
                 }
                 continue;
             }
             let event = Event(raw);
-            // SAFETY: the event is valid; error and error string are read-only accessors.
+            // SAFETY: the event is valid; opaque, error and error string are read-only accessors.
+            let tag = Some(unsafe { rd::rd_kafka_event_opaque(event.0) } as usize).filter(|&t| t != 0);
             let code = unsafe { rd::rd_kafka_event_error(event.0) };
             if code as i32 == 0 {
-                out.push(Ok(event));
+                out.push((tag, Ok(event)));
                 continue;
             }
             let message = unsafe { cstr(rd::rd_kafka_event_error_string(event.0)) }.unwrap_or_default();
@@ -906,7 +960,7 @@ impl<'a> Call<'a> {
                 }
                 other => other,
             };
-            out.push(Err(error));
+            out.push((tag, Err(error)));
         }
         self.drain_main_queue();
         out

@@ -1,7 +1,7 @@
 //! Single-node Apache Kafka clusters in KRaft mode (one JVM acting as broker and controller),
 //! each in its own folder on free loopback ports, formatted with the storage tool before the
 //! first start. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL with SCRAM-SHA-512
-//! users and an SSL listener that requires client certificates (mTLS).
+//! users and an SSL listener that requires client certificates (mTLS), and can enforce ACLs.
 
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, RandomState};
@@ -82,6 +82,20 @@ impl ClusterOptions {
             password: password.to_owned(),
         });
         self
+    }
+
+    /// Turns on KRaft's `StandardAuthorizer`. Clients of the PLAINTEXT listener (and the
+    /// controller), whose principal is `User:ANONYMOUS`, are super users, so setup, tools and
+    /// MirrorMaker 2 can do anything; other principals (the SCRAM users of the SASL_SSL
+    /// listener) may use every resource that has no ACL, so a test restricts them by adding
+    /// DENY ACLs with [`KafkaCluster::deny`].
+    pub fn with_acls(self) -> ClusterOptions {
+        self.with_broker_property(
+            "authorizer.class.name",
+            "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        )
+        .with_broker_property("super.users", "User:ANONYMOUS")
+        .with_broker_property("allow.everyone.if.no.acl.found", "true")
     }
 
     /// Sets a broker property (overrides the test bed's defaults).
@@ -283,6 +297,24 @@ impl KafkaCluster {
             }
         }
         config
+    }
+
+    /// Denies `operation` (for example `Describe`) to `User:<user>` on each resource, given as
+    /// the `kafka-acls.sh` options that name it (`--topic`, `t`, `--group`, `g`, ...), in one
+    /// run of the ACL tool. Needs [`ClusterOptions::with_acls`].
+    pub fn deny(&self, user: &str, operation: &str, resources: &[&str]) {
+        let principal = format!("User:{user}");
+        let mut args = vec![
+            "--bootstrap-server",
+            self.bootstrap(),
+            "--add",
+            "--deny-principal",
+            &principal,
+            "--operation",
+            operation,
+        ];
+        args.extend_from_slice(resources);
+        super::run_kafka_tool("org.apache.kafka.tools.AclCommand", &args);
     }
 
     /// Kafka (Java) client properties for `listener`, as a `client.properties` text, for CLI

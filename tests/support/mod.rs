@@ -5,7 +5,8 @@
 //! Java command line used for every JVM, free loopback ports, and small waiting helpers. The
 //! submodules own one thing each:
 //!
-//! * [`kafka`]: single-node KRaft clusters (PLAINTEXT, SASL_SSL with SCRAM-SHA-512, mTLS);
+//! * [`kafka`]: single-node KRaft clusters (PLAINTEXT, SASL_SSL with SCRAM-SHA-512, mTLS,
+//!   optionally with ACLs);
 //! * [`mm2`]: MirrorMaker 2 in dedicated mode;
 //! * [`tls`]: the CA and certificates the TLS listeners use;
 //! * [`records`]: producing and reading records, creating topics, probing connections;
@@ -164,6 +165,7 @@ pub fn log4j_file_config(file: &Path, level: &str) -> String {
 /// Main classes in Kafka 4.4: `org.apache.kafka.tools.TopicCommand`,
 /// `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`,
 /// `org.apache.kafka.tools.ConfigCommand`, `org.apache.kafka.tools.LogDirsCommand`,
+/// `org.apache.kafka.tools.AclCommand`,
 /// `org.apache.kafka.tools.GetOffsetShell`, `kafka.tools.StorageTool`.
 pub fn run_kafka_tool(main_class: &str, args: &[&str]) -> String {
     let output = java_command(&kafka_libs(), 256, &tools_log4j_config())
