@@ -174,6 +174,22 @@ pub fn run(args: InspectArgs) -> Exit {
         if args.until_ok && exit == Exit::Ok {
             return Exit::Ok;
         }
+        if args.until_ok
+            && let Some(prev) = &previous
+            && let Some(rows) = watch::stuck(&prev.rows, &inspection.rows)
+        {
+            eprintln!(
+                "the gate cannot open by waiting: {} row(s) belong to stopped groups older than every offset sync \
+                 MirrorMaker 2 holds, which it never translates (their consumers would start at auto.offset.reset); \
+                 restart those groups on the source, or accept where they start:",
+                rows.len()
+            );
+            for row in rows {
+                let partition = row.partition.map_or("-".to_owned(), |p| p.to_string());
+                eprintln!("  {} {} {}-{}", row.cluster_pair, row.group, row.topic, partition);
+            }
+            return Exit::Findings;
+        }
         if let Some(max) = args.max_wait
             && started.elapsed() + interval > max
         {

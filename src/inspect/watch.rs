@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::inspect::compare::Row;
+use crate::inspect::compare::{Row, TOO_OLD_FOR_MM2};
 
 type Key = (String, String, String, Option<i32>);
 
@@ -48,6 +48,20 @@ pub fn changes(before: &[Row], after: &[Row]) -> Vec<String> {
         out.push(format!("- {}", label(k)));
     }
     out
+}
+
+/// The not-OK rows when none of them can become OK by waiting: each is a stopped group
+/// (`Empty`) older than every offset sync MirrorMaker 2 holds, which MM2 never translates, and
+/// the previous inspection said exactly the same. `None` while any not-OK row may still change.
+pub fn stuck<'a>(before: &[Row], after: &'a [Row]) -> Option<Vec<&'a Row>> {
+    let not_ok: Vec<&Row> = after.iter().filter(|r| !r.is_ok).collect();
+    let old: BTreeMap<Key, &Row> = before.iter().map(|r| (key(r), r)).collect();
+    let waiting_cannot_help = |row: &&Row| {
+        row.message == TOO_OLD_FOR_MM2
+            && row.source_group_state == "Empty"
+            && old.get(&key(row)).is_some_and(|prev| state(prev) == state(row))
+    };
+    (!not_ok.is_empty() && not_ok.iter().all(waiting_cannot_help)).then_some(not_ok)
 }
 
 #[cfg(test)]
@@ -96,5 +110,28 @@ mod tests {
             ]
         );
         assert!(changes(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn stuck_only_when_every_not_ok_row_is_a_stopped_group_mm2_never_translates() {
+        let too_old = |mut r: Row| {
+            r.message = TOO_OLD_FOR_MM2.into();
+            r.source_group_state = "Empty".into();
+            r
+        };
+        let now = [too_old(row(0, false, None)), row(1, true, Some(10))];
+        assert_eq!(stuck(&now, &now).map(|rows| rows.len()), Some(1));
+        // Not seen the same way before: wait one more round.
+        assert!(stuck(&[], &now).is_none());
+        // A row that may still sync keeps the gate waiting.
+        let mixed = [too_old(row(0, false, None)), row(1, false, None)];
+        assert!(stuck(&mixed, &mixed).is_none());
+        // A running group may still commit past the syncs.
+        let mut running = now.clone();
+        running[0].source_group_state = "Stable".into();
+        assert!(stuck(&running, &running).is_none());
+        // All OK is not stuck.
+        let ok = [row(1, true, Some(10))];
+        assert!(stuck(&ok, &ok).is_none());
     }
 }
