@@ -878,8 +878,9 @@ fn migration_end_to_end() {
     // --- the cutover gate
     // The gate opens once every row is OK. A partition where a stopped group is older than
     // every offset sync MM2 holds (MM2 dropped early syncs under load) is never translated: its
-    // row stays not OK (the consumer would start at auto.offset.reset), so the gate may end at
-    // --max-wait with exactly those rows left, which the resume check below covers.
+    // row stays not OK (the consumer would start at auto.offset.reset), so the gate may close
+    // (exit 1, early once only such rows are left) with exactly those rows, which the resume
+    // check below covers.
     let inspect = stages.time("inspect --watch --until-ok (cutover gate)", || {
         run_bin_status(
             &[
