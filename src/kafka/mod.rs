@@ -2,5 +2,5 @@
 
 pub mod admin;
 pub mod client;
-pub mod log_dirs;
 pub mod properties;
+pub mod wire;

@@ -1,15 +1,18 @@
 //! Live discovery: reads every fact of [`Inventory`] from a running cluster.
 //!
-//! Requests are batched so their number grows with the number of brokers, not with topics:
-//! one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics and
-//! brokers, `ListOffsets` per partition leader (twice: earliest and latest), `DescribeLogDirs`
-//! per broker, `ListGroups` per broker, `DescribeGroups` for all groups, and `DescribeAcls`.
-//! Committed offsets are the exception: librdkafka sends one `OffsetFetch` per group (in
-//! parallel).
+//! Requests are batched so their number grows with the number of brokers, not with topics or
+//! groups: one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics
+//! and brokers, `ListOffsets` per partition leader (twice: earliest and latest), `ListGroups` per
+//! broker and `DescribeAcls` through librdkafka; over connections of our own
+//! ([`crate::kafka::wire`]) `DescribeLogDirs` per broker, one `FindCoordinator` for all groups,
+//! and per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
+//! [`groups::BATCH`] groups each).
 //!
 //! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
 //! unreachable cluster or refused credentials stop the run.
 
+mod groups;
+mod one_by_one;
 mod sample;
 
 use std::collections::BTreeMap;
@@ -18,7 +21,8 @@ use std::time::{Duration, Instant};
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue, OffsetSpec};
 use crate::kafka::client::ClientSettings;
-use crate::kafka::log_dirs::{self, LogDirsError};
+use crate::kafka::wire::log_dirs::{self, ReplicaSizes};
+use crate::kafka::wire::{Pool, Security};
 
 pub use sample::rfc3339_now;
 
@@ -50,6 +54,9 @@ pub fn discover(
 ) -> Result<Inventory, AdminError> {
     let collected_at = rfc3339_now();
     let admin = Admin::new(settings, options.timeout)?;
+    let security =
+        Security::from_settings(settings).map_err(|e| AdminError::AuthenticationFailed(e.to_string()))?;
+    let mut pool = Pool::new(security, options.timeout);
     let total = if options.sample.is_some() { 9 } else { 8 };
     let mut gaps = Vec::new();
     let mut gap = |fact: &str, subject: Option<String>, reason: String| {
@@ -156,11 +163,7 @@ pub fn discover(
     let latest = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
 
     progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
-    let protocol = settings
-        .get("security.protocol")
-        .unwrap_or("plaintext")
-        .to_owned();
-    let sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
+    let sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
     for topic in &mut topics {
         for p in &mut topic.partitions {
             let key = (topic.name.clone(), p.partition);
@@ -171,7 +174,7 @@ pub fn discover(
     }
 
     progress.step(6, total, "describing consumer groups");
-    let consumer_groups = groups(&admin, &mut gap)?;
+    let consumer_groups = groups::groups(&admin, &mut pool, &cluster.nodes, &mut gap)?;
 
     progress.step(7, total, "describing ACLs");
     let acls = match admin.describe_acls() {
@@ -205,7 +208,7 @@ pub fn discover(
         let started = Instant::now();
         std::thread::sleep(length);
         let later = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
-        let later_sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
+        let later_sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
         let seconds = started.elapsed().as_secs_f64();
         sample_seconds = Some(seconds);
         sample::apply(&mut topics, &later, &later_sizes, seconds);
@@ -279,27 +282,30 @@ fn offsets(
     Ok(out)
 }
 
-/// Replica sizes per broker: `broker id → (topic, partition) → bytes`.
+/// Replica sizes per broker: `broker id → (topic, partition) → bytes`. Refused credentials end
+/// the run; any other failure is a gap for that broker.
 fn partition_sizes(
-    protocol: &str,
+    pool: &mut Pool,
     nodes: &[crate::kafka::admin::Node],
-    timeout: Duration,
     gap: &mut GapFn<'_>,
-) -> BTreeMap<i32, log_dirs::ReplicaSizes> {
+) -> Result<BTreeMap<i32, ReplicaSizes>, AdminError> {
     let mut out = BTreeMap::new();
     for node in nodes {
-        match log_dirs::describe_log_dirs(protocol, &node.host, node.port, timeout) {
+        match pool
+            .get(&node.host, node.port)
+            .and_then(log_dirs::describe_log_dirs)
+        {
             Ok(sizes) => {
                 out.insert(node.id, sizes);
             }
-            Err(e @ LogDirsError::UnsupportedSecurity(_)) => {
-                gap("log_dirs", None, e.to_string());
-                break;
+            Err(e) if e.is_authentication() => return Err(AdminError::AuthenticationFailed(e.to_string())),
+            Err(e) => {
+                pool.forget(&node.host, node.port);
+                gap("log_dirs", Some(format!("broker {}", node.id)), e.to_string());
             }
-            Err(e) => gap("log_dirs", Some(format!("broker {}", node.id)), e.to_string()),
         }
     }
-    out
+    Ok(out)
 }
 
 fn entries(values: Vec<ConfigValue>) -> Vec<ConfigEntry> {
@@ -325,72 +331,4 @@ pub fn config_source(name: &str) -> ConfigSource {
         "DEFAULT_CONFIG" => ConfigSource::Default,
         _ => ConfigSource::Unknown,
     }
-}
-
-fn groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<ConsumerGroup>, AdminError> {
-    let listed = match admin.list_consumer_groups() {
-        Ok(l) => l,
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => {
-            gap("consumer_groups", None, e.to_string());
-            return Ok(Vec::new());
-        }
-    };
-    let ids: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
-    let described = admin.describe_consumer_groups(&ids)?;
-    let offsets = admin.list_consumer_group_offsets(&ids)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for ((listing, description), offsets) in listed.iter().zip(described).zip(offsets) {
-        let mut group = ConsumerGroup {
-            id: listing.id.clone(),
-            state: Some(listing.state.clone()),
-            ..ConsumerGroup::default()
-        };
-        match description.result {
-            Ok(d) => {
-                group.state = Some(d.state);
-                group.protocol_type = Some(if d.is_simple {
-                    String::new()
-                } else {
-                    "consumer".into()
-                });
-                group.assignment_strategy = Some(d.partition_assignor).filter(|s| !s.is_empty());
-                group.coordinator = d.coordinator.map(|c| c.id);
-                group.members = Some(
-                    d.members
-                        .into_iter()
-                        .map(|m| Member {
-                            member_id: m.member_id,
-                            client_id: Some(m.client_id),
-                            host: Some(m.host),
-                            assignment: m
-                                .assignment
-                                .into_iter()
-                                .map(|(topic, partition)| TopicPartition { topic, partition })
-                                .collect(),
-                        })
-                        .collect(),
-                );
-            }
-            Err(e) if e.is_fatal() => return Err(e),
-            Err(e) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
-        }
-        match offsets.result {
-            Ok(map) => {
-                group.offsets = Some(
-                    map.into_iter()
-                        .map(|((topic, partition), offset)| CommittedOffset {
-                            topic,
-                            partition,
-                            offset,
-                        })
-                        .collect(),
-                )
-            }
-            Err(e) if e.is_fatal() => return Err(e),
-            Err(e) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
-        }
-        out.push(group);
-    }
-    Ok(out)
 }
