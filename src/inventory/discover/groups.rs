@@ -17,7 +17,7 @@ use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
 use crate::kafka::wire::coordinator::find_group_coordinators;
 use crate::kafka::wire::describe_groups::{DescribedGroup, consumer_group_describe, describe_groups};
 use crate::kafka::wire::offset_fetch::fetch_offsets;
-use crate::kafka::wire::{Pool, WireError, connection::error_name};
+use crate::kafka::wire::{Pool, WireError};
 
 use super::GapFn;
 
@@ -69,18 +69,6 @@ fn stop(e: WireError) -> Stop {
 
 fn is_retriable(code: i16) -> bool {
     matches!(code, 14..=16)
-}
-
-/// A per-group error code as the classified error other gaps use.
-fn group_error(code: i16) -> AdminError {
-    match code {
-        29..=31 => AdminError::NotAuthorized(error_name(code)),
-        35 => AdminError::Unsupported(error_name(code)),
-        _ => AdminError::Other {
-            name: error_name(code),
-            message: "the coordinator could not answer for this group".into(),
-        },
-    }
 }
 
 fn wire_error(e: WireError) -> AdminError {
@@ -142,8 +130,8 @@ fn batched(
                     }
                     code if is_retriable(code) => retry.push(c.group),
                     code => {
-                        described.insert(c.group.clone(), Err(group_error(code)));
-                        committed.insert(c.group, Err(group_error(code)));
+                        described.insert(c.group.clone(), Err(super::code_error(code)));
+                        committed.insert(c.group, Err(super::code_error(code)));
                     }
                 }
             }
@@ -199,10 +187,10 @@ fn batched(
                         }
                         code if is_retriable(code) => {
                             retry.push(g.group.clone());
-                            described.insert(g.group.clone(), Err(group_error(code)));
+                            described.insert(g.group.clone(), Err(super::code_error(code)));
                         }
                         code => {
-                            described.insert(g.group.clone(), Err(group_error(code)));
+                            described.insert(g.group.clone(), Err(super::code_error(code)));
                         }
                     }
                 }
@@ -228,7 +216,7 @@ fn batched(
                             if is_retriable(code) {
                                 retry.push(g.group.clone());
                             }
-                            committed.insert(g.group, Err(group_error(code)));
+                            committed.insert(g.group, Err(super::code_error(code)));
                         }
                     }
                 }

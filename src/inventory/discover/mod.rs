@@ -2,9 +2,9 @@
 //!
 //! Requests are batched so their number grows with the number of brokers, not with topics or
 //! groups: one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics
-//! and brokers, `ListOffsets` per partition leader (twice: earliest and latest), `ListGroups` per
-//! broker and `DescribeAcls` through librdkafka; over connections of our own
-//! ([`crate::kafka::wire`]) `DescribeLogDirs` per broker, one `FindCoordinator` for all groups,
+//! and brokers, `ListGroups` per broker and `DescribeAcls` through librdkafka; over connections
+//! of our own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and
+//! latest), `DescribeLogDirs` per broker, one `FindCoordinator` for all groups,
 //! and per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
 //! [`groups::BATCH`] groups each).
 //!
@@ -19,8 +19,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
-use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue, OffsetSpec};
+use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue};
 use crate::kafka::client::ClientSettings;
+use crate::kafka::wire::connection::error_name;
+use crate::kafka::wire::list_offsets::{self, End};
 use crate::kafka::wire::log_dirs::{self, ReplicaSizes};
 use crate::kafka::wire::{Pool, Security};
 
@@ -155,12 +157,24 @@ pub fn discover(
     brokers.sort_by_key(|b| b.id);
 
     progress.step(4, total, "reading earliest and latest offsets");
-    let partitions: Vec<(String, i32)> = topics
-        .iter()
-        .flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.partition)))
-        .collect();
-    let earliest = offsets(&admin, &partitions, OffsetSpec::Earliest, &mut gap)?;
-    let latest = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
+    let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
+    for t in &topics {
+        for p in &t.partitions {
+            match p.leader {
+                Some(leader) => by_leader
+                    .entry(leader)
+                    .or_default()
+                    .push((t.name.clone(), p.partition)),
+                None => gap(
+                    "offsets",
+                    Some(format!("{}-{}", t.name, p.partition)),
+                    "the partition has no leader".into(),
+                ),
+            }
+        }
+    }
+    let earliest = offsets(&mut pool, &by_leader, &cluster.nodes, End::Earliest, &mut gap)?;
+    let latest = offsets(&mut pool, &by_leader, &cluster.nodes, End::Latest, &mut gap)?;
 
     progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
     let sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
@@ -207,7 +221,7 @@ pub fn discover(
         );
         let started = Instant::now();
         std::thread::sleep(length);
-        let later = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
+        let later = offsets(&mut pool, &by_leader, &cluster.nodes, End::Latest, &mut gap)?;
         let later_sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
         let seconds = started.elapsed().as_secs_f64();
         sample_seconds = Some(seconds);
@@ -258,28 +272,70 @@ fn classify_kafka(admin: &Admin, error: rdkafka::error::KafkaError) -> AdminErro
     }
 }
 
+/// Most partitions in one `ListOffsets` request.
+const OFFSETS_BATCH: usize = 25_000;
+
+/// One end of every partition, asked of each leader (one request per leader and
+/// [`OFFSETS_BATCH`] partitions). Refused credentials end the run; any other failure is a gap.
 fn offsets(
-    admin: &Admin,
-    partitions: &[(String, i32)],
-    spec: OffsetSpec,
+    pool: &mut Pool,
+    by_leader: &BTreeMap<i32, Vec<(String, i32)>>,
+    nodes: &[crate::kafka::admin::Node],
+    end: End,
     gap: &mut GapFn<'_>,
 ) -> Result<BTreeMap<(String, i32), i64>, AdminError> {
     let mut out = BTreeMap::new();
-    match admin.list_offsets(partitions, spec) {
-        Ok(results) => {
-            for (key, value) in results {
-                match value {
-                    Ok(offset) => {
-                        out.insert(key, offset);
+    for (leader, partitions) in by_leader {
+        let Some(node) = nodes.iter().find(|n| n.id == *leader) else {
+            gap(
+                "offsets",
+                Some(format!("broker {leader}")),
+                "the leader is not a known broker".into(),
+            );
+            continue;
+        };
+        for chunk in partitions.chunks(OFFSETS_BATCH) {
+            let answer = pool
+                .get(&node.host, node.port)
+                .and_then(|c| list_offsets::list_offsets(c, chunk, end));
+            match answer {
+                Ok(results) => {
+                    for (key, value) in results {
+                        match value {
+                            Ok(offset) => {
+                                out.insert(key, offset);
+                            }
+                            Err(code) => gap(
+                                "offsets",
+                                Some(format!("{}-{}", key.0, key.1)),
+                                code_error(code).to_string(),
+                            ),
+                        }
                     }
-                    Err(e) => gap("offsets", Some(format!("{}-{}", key.0, key.1)), e.to_string()),
+                }
+                Err(e) if e.is_authentication() => {
+                    return Err(AdminError::AuthenticationFailed(e.to_string()));
+                }
+                Err(e) => {
+                    pool.forget(&node.host, node.port);
+                    gap("offsets", Some(format!("broker {leader}")), e.to_string());
                 }
             }
         }
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => gap("offsets", None, e.to_string()),
     }
     Ok(out)
+}
+
+/// A per-item Kafka error code, classified like the errors librdkafka reports.
+fn code_error(code: i16) -> AdminError {
+    match code {
+        29..=31 => AdminError::NotAuthorized(error_name(code)),
+        35 => AdminError::Unsupported(error_name(code)),
+        _ => AdminError::Other {
+            name: error_name(code),
+            message: "the broker could not answer for this item".into(),
+        },
+    }
 }
 
 /// Replica sizes per broker: `broker id → (topic, partition) → bytes`. Refused credentials end
