@@ -36,8 +36,11 @@ impl TlsConfig {
                 store.add_cert(cert).map_err(|e| fail("ssl.ca.pem", &e))?;
             }
         } else if let Some(path) = settings.get("ssl.ca.location") {
+            // A file of PEM certificates, or (as librdkafka allows) a hashed certificate folder.
+            let location = std::path::Path::new(path);
+            let dir = location.is_dir();
             builder
-                .set_ca_file(path)
+                .load_verify_locations((!dir).then_some(location), dir.then_some(location))
                 .map_err(|e| fail(&format!("CA file {path}"), &e))?;
         }
 
