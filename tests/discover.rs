@@ -316,7 +316,11 @@ fn plaintext_cluster_live_and_legacy_import() {
         );
     }
     // Earliest and latest offsets: one request each per leader.
-    assert_eq!(stderr.matches("wire: sent ListOffsets v7 ").count(), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("wire: sent ListOffsets v7 ").count(),
+        2,
+        "{stderr}"
+    );
     let live = read(&live_dir);
     assert_known_facts(&live);
     assert_eq!(live.brokers[0].rack.as_deref(), Some("rack-a"));

@@ -58,6 +58,7 @@ pub fn discover(
     let admin = Admin::new(settings, options.timeout)?;
     let security =
         Security::from_settings(settings).map_err(|e| AdminError::AuthenticationFailed(e.to_string()))?;
+    let group_security = security.clone();
     let mut pool = Pool::new(security, options.timeout);
     let total = if options.sample.is_some() { 9 } else { 8 };
     let mut gaps = Vec::new();
@@ -111,13 +112,61 @@ pub fn discover(
         }
     }
 
-    progress.step(3, total, "reading topic and broker configs");
+    // From here on the requests are independent: configs and ACLs (librdkafka) and the groups
+    // (librdkafka's ListGroups, then a connection pool of their own) run on two threads while
+    // offsets and sizes are read on this one, so the brokers answer them at the same time.
+    progress.step(3, total, "reading configs, offsets, sizes, groups and ACLs");
     let mut resources: Vec<ConfigResource> = topics
         .iter()
         .map(|t| ConfigResource::Topic(t.name.clone()))
         .collect();
     resources.extend(cluster.nodes.iter().map(|n| ConfigResource::Broker(n.id)));
-    let mut configs = match admin.describe_configs(&resources) {
+    let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
+    for t in &topics {
+        for p in &t.partitions {
+            match p.leader {
+                Some(leader) => by_leader
+                    .entry(leader)
+                    .or_default()
+                    .push((t.name.clone(), p.partition)),
+                None => gap(
+                    "offsets",
+                    Some(format!("{}-{}", t.name, p.partition)),
+                    "the partition has no leader".into(),
+                ),
+            }
+        }
+    }
+    let (earliest, latest, sizes, configs, acls, groups_answer) = std::thread::scope(|s| {
+        let admin = &admin;
+        let resources = &resources;
+        let nodes = &cluster.nodes;
+        let librdkafka = s.spawn(move || (admin.describe_configs(resources), admin.describe_acls()));
+        let groups_thread = s.spawn(move || {
+            let mut own = Pool::new(group_security, options.timeout);
+            let mut found: Vec<(String, Option<String>, String)> = Vec::new();
+            let mut record = |fact: &str, subject: Option<String>, reason: String| {
+                found.push((fact.to_owned(), subject, reason));
+            };
+            let result = groups::groups(admin, &mut own, nodes, &mut record);
+            (result, found)
+        });
+        progress.step(4, total, "reading earliest and latest offsets");
+        let earliest = offsets(&mut pool, &by_leader, nodes, End::Earliest, &mut gap);
+        let latest = offsets(&mut pool, &by_leader, nodes, End::Latest, &mut gap);
+        progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
+        let sizes = partition_sizes(&mut pool, nodes, &mut gap);
+        progress.step(6, total, "describing consumer groups");
+        let groups_answer = groups_thread
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        progress.step(7, total, "reading configs and ACLs");
+        let (configs, acls) = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (earliest, latest, sizes, configs, acls, groups_answer)
+    });
+    let (earliest, latest, sizes) = (earliest?, latest?, sizes?);
+
+    let mut configs = match configs {
         Ok(c) => c,
         Err(e) if e.is_fatal() => return Err(e),
         Err(e) => {
@@ -156,28 +205,6 @@ pub fn discover(
         .collect();
     brokers.sort_by_key(|b| b.id);
 
-    progress.step(4, total, "reading earliest and latest offsets");
-    let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
-    for t in &topics {
-        for p in &t.partitions {
-            match p.leader {
-                Some(leader) => by_leader
-                    .entry(leader)
-                    .or_default()
-                    .push((t.name.clone(), p.partition)),
-                None => gap(
-                    "offsets",
-                    Some(format!("{}-{}", t.name, p.partition)),
-                    "the partition has no leader".into(),
-                ),
-            }
-        }
-    }
-    let earliest = offsets(&mut pool, &by_leader, &cluster.nodes, End::Earliest, &mut gap)?;
-    let latest = offsets(&mut pool, &by_leader, &cluster.nodes, End::Latest, &mut gap)?;
-
-    progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
-    let sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
     for topic in &mut topics {
         for p in &mut topic.partitions {
             let key = (topic.name.clone(), p.partition);
@@ -187,11 +214,13 @@ pub fn discover(
         }
     }
 
-    progress.step(6, total, "describing consumer groups");
-    let consumer_groups = groups::groups(&admin, &mut pool, &cluster.nodes, &mut gap)?;
+    let (consumer_groups, group_gaps) = groups_answer;
+    for (fact, subject, reason) in group_gaps {
+        gap(&fact, subject, reason);
+    }
+    let consumer_groups = consumer_groups?;
 
-    progress.step(7, total, "describing ACLs");
-    let acls = match admin.describe_acls() {
+    let acls = match acls {
         Ok(list) => Some(
             list.into_iter()
                 .map(|a| Acl {
