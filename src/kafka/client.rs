@@ -365,6 +365,21 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_pkcs12_store_is_named_without_its_password() {
+        let err = settings(&[
+            ("bootstrap.servers", "k:9093"),
+            ("security.protocol", "SSL"),
+            ("ssl.truststore.type", "PKCS12"),
+            ("ssl.truststore.location", "missing-truststore.p12"),
+            ("ssl.truststore.password", "pw-secret"),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ClientConfigError::Store { .. }), "{err}");
+        assert!(err.to_string().contains("missing-truststore.p12"), "{err}");
+        assert!(!err.to_string().contains("pw-secret"), "{err}");
+    }
+
+    #[test]
     fn empty_identification_algorithm_disables_host_check() {
         let s = settings(&[
             ("bootstrap.servers", "k:9093"),
