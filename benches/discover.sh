@@ -3,18 +3,21 @@
 # source-kafka-discovery.sh, run sequentially from the same Kafka jars).
 #
 #   benches/discover.sh [TOPICS PARTITIONS GROUPS]     (default 2000 5 1000)
+#   RUNS=3 benches/discover.sh                          (time each command 3 times)
 #
 # Starts a single-node KRaft cluster (PLAINTEXT, loopback) from target/testbed/kafka-libs
 # (run tests/testbed/setup-kafka.sh first), fills it with examples/bench_populate.rs, then
 # measures wall time and peak memory (RSS, /usr/bin/time) of both, and counts the requests
-# `discover` sends, by type (librdkafka's protocol debug log; DescribeLogDirs is one request
-# per broker on connections of its own). Prints a Markdown table for BENCHMARKS.md.
+# `discover` sends, by type: librdkafka's protocol debug log, and the `wire: sent` debug lines of
+# the own connections (DescribeLogDirs and the batched group requests). Prints Markdown tables
+# for BENCHMARKS.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 topics=${1:-2000}
 partitions=${2:-5}
 groups=${3:-1000}
+runs=${RUNS:-1}
 libs="$repo/target/testbed/kafka-libs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/discover-bench.XXXXXX")"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -67,17 +70,20 @@ measure() { # name command...
 
 echo "| run | wall time | peak RSS |"
 echo "|---|---|---|"
-measure discover "$repo/target/release/diskless-migrator" discover --bootstrap-server "$bootstrap" --out "$work/live"
-measure seed-scripts "$here/seed-discovery.sh" "$bootstrap" "$work/seed"
+for _ in $(seq "$runs"); do
+  measure discover "$repo/target/release/diskless-migrator" discover --bootstrap-server "$bootstrap" --out "$work/live"
+  measure seed-scripts "$here/seed-discovery.sh" "$bootstrap" "$work/seed"
+done
 # A second run, with librdkafka's protocol log, only to count requests.
 DISKLESS_MIGRATOR_RDKAFKA_DEBUG=protocol "$repo/target/release/diskless-migrator" -v discover \
   --bootstrap-server "$bootstrap" --out "$work/counted" 2>"$work/counted.err" >/dev/null
 echo
 echo "Requests sent by discover (by type):"
 echo
-grep -oE 'Sent [A-Za-z]+Request' "$work/counted.err" | sort | uniq -c | sort -rn |
-  awk '{printf "- %s: %s\n", $2, $1}'
-echo "- DescribeLogDirs: 1 per broker (own connection)"
+grep -oE 'Sent [A-Za-z]+Request' "$work/counted.err" | sed 's/Request$//' | sort | uniq -c | sort -rn |
+  awk '{printf "- %s (librdkafka): %s\n", $3, $1}'
+grep -oE 'wire: sent [A-Za-z]+ v[0-9]+' "$work/counted.err" | sort | uniq -c | sort -rn |
+  awk '{printf "- %s %s (own connection): %s\n", $4, $5, $1}'
 python3 - "$work/live/inventory.json" <<'PY'
 import json, sys
 inv = json.load(open(sys.argv[1]))

@@ -64,8 +64,9 @@ fn active_member(config: &ClientConfig, group: &str, topic: &str) -> BaseConsume
     consumer
 }
 
-/// Creates the known facts: topics with configs, record counts, group offsets.
-fn populate(config: &ClientConfig) -> BaseConsumer {
+/// Creates the known facts: topics with configs, record counts, group offsets, a classic group
+/// and a KIP-848 (`group.protocol=consumer`) group with one member each.
+fn populate(config: &ClientConfig) -> [BaseConsumer; 2] {
     create_topic(
         config,
         "orders",
@@ -77,7 +78,13 @@ fn populate(config: &ClientConfig) -> BaseConsumer {
     produce_keyed(config, "events-2024", 40);
     commit(config, "g-orders", &[("orders", 0, 5), ("orders", 1, 0)]);
     commit(config, "g-events", &[("events-2024", 1, 3)]);
-    active_member(config, "g-active", "events-2024")
+    let classic = active_member(config, "g-active", "events-2024");
+    let kip848 = active_member(
+        config.clone().set("group.protocol", "consumer"),
+        "g-kip848",
+        "orders",
+    );
+    [classic, kip848]
 }
 
 fn assert_known_facts(inv: &Inventory) {
@@ -130,10 +137,45 @@ fn assert_known_facts(inv: &Inventory) {
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].client_id.as_deref(), Some("discover-test-client"));
     assert_eq!(members[0].assignment.len(), 2);
+    assert_eq!(members[0].host.as_deref(), Some("/127.0.0.1"));
+
+    let kip848 = group("g-kip848");
+    assert_eq!(kip848.state.as_deref(), Some("Stable"));
+    assert_eq!(kip848.protocol_type.as_deref(), Some("consumer"));
+    assert_eq!(kip848.assignment_strategy.as_deref(), Some("uniform"));
+    assert_eq!(kip848.coordinator, Some(inv.brokers[0].id));
+    let members = kip848.members.as_ref().unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].client_id.as_deref(), Some("discover-test-client"));
+    let assigned: Vec<(&str, i32)> = members[0]
+        .assignment
+        .iter()
+        .map(|tp| (tp.topic.as_str(), tp.partition))
+        .collect();
+    assert_eq!(assigned, vec![("orders", 0), ("orders", 1), ("orders", 2)]);
 
     assert!(inv.cluster.id.is_some());
     assert_eq!(inv.brokers.len(), 1);
     assert!(inv.brokers[0].configs.as_ref().is_some_and(|c| c.len() > 100));
+}
+
+/// Every partition that holds records has a size, every empty one has size 0, and nothing but
+/// the broker version is unknown.
+fn assert_sizes_and_no_gaps(inv: &Inventory) {
+    for name in ["orders", "events-2024"] {
+        for p in &topic(inv, name).partitions {
+            let records = p.latest_offset.unwrap() - p.earliest_offset.unwrap();
+            let size = p
+                .size_bytes
+                .unwrap_or_else(|| panic!("no size for {name}-{}", p.partition));
+            assert_eq!(size > 0, records > 0, "size of {name}-{}", p.partition);
+        }
+    }
+    assert!(
+        inv.gaps.iter().all(|g| g.fact == "kafka_version"),
+        "{:?}",
+        inv.gaps
+    );
 }
 
 /// The seed's commands, run with the real Kafka CLI tools.
@@ -251,29 +293,38 @@ fn plaintext_cluster_live_and_legacy_import() {
     let dir = tempfile::tempdir().unwrap();
     let live_dir = dir.path().join("live");
     let out = discover(&[
+        "-v",
         "--bootstrap-server",
         cluster.bootstrap(),
         "--out",
         live_dir.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // One broker: one request of each kind describes all four groups and reads all sizes.
+    for api in [
+        "FindCoordinator v4",
+        "DescribeGroups v5",
+        "ConsumerGroupDescribe v0",
+        "OffsetFetch v8",
+        "DescribeLogDirs v1",
+    ] {
+        assert_eq!(
+            stderr.matches(&format!("wire: sent {api} ")).count(),
+            1,
+            "{api}: {stderr}"
+        );
+    }
+    // Earliest and latest offsets: one request each per leader.
+    assert_eq!(
+        stderr.matches("wire: sent ListOffsets v7 ").count(),
+        2,
+        "{stderr}"
+    );
     let live = read(&live_dir);
     assert_known_facts(&live);
     assert_eq!(live.brokers[0].rack.as_deref(), Some("rack-a"));
-    for p in &topic(&live, "orders").partitions {
-        let records = p.latest_offset.unwrap() - p.earliest_offset.unwrap();
-        assert_eq!(
-            p.size_bytes.unwrap() > 0,
-            records > 0,
-            "size of orders-{}",
-            p.partition
-        );
-    }
-    assert!(
-        live.gaps.iter().all(|g| g.fact == "kafka_version"),
-        "{:?}",
-        live.gaps
-    );
+    assert_sizes_and_no_gaps(&live);
     for file in diskless_migrator::inventory::legacy::FILES {
         assert!(live_dir.join(file).exists(), "{file}");
     }
@@ -362,8 +413,8 @@ fn secure_clusters_sasl_ssl_and_mtls() {
         assert!(out.status.success(), "{name}: {stderr}");
         let inv = read(&out_dir);
         assert_known_facts(&inv);
-        // Partition sizes are only read over PLAINTEXT so far: recorded as a gap, not missing.
-        assert!(inv.gaps.iter().any(|g| g.fact == "log_dirs"), "{:?}", inv.gaps);
+        // Sizes and group facts come over the own connection, with the same TLS and SASL.
+        assert_sizes_and_no_gaps(&inv);
         assert!(!stderr.contains(&password));
         for entry in std::fs::read_dir(&out_dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -386,7 +437,7 @@ fn secure_clusters_sasl_ssl_and_mtls() {
                 imported_dir.to_str().unwrap(),
             ]);
             assert!(out.status.success());
-            assert_import_agrees(&read(&imported_dir), &inv, false);
+            assert_import_agrees(&read(&imported_dir), &inv, true);
 
             // A wrong password: exit 3, the mechanism named, nothing written, no secret shown.
             let wrong = dir.path().join("wrong.properties");
@@ -415,4 +466,98 @@ fn secure_clusters_sasl_ssl_and_mtls() {
             assert!(!wrong_dir.join("inventory.json").exists());
         }
     }
+
+    // PKCS#12 stores (trust store made by keytool, key store by openssl) work like PEM files,
+    // for librdkafka and for the own connection alike.
+    let tls = cluster.tls().unwrap();
+    let p12 = dir.path().join("p12");
+    std::fs::create_dir_all(&p12).unwrap();
+    let truststore = p12.join("truststore.p12");
+    let keystore = p12.join("keystore.p12");
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(program).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(
+        "keytool",
+        &[
+            "-importcert",
+            "-noprompt",
+            "-alias",
+            "testbed-ca",
+            "-storetype",
+            "PKCS12",
+            "-file",
+            tls.ca_cert.to_str().unwrap(),
+            "-keystore",
+            truststore.to_str().unwrap(),
+            "-storepass",
+            "trust-store-pw",
+        ],
+    );
+    run(
+        "openssl",
+        &[
+            "pkcs12",
+            "-export",
+            "-name",
+            "client",
+            "-in",
+            tls.client_cert.to_str().unwrap(),
+            "-inkey",
+            tls.client_key.to_str().unwrap(),
+            "-out",
+            keystore.to_str().unwrap(),
+            "-passout",
+            "pass:key-store-pw",
+        ],
+    );
+    let p12_properties = |key_store_password: &str| {
+        format!(
+            "bootstrap.servers={}\nsecurity.protocol=SSL\n\
+             ssl.truststore.type=PKCS12\nssl.truststore.location={}\nssl.truststore.password=trust-store-pw\n\
+             ssl.keystore.type=PKCS12\nssl.keystore.location={}\nssl.keystore.password={key_store_password}\n",
+            cluster.address(Listener::Mtls).unwrap(),
+            truststore.display(),
+            keystore.display(),
+        )
+    };
+    let properties = p12.join("client.properties");
+    std::fs::write(&properties, p12_properties("key-store-pw")).unwrap();
+    let out_dir = dir.path().join("pkcs12");
+    let out = discover(&[
+        "--command-config",
+        properties.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "pkcs12: {stderr}");
+    let inv = read(&out_dir);
+    assert_known_facts(&inv);
+    assert_sizes_and_no_gaps(&inv);
+    for entry in std::fs::read_dir(&out_dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !text.contains("store-pw"),
+            "a store password reached an output file"
+        );
+    }
+
+    // A wrong key store password is an input error that names the setting, not the password.
+    std::fs::write(&properties, p12_properties("wrong-store-pw")).unwrap();
+    let out = discover(&[
+        "--command-config",
+        properties.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ssl.keystore.location"), "{stderr}");
+    assert!(!stderr.contains("wrong-store-pw"), "{stderr}");
 }

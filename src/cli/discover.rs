@@ -172,9 +172,9 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
     }
     ClientSettings::from_java(pairs, &EnvFallback::from_env()).map_err(|error| {
         let key = match &error {
-            ClientConfigError::Jks { key, .. } | ClientConfigError::Unsupported { key, .. } => {
-                Some(key.as_str())
-            }
+            ClientConfigError::Jks { key, .. }
+            | ClientConfigError::Unsupported { key, .. }
+            | ClientConfigError::Store { key, .. } => Some(key.as_str()),
             ClientConfigError::Jaas { .. } => Some("sasl.jaas.config"),
             _ => None,
         };

@@ -51,6 +51,18 @@ pub enum ClientConfigError {
         /// `username` or `password`.
         missing: &'static str,
     },
+    /// A PKCS#12 store that cannot be opened (not PKCS#12, wrong password, no certificate).
+    #[error("{key}: {reason}")]
+    #[diagnostic(
+        code(client::store),
+        help("check the path, the store type and the store password ({key} and its .password key)")
+    )]
+    Store {
+        /// The location key.
+        key: String,
+        /// What is wrong, with the path (never the password).
+        reason: String,
+    },
     /// The bootstrap servers are missing.
     #[error("no bootstrap servers: give --bootstrap-server, bootstrap.servers or KAFKA_BOOTSTRAP_SERVER")]
     #[diagnostic(code(client::bootstrap))]
@@ -229,7 +241,17 @@ fn translate_ssl<'g>(
     } else if let Some(path) = get("ssl.truststore.location") {
         match store_type("ssl.truststore.type").as_str() {
             "PEM" => set("ssl.ca.location", path),
-            "PKCS12" => set("ssl.ca.location", path),
+            "PKCS12" => {
+                // librdkafka reads CA certificates as PEM only: converted in memory.
+                let password = get("ssl.truststore.password").unwrap_or("");
+                let pem = crate::kafka::wire::tls::pkcs12_certificates_pem(path, password).map_err(|e| {
+                    ClientConfigError::Store {
+                        key: "ssl.truststore.location".into(),
+                        reason: e.0,
+                    }
+                })?;
+                set("ssl.ca.pem", &pem);
+            }
             _ => return Err(jks("ssl.truststore.location", "ssl.truststore.type", path)),
         }
     } else if let Some(path) = &fallback.ca_path {
@@ -242,10 +264,17 @@ fn translate_ssl<'g>(
     } else if let Some(path) = get("ssl.keystore.location") {
         match store_type("ssl.keystore.type").as_str() {
             "PKCS12" => {
+                // librdkafka and the own connection both open PKCS#12 key stores themselves;
+                // opened once here so a wrong path or password is reported before any call.
+                let password = get("ssl.keystore.password").unwrap_or("");
+                crate::kafka::wire::tls::read_pkcs12(path, password).map_err(|e| {
+                    ClientConfigError::Store {
+                        key: "ssl.keystore.location".into(),
+                        reason: e.0,
+                    }
+                })?;
                 set("ssl.keystore.location", path);
-                if let Some(password) = get("ssl.keystore.password") {
-                    set("ssl.keystore.password", password);
-                }
+                set("ssl.keystore.password", password);
             }
             "PEM" => {
                 set("ssl.certificate.location", path);
@@ -333,6 +362,21 @@ mod tests {
         assert_eq!(s.get("ssl.ca.location"), Some("/etc/kafka/ca.pem"));
         assert_eq!(s.get("ssl.endpoint.identification.algorithm"), Some("https"));
         assert!(!format!("{s:?}").contains("s3cr"), "Debug must mask secrets");
+    }
+
+    #[test]
+    fn unreadable_pkcs12_store_is_named_without_its_password() {
+        let err = settings(&[
+            ("bootstrap.servers", "k:9093"),
+            ("security.protocol", "SSL"),
+            ("ssl.truststore.type", "PKCS12"),
+            ("ssl.truststore.location", "missing-truststore.p12"),
+            ("ssl.truststore.password", "pw-secret"),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ClientConfigError::Store { .. }), "{err}");
+        assert!(err.to_string().contains("missing-truststore.p12"), "{err}");
+        assert!(!err.to_string().contains("pw-secret"), "{err}");
     }
 
     #[test]

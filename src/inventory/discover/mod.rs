@@ -1,24 +1,30 @@
 //! Live discovery: reads every fact of [`Inventory`] from a running cluster.
 //!
-//! Requests are batched so their number grows with the number of brokers, not with topics:
-//! one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics and
-//! brokers, `ListOffsets` per partition leader (twice: earliest and latest), `DescribeLogDirs`
-//! per broker, `ListGroups` per broker, `DescribeGroups` for all groups, and `DescribeAcls`.
-//! Committed offsets are the exception: librdkafka sends one `OffsetFetch` per group (in
-//! parallel).
+//! Requests are batched so their number grows with the number of brokers, not with topics or
+//! groups: one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics
+//! and brokers, `ListGroups` per broker and `DescribeAcls` through librdkafka; over connections
+//! of our own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and
+//! latest), `DescribeLogDirs` per broker, one `FindCoordinator` for all groups,
+//! and per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
+//! [`groups::BATCH`] groups each).
 //!
 //! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
 //! unreachable cluster or refused credentials stop the run.
 
+mod groups;
+mod one_by_one;
 mod sample;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
-use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue, OffsetSpec};
+use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue};
 use crate::kafka::client::ClientSettings;
-use crate::kafka::log_dirs::{self, LogDirsError};
+use crate::kafka::wire::connection::error_name;
+use crate::kafka::wire::list_offsets::{self, End};
+use crate::kafka::wire::log_dirs::{self, ReplicaSizes};
+use crate::kafka::wire::{Pool, Security};
 
 pub use sample::rfc3339_now;
 
@@ -50,6 +56,10 @@ pub fn discover(
 ) -> Result<Inventory, AdminError> {
     let collected_at = rfc3339_now();
     let admin = Admin::new(settings, options.timeout)?;
+    let security =
+        Security::from_settings(settings).map_err(|e| AdminError::AuthenticationFailed(e.to_string()))?;
+    let group_security = security.clone();
+    let mut pool = Pool::new(security, options.timeout);
     let total = if options.sample.is_some() { 9 } else { 8 };
     let mut gaps = Vec::new();
     let mut gap = |fact: &str, subject: Option<String>, reason: String| {
@@ -102,13 +112,61 @@ pub fn discover(
         }
     }
 
-    progress.step(3, total, "reading topic and broker configs");
+    // From here on the requests are independent: configs and ACLs (librdkafka) and the groups
+    // (librdkafka's ListGroups, then a connection pool of their own) run on two threads while
+    // offsets and sizes are read on this one, so the brokers answer them at the same time.
+    progress.step(3, total, "reading configs, offsets, sizes, groups and ACLs");
     let mut resources: Vec<ConfigResource> = topics
         .iter()
         .map(|t| ConfigResource::Topic(t.name.clone()))
         .collect();
     resources.extend(cluster.nodes.iter().map(|n| ConfigResource::Broker(n.id)));
-    let mut configs = match admin.describe_configs(&resources) {
+    let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
+    for t in &topics {
+        for p in &t.partitions {
+            match p.leader {
+                Some(leader) => by_leader
+                    .entry(leader)
+                    .or_default()
+                    .push((t.name.clone(), p.partition)),
+                None => gap(
+                    "offsets",
+                    Some(format!("{}-{}", t.name, p.partition)),
+                    "the partition has no leader".into(),
+                ),
+            }
+        }
+    }
+    let (earliest, latest, sizes, configs, acls, groups_answer) = std::thread::scope(|s| {
+        let admin = &admin;
+        let resources = &resources;
+        let nodes = &cluster.nodes;
+        let librdkafka = s.spawn(move || (admin.describe_configs(resources), admin.describe_acls()));
+        let groups_thread = s.spawn(move || {
+            let mut own = Pool::new(group_security, options.timeout);
+            let mut found: Vec<(String, Option<String>, String)> = Vec::new();
+            let mut record = |fact: &str, subject: Option<String>, reason: String| {
+                found.push((fact.to_owned(), subject, reason));
+            };
+            let result = groups::groups(admin, &mut own, nodes, &mut record);
+            (result, found)
+        });
+        progress.step(4, total, "reading earliest and latest offsets");
+        let earliest = offsets(&mut pool, &by_leader, nodes, End::Earliest, &mut gap);
+        let latest = offsets(&mut pool, &by_leader, nodes, End::Latest, &mut gap);
+        progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
+        let sizes = partition_sizes(&mut pool, nodes, &mut gap);
+        progress.step(6, total, "describing consumer groups");
+        let groups_answer = groups_thread
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        progress.step(7, total, "reading configs and ACLs");
+        let (configs, acls) = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (earliest, latest, sizes, configs, acls, groups_answer)
+    });
+    let (earliest, latest, sizes) = (earliest?, latest?, sizes?);
+
+    let mut configs = match configs {
         Ok(c) => c,
         Err(e) if e.is_fatal() => return Err(e),
         Err(e) => {
@@ -147,20 +205,6 @@ pub fn discover(
         .collect();
     brokers.sort_by_key(|b| b.id);
 
-    progress.step(4, total, "reading earliest and latest offsets");
-    let partitions: Vec<(String, i32)> = topics
-        .iter()
-        .flat_map(|t| t.partitions.iter().map(|p| (t.name.clone(), p.partition)))
-        .collect();
-    let earliest = offsets(&admin, &partitions, OffsetSpec::Earliest, &mut gap)?;
-    let latest = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
-
-    progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
-    let protocol = settings
-        .get("security.protocol")
-        .unwrap_or("plaintext")
-        .to_owned();
-    let sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
     for topic in &mut topics {
         for p in &mut topic.partitions {
             let key = (topic.name.clone(), p.partition);
@@ -170,11 +214,13 @@ pub fn discover(
         }
     }
 
-    progress.step(6, total, "describing consumer groups");
-    let consumer_groups = groups(&admin, &mut gap)?;
+    let (consumer_groups, group_gaps) = groups_answer;
+    for (fact, subject, reason) in group_gaps {
+        gap(&fact, subject, reason);
+    }
+    let consumer_groups = consumer_groups?;
 
-    progress.step(7, total, "describing ACLs");
-    let acls = match admin.describe_acls() {
+    let acls = match acls {
         Ok(list) => Some(
             list.into_iter()
                 .map(|a| Acl {
@@ -204,8 +250,8 @@ pub fn discover(
         );
         let started = Instant::now();
         std::thread::sleep(length);
-        let later = offsets(&admin, &partitions, OffsetSpec::Latest, &mut gap)?;
-        let later_sizes = partition_sizes(&protocol, &cluster.nodes, options.timeout, &mut gap);
+        let later = offsets(&mut pool, &by_leader, &cluster.nodes, End::Latest, &mut gap)?;
+        let later_sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
         let seconds = started.elapsed().as_secs_f64();
         sample_seconds = Some(seconds);
         sample::apply(&mut topics, &later, &later_sizes, seconds);
@@ -255,51 +301,96 @@ fn classify_kafka(admin: &Admin, error: rdkafka::error::KafkaError) -> AdminErro
     }
 }
 
+/// Most partitions in one `ListOffsets` request.
+const OFFSETS_BATCH: usize = 25_000;
+
+/// One end of every partition, asked of each leader (one request per leader and
+/// [`OFFSETS_BATCH`] partitions). Refused credentials end the run; any other failure is a gap.
 fn offsets(
-    admin: &Admin,
-    partitions: &[(String, i32)],
-    spec: OffsetSpec,
+    pool: &mut Pool,
+    by_leader: &BTreeMap<i32, Vec<(String, i32)>>,
+    nodes: &[crate::kafka::admin::Node],
+    end: End,
     gap: &mut GapFn<'_>,
 ) -> Result<BTreeMap<(String, i32), i64>, AdminError> {
     let mut out = BTreeMap::new();
-    match admin.list_offsets(partitions, spec) {
-        Ok(results) => {
-            for (key, value) in results {
-                match value {
-                    Ok(offset) => {
-                        out.insert(key, offset);
+    for (leader, partitions) in by_leader {
+        let Some(node) = nodes.iter().find(|n| n.id == *leader) else {
+            gap(
+                "offsets",
+                Some(format!("broker {leader}")),
+                "the leader is not a known broker".into(),
+            );
+            continue;
+        };
+        for chunk in partitions.chunks(OFFSETS_BATCH) {
+            let answer = pool
+                .get(&node.host, node.port)
+                .and_then(|c| list_offsets::list_offsets(c, chunk, end));
+            match answer {
+                Ok(results) => {
+                    for (key, value) in results {
+                        match value {
+                            Ok(offset) => {
+                                out.insert(key, offset);
+                            }
+                            Err(code) => gap(
+                                "offsets",
+                                Some(format!("{}-{}", key.0, key.1)),
+                                code_error(code).to_string(),
+                            ),
+                        }
                     }
-                    Err(e) => gap("offsets", Some(format!("{}-{}", key.0, key.1)), e.to_string()),
+                }
+                Err(e) if e.is_authentication() => {
+                    return Err(AdminError::AuthenticationFailed(e.to_string()));
+                }
+                Err(e) => {
+                    pool.forget(&node.host, node.port);
+                    gap("offsets", Some(format!("broker {leader}")), e.to_string());
                 }
             }
         }
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => gap("offsets", None, e.to_string()),
     }
     Ok(out)
 }
 
-/// Replica sizes per broker: `broker id → (topic, partition) → bytes`.
+/// A per-item Kafka error code, classified like the errors librdkafka reports.
+fn code_error(code: i16) -> AdminError {
+    match code {
+        29..=31 => AdminError::NotAuthorized(error_name(code)),
+        35 => AdminError::Unsupported(error_name(code)),
+        _ => AdminError::Other {
+            name: error_name(code),
+            message: "the broker could not answer for this item".into(),
+        },
+    }
+}
+
+/// Replica sizes per broker: `broker id → (topic, partition) → bytes`. Refused credentials end
+/// the run; any other failure is a gap for that broker.
 fn partition_sizes(
-    protocol: &str,
+    pool: &mut Pool,
     nodes: &[crate::kafka::admin::Node],
-    timeout: Duration,
     gap: &mut GapFn<'_>,
-) -> BTreeMap<i32, log_dirs::ReplicaSizes> {
+) -> Result<BTreeMap<i32, ReplicaSizes>, AdminError> {
     let mut out = BTreeMap::new();
     for node in nodes {
-        match log_dirs::describe_log_dirs(protocol, &node.host, node.port, timeout) {
+        match pool
+            .get(&node.host, node.port)
+            .and_then(log_dirs::describe_log_dirs)
+        {
             Ok(sizes) => {
                 out.insert(node.id, sizes);
             }
-            Err(e @ LogDirsError::UnsupportedSecurity(_)) => {
-                gap("log_dirs", None, e.to_string());
-                break;
+            Err(e) if e.is_authentication() => return Err(AdminError::AuthenticationFailed(e.to_string())),
+            Err(e) => {
+                pool.forget(&node.host, node.port);
+                gap("log_dirs", Some(format!("broker {}", node.id)), e.to_string());
             }
-            Err(e) => gap("log_dirs", Some(format!("broker {}", node.id)), e.to_string()),
         }
     }
-    out
+    Ok(out)
 }
 
 fn entries(values: Vec<ConfigValue>) -> Vec<ConfigEntry> {
@@ -325,72 +416,4 @@ pub fn config_source(name: &str) -> ConfigSource {
         "DEFAULT_CONFIG" => ConfigSource::Default,
         _ => ConfigSource::Unknown,
     }
-}
-
-fn groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<ConsumerGroup>, AdminError> {
-    let listed = match admin.list_consumer_groups() {
-        Ok(l) => l,
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => {
-            gap("consumer_groups", None, e.to_string());
-            return Ok(Vec::new());
-        }
-    };
-    let ids: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
-    let described = admin.describe_consumer_groups(&ids)?;
-    let offsets = admin.list_consumer_group_offsets(&ids)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for ((listing, description), offsets) in listed.iter().zip(described).zip(offsets) {
-        let mut group = ConsumerGroup {
-            id: listing.id.clone(),
-            state: Some(listing.state.clone()),
-            ..ConsumerGroup::default()
-        };
-        match description.result {
-            Ok(d) => {
-                group.state = Some(d.state);
-                group.protocol_type = Some(if d.is_simple {
-                    String::new()
-                } else {
-                    "consumer".into()
-                });
-                group.assignment_strategy = Some(d.partition_assignor).filter(|s| !s.is_empty());
-                group.coordinator = d.coordinator.map(|c| c.id);
-                group.members = Some(
-                    d.members
-                        .into_iter()
-                        .map(|m| Member {
-                            member_id: m.member_id,
-                            client_id: Some(m.client_id),
-                            host: Some(m.host),
-                            assignment: m
-                                .assignment
-                                .into_iter()
-                                .map(|(topic, partition)| TopicPartition { topic, partition })
-                                .collect(),
-                        })
-                        .collect(),
-                );
-            }
-            Err(e) if e.is_fatal() => return Err(e),
-            Err(e) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
-        }
-        match offsets.result {
-            Ok(map) => {
-                group.offsets = Some(
-                    map.into_iter()
-                        .map(|((topic, partition), offset)| CommittedOffset {
-                            topic,
-                            partition,
-                            offset,
-                        })
-                        .collect(),
-                )
-            }
-            Err(e) if e.is_fatal() => return Err(e),
-            Err(e) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
-        }
-        out.push(group);
-    }
-    Ok(out)
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::inventory::model::{Throughput, Topic};
-use crate::kafka::log_dirs::ReplicaSizes;
+use crate::kafka::wire::log_dirs::ReplicaSizes;
 
 /// Records the produce rate of every partition: the first snapshot is what `topics` already
 /// holds (latest offset, size), the second is `later` (log end offsets) and `later_sizes`

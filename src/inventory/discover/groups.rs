@@ -1,0 +1,354 @@
+//! Consumer groups with a number of requests that grows with brokers, not groups: one
+//! `ListGroups` per broker (librdkafka), one `FindCoordinator` v4 for all groups, then per
+//! coordinator one `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0
+//! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`BATCH`] groups.
+//!
+//! Groups whose coordinator is loading or has moved (`COORDINATOR_LOAD_IN_PROGRESS`,
+//! `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`) are asked again a few times with backoff;
+//! other per-group errors (a missing `Describe` permission on the group) become gaps. When the
+//! cluster does not speak the batched requests (brokers before 3.0), librdkafka's one-group-at-a-
+//! time calls are used instead.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use crate::inventory::model::*;
+use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
+use crate::kafka::wire::coordinator::find_group_coordinators;
+use crate::kafka::wire::describe_groups::{DescribedGroup, consumer_group_describe, describe_groups};
+use crate::kafka::wire::offset_fetch::fetch_offsets;
+use crate::kafka::wire::{Pool, WireError};
+
+use super::GapFn;
+
+/// Most groups in one request.
+pub const BATCH: usize = 1000;
+/// Rounds for groups whose coordinator is loading or moving.
+const ROUNDS: u32 = 4;
+
+/// Every consumer group with its description and committed offsets.
+pub fn groups(
+    admin: &Admin,
+    pool: &mut Pool,
+    nodes: &[Node],
+    gap: &mut GapFn<'_>,
+) -> Result<Vec<ConsumerGroup>, AdminError> {
+    let listed = match admin.list_consumer_groups() {
+        Ok(l) => l,
+        Err(e) if e.is_fatal() => return Err(e),
+        Err(e) => {
+            gap("consumer_groups", None, e.to_string());
+            return Ok(Vec::new());
+        }
+    };
+    match batched(&listed, pool, nodes, gap) {
+        Ok(groups) => Ok(groups),
+        Err(Stop::Fatal(e)) => Err(e),
+        Err(Stop::Fallback(e)) => {
+            tracing::info!("batched group requests failed ({e}); asking one group at a time");
+            super::one_by_one::groups(admin, &listed, gap)
+        }
+    }
+}
+
+/// Why the batched path stopped.
+enum Stop {
+    /// Credentials or certificates refused: the command ends.
+    Fatal(AdminError),
+    /// `FindCoordinator` v4 was not answered: the cluster is asked one group at a time.
+    Fallback(WireError),
+}
+
+fn stop(e: WireError) -> Stop {
+    if e.is_authentication() {
+        Stop::Fatal(wire_error(e))
+    } else {
+        Stop::Fallback(e)
+    }
+}
+
+fn is_retriable(code: i16) -> bool {
+    matches!(code, 14..=16)
+}
+
+fn wire_error(e: WireError) -> AdminError {
+    if e.is_authentication() {
+        AdminError::AuthenticationFailed(e.to_string())
+    } else {
+        AdminError::Other {
+            name: "REQUEST_FAILED".into(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn batched(
+    listed: &[GroupListing],
+    pool: &mut Pool,
+    nodes: &[Node],
+    gap: &mut GapFn<'_>,
+) -> Result<Vec<ConsumerGroup>, Stop> {
+    let kip848: BTreeSet<&str> = listed
+        .iter()
+        .filter(|g| g.group_type.eq_ignore_ascii_case("consumer"))
+        .map(|g| g.id.as_str())
+        .collect();
+    let mut coordinator_of: BTreeMap<String, i32> = BTreeMap::new();
+    let mut described: BTreeMap<String, Result<DescribedGroup, AdminError>> = BTreeMap::new();
+    let mut committed: BTreeMap<String, Result<Vec<CommittedOffset>, AdminError>> = BTreeMap::new();
+    let mut pending: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
+    let mut first_round = true;
+
+    for round in 0..ROUNDS {
+        if pending.is_empty() {
+            break;
+        }
+        if round > 0 {
+            std::thread::sleep(Duration::from_millis(200 << round));
+        }
+        // Coordinators, from whichever broker answers.
+        let mut found: BTreeMap<i32, Vec<String>> = BTreeMap::new();
+        let mut retry: Vec<String> = Vec::new();
+        for chunk in pending.chunks(BATCH) {
+            let answer = ask_any(pool, nodes, |c| find_group_coordinators(c, chunk));
+            let coordinators = match answer {
+                Ok(c) => c,
+                Err(e) if e.is_authentication() || first_round => return Err(stop(e)),
+                Err(e) => {
+                    for id in chunk {
+                        described.insert(id.clone(), Err(wire_error_ref(&e)));
+                        committed.insert(id.clone(), Err(wire_error_ref(&e)));
+                    }
+                    continue;
+                }
+            };
+            for c in coordinators {
+                match c.error {
+                    0 => {
+                        coordinator_of.insert(c.group.clone(), c.node_id);
+                        found.entry(c.node_id).or_default().push(c.group);
+                    }
+                    code if is_retriable(code) => retry.push(c.group),
+                    code => {
+                        described.insert(c.group.clone(), Err(super::code_error(code)));
+                        committed.insert(c.group, Err(super::code_error(code)));
+                    }
+                }
+            }
+        }
+        first_round = false;
+
+        for (node_id, ids) in found {
+            let Some(node) = nodes.iter().find(|n| n.id == node_id) else {
+                retry.extend(ids);
+                continue;
+            };
+            for chunk in ids.chunks(BATCH) {
+                let (consumer, classic): (Vec<String>, Vec<String>) =
+                    chunk.iter().cloned().partition(|id| kip848.contains(id.as_str()));
+                let mut answers: Vec<DescribedGroup> = Vec::new();
+                let mut failed: Option<WireError> = None;
+                for (ids, kip) in [(&classic, false), (&consumer, true)] {
+                    if ids.is_empty() || failed.is_some() {
+                        continue;
+                    }
+                    let result = ask(pool, node, |c| {
+                        if kip {
+                            consumer_group_describe(c, ids)
+                        } else {
+                            describe_groups(c, ids)
+                        }
+                    });
+                    match result {
+                        Ok(a) => answers.extend(a),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+                let offsets = match &failed {
+                    None => ask(pool, node, |c| fetch_offsets(c, chunk)),
+                    Some(_) => Ok(Vec::new()),
+                };
+                let failed = failed.or(offsets.as_ref().err().map(wire_error_clone));
+                if let Some(e) = failed {
+                    if e.is_authentication() {
+                        return Err(stop(e));
+                    }
+                    retry.extend(chunk.iter().cloned());
+                    for id in chunk {
+                        described.insert(id.clone(), Err(wire_error_ref(&e)));
+                        committed.insert(id.clone(), Err(wire_error_ref(&e)));
+                    }
+                    continue;
+                }
+                for g in answers {
+                    match g.error {
+                        0 => {
+                            described.insert(g.group.clone(), Ok(g));
+                        }
+                        code if is_retriable(code) => {
+                            retry.push(g.group.clone());
+                            described.insert(g.group.clone(), Err(super::code_error(code)));
+                        }
+                        code => {
+                            described.insert(g.group.clone(), Err(super::code_error(code)));
+                        }
+                    }
+                }
+                for g in offsets.unwrap_or_default() {
+                    let partition_error = g.partitions.iter().map(|p| p.3).find(|&c| c != 0);
+                    match (g.error, partition_error) {
+                        (0, None) => {
+                            let mut list: Vec<CommittedOffset> = g
+                                .partitions
+                                .into_iter()
+                                .filter(|p| p.2 >= 0)
+                                .map(|(topic, partition, offset, _)| CommittedOffset {
+                                    topic,
+                                    partition,
+                                    offset,
+                                })
+                                .collect();
+                            list.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+                            committed.insert(g.group, Ok(list));
+                        }
+                        (code, other) => {
+                            let code = if code != 0 { code } else { other.unwrap_or(code) };
+                            if is_retriable(code) {
+                                retry.push(g.group.clone());
+                            }
+                            committed.insert(g.group, Err(super::code_error(code)));
+                        }
+                    }
+                }
+            }
+        }
+        retry.sort();
+        retry.dedup();
+        pending = retry;
+    }
+
+    let mut out = Vec::with_capacity(listed.len());
+    for listing in listed {
+        let mut group = ConsumerGroup {
+            id: listing.id.clone(),
+            state: Some(listing.state.clone()),
+            ..ConsumerGroup::default()
+        };
+        match described.remove(&listing.id) {
+            Some(Ok(d)) => {
+                group.state = Some(d.state);
+                group.protocol_type = Some(d.protocol_type);
+                group.assignment_strategy = Some(d.protocol).filter(|s| !s.is_empty());
+                group.coordinator = coordinator_of.get(&listing.id).copied();
+                group.members = Some(
+                    d.members
+                        .into_iter()
+                        .map(|m| Member {
+                            member_id: m.member_id,
+                            client_id: Some(m.client_id),
+                            host: Some(m.host),
+                            assignment: m
+                                .assignment
+                                .into_iter()
+                                .map(|(topic, partition)| TopicPartition { topic, partition })
+                                .collect(),
+                        })
+                        .collect(),
+                );
+            }
+            Some(Err(e)) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
+            None => gap(
+                "consumer_group",
+                Some(listing.id.clone()),
+                "not described by its coordinator".into(),
+            ),
+        }
+        match committed.remove(&listing.id) {
+            Some(Ok(list)) => group.offsets = Some(list),
+            Some(Err(e)) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
+            None => gap(
+                "group_offsets",
+                Some(listing.id.clone()),
+                "not answered by its coordinator".into(),
+            ),
+        }
+        out.push(group);
+    }
+    Ok(out)
+}
+
+fn wire_error_ref(e: &WireError) -> AdminError {
+    wire_error(wire_error_clone(e))
+}
+
+/// `WireError` holds an `io::Error`, which is not `Clone`; the copy keeps kind and message.
+fn wire_error_clone(e: &WireError) -> WireError {
+    match e {
+        WireError::Io { broker, source } => WireError::Io {
+            broker: broker.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        WireError::Tls { broker, message } => WireError::Tls {
+            broker: broker.clone(),
+            message: message.clone(),
+        },
+        WireError::Authentication {
+            broker,
+            mechanism,
+            message,
+        } => WireError::Authentication {
+            broker: broker.clone(),
+            mechanism: mechanism.clone(),
+            message: message.clone(),
+        },
+        WireError::Refused { broker, api, code } => WireError::Refused {
+            broker: broker.clone(),
+            api,
+            code: *code,
+        },
+        WireError::Malformed { broker, api } => WireError::Malformed {
+            broker: broker.clone(),
+            api,
+        },
+    }
+}
+
+/// Sends with the connection to `node`; an I/O failure drops the connection and tries once more.
+fn ask<T>(
+    pool: &mut Pool,
+    node: &Node,
+    mut send: impl FnMut(&mut crate::kafka::wire::Connection) -> Result<T, WireError>,
+) -> Result<T, WireError> {
+    let mut last = None;
+    for _ in 0..2 {
+        match pool.get(&node.host, node.port).and_then(&mut send) {
+            Ok(v) => return Ok(v),
+            Err(e @ WireError::Io { .. }) => {
+                pool.forget(&node.host, node.port);
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.expect("two attempts"))
+}
+
+/// Sends to the first broker that answers.
+fn ask_any<T>(
+    pool: &mut Pool,
+    nodes: &[Node],
+    mut send: impl FnMut(&mut crate::kafka::wire::Connection) -> Result<T, WireError>,
+) -> Result<T, WireError> {
+    let mut last = None;
+    for node in nodes {
+        match ask(pool, node, &mut send) {
+            Ok(v) => return Ok(v),
+            Err(e) if e.is_authentication() => return Err(e),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| WireError::Io {
+        broker: String::new(),
+        source: std::io::Error::other("the cluster reported no brokers"),
+    }))
+}
