@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything known about one source cluster.
+// `T` is the type of a topic: `Topic` everywhere but inside the reader, which first reads the
+// topics as raw JSON text to parse them on all cores (see `read.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Inventory {
+#[schemars(rename = "Inventory")]
+pub struct Inventory<T = Topic> {
     /// Format version; see [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// How these facts were obtained.
@@ -21,7 +24,7 @@ pub struct Inventory {
     /// Brokers, sorted by id.
     pub brokers: Vec<Broker>,
     /// Topics, internal ones included, sorted by name.
-    pub topics: Vec<Topic>,
+    pub topics: Vec<T>,
     /// Consumer groups, sorted by id.
     pub consumer_groups: Vec<ConsumerGroup>,
     /// ACL bindings, or `null` when they could not be listed (see `gaps`).
@@ -29,6 +32,22 @@ pub struct Inventory {
     /// Facts that were looked for and could not be obtained, with the reason.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+}
+
+impl<T> Inventory<T> {
+    /// The same inventory with `topics` in place of its topics.
+    pub fn with_topics<U>(self, topics: Vec<U>) -> Inventory<U> {
+        Inventory {
+            schema_version: self.schema_version,
+            provenance: self.provenance,
+            cluster: self.cluster,
+            brokers: self.brokers,
+            topics,
+            consumer_groups: self.consumer_groups,
+            acls: self.acls,
+            gaps: self.gaps,
+        }
+    }
 }
 
 /// How the facts of an inventory were obtained.

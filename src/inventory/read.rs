@@ -5,7 +5,9 @@ use std::path::Path;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use super::model::{Inventory, SCHEMA_VERSION};
+use serde_json::value::RawValue;
+
+use super::model::{Inventory, SCHEMA_VERSION, Topic};
 
 /// Why an inventory file could not be read.
 #[derive(Debug, Error, Diagnostic)]
@@ -68,9 +70,53 @@ pub fn read_inventory(path: &Path) -> Result<Inventory, InventoryError> {
 /// The bytes are parsed as they are: JSON strings are checked for UTF-8 while they are read, so
 /// the text is not validated twice. Only a failed parse turns it into text for the diagnostic.
 pub fn parse_inventory(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
+    let newer_version = |found: u32| InventoryError::NewerVersion {
+        path: name.to_owned(),
+        found: u64::from(found),
+    };
+    match parse_on_all_cores(&bytes) {
+        Ok(inventory) if inventory.schema_version > SCHEMA_VERSION => {
+            Err(newer_version(inventory.schema_version))
+        }
+        Ok(inventory) => Ok(inventory),
+        // Parsed once more, in one piece, for a diagnostic whose position is in the whole file.
+        Err(_) => parse_in_one_piece(name, bytes),
+    }
+}
+
+/// Parses the inventory with its topics, the bulk of a large file, spread over the cores: the
+/// document is read first with every topic left as raw JSON text, then the topics are parsed
+/// in parallel. Positions in its errors are relative to one topic; see [`parse_inventory`].
+fn parse_on_all_cores(bytes: &[u8]) -> Result<Inventory, serde_json::Error> {
+    let outline: Inventory<&RawValue> = serde_json::from_slice(bytes)?;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = outline.topics.len().div_ceil(threads).max(1);
+    let topics = std::thread::scope(|scope| {
+        let parts: Vec<_> = outline
+            .topics
+            .chunks(chunk)
+            .map(|raw| {
+                scope.spawn(move || {
+                    raw.iter()
+                        .map(|topic| serde_json::from_str::<Topic>(topic.get()))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut topics = Vec::with_capacity(outline.topics.len());
+        for part in parts {
+            topics.extend(part.join().expect("a topic parser thread panicked")?);
+        }
+        Ok::<_, serde_json::Error>(topics)
+    })?;
+    Ok(outline.with_topics(topics))
+}
+
+/// Parses the whole inventory in one pass, for exact error positions.
+fn parse_in_one_piece(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
     let format_error = |err: serde_json::Error, bytes: Vec<u8>| {
-        let text =
-            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let offset = offset_of(&text, err.line(), err.column());
         InventoryError::Format {
             path: name.to_owned(),
@@ -79,9 +125,8 @@ pub fn parse_inventory(name: &str, bytes: Vec<u8>) -> Result<Inventory, Inventor
             span: (offset, 0).into(),
         }
     };
-    // The whole file is parsed once; only when that fails is the version looked at, so a
-    // newer format is reported as such rather than as a field error, and a large inventory is
-    // neither parsed twice nor held twice in memory.
+    // Only when the parse fails is the version looked at, so a newer format is reported as
+    // such rather than as a field error.
     #[derive(serde::Deserialize)]
     struct VersionProbe {
         schema_version: Option<serde_json::Value>,
@@ -138,6 +183,33 @@ mod tests {
             InventoryError::Format { span, .. } => {
                 let line = text[..span.offset()].matches('\n').count() + 1;
                 assert_eq!(line, 3);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn topics_parsed_on_all_cores_equal_one_pass() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
+        let bytes = std::fs::read(path).unwrap();
+        let one_pass: Inventory = serde_json::from_slice(&bytes).unwrap();
+        assert!(one_pass.topics.len() > 2, "the example has topics for every thread");
+        assert_eq!(parse_on_all_cores(&bytes).unwrap(), one_pass);
+    }
+
+    #[test]
+    fn a_broken_topic_is_reported_at_its_line_in_the_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
+        let text = std::fs::read_to_string(path).unwrap();
+        // A leader in the last topic becomes a string: only the parse of that topic sees it.
+        let at = text.rfind("\"leader\": ").expect("a leader");
+        assert!(at < text.find("\"consumer_groups\"").unwrap(), "in a topic");
+        let broken = format!("{}\"leader\": \"one\", \"x\": {}", &text[..at], &text[at + 10..]);
+        let line = broken[..at].matches('\n').count() + 1;
+        match parse_inventory("inv.json", broken.clone().into_bytes()).unwrap_err() {
+            InventoryError::Format { span, message, .. } => {
+                let reported = broken[..span.offset()].matches('\n').count() + 1;
+                assert_eq!(reported, line, "{message}");
             }
             other => panic!("unexpected {other:?}"),
         }
