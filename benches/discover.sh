@@ -68,6 +68,11 @@ measure() { # name command...
   printf '| %s | %s s | %s MiB |\n' "$name" "$secs" "$((kb / 1024))"
 }
 
+# Warm-up, untimed: one run of each, so that neither measured command meets a broker that was
+# just filled (its first DescribeConfigs of every topic is slow, whoever sends it).
+"$repo/target/release/diskless-migrator" -q discover --bootstrap-server "$bootstrap" --out "$work/warm" >/dev/null
+"$here/seed-discovery.sh" "$bootstrap" "$work/warm-seed" >/dev/null 2>&1
+
 echo "| run | wall time | peak RSS |"
 echo "|---|---|---|"
 for _ in $(seq "$runs"); do

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use diskless_migrator::exit::Exit;
 use diskless_migrator::inventory::read_inventory;
-use diskless_migrator::output::write_atomic;
+use diskless_migrator::output::write_atomic_with;
 use diskless_migrator::plan::{self, PlanError, Selection, Severity, TopicList, read_settings, summary};
 
 /// Decide the migration: which topics become diskless or classic, their configs, and the
@@ -114,9 +114,8 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
     };
     // The inventory can be large; the process ends soon, so it is not freed piece by piece.
     std::mem::forget(inventory);
-    let json = plan::to_json(&plan);
     std::fs::create_dir_all(&args.out)
-        .and_then(|()| write_atomic(&args.out.join("plan.json"), json.as_bytes()))
+        .and_then(|()| write_atomic_with(&args.out.join("plan.json"), |out| plan::write_json(&plan, out)))
         .map_err(|err| {
             (
                 miette::miette!(
@@ -128,13 +127,12 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
             )
         })?;
     match args.format {
-        Format::Json => print!("{json}"),
+        Format::Json => print!("{}", plan::to_json(&plan)),
         Format::Text => print!("{}", summary::render(&plan, summary::Style::Text)),
         Format::Markdown => print!("{}", summary::render(&plan, summary::Style::Markdown)),
     }
     // Like the inventory: freeing hundreds of thousands of small allocations just before the
     // process exits only costs time.
     std::mem::forget(plan);
-    std::mem::forget(json);
     Ok(Exit::Ok)
 }

@@ -115,8 +115,8 @@ fn parse_on_all_cores(bytes: &[u8]) -> Result<Inventory, serde_json::Error> {
 /// Parses the whole inventory in one pass, for exact error positions.
 fn parse_in_one_piece(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
     let format_error = |err: serde_json::Error, bytes: Vec<u8>| {
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let text =
+            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let offset = offset_of(&text, err.line(), err.column());
         InventoryError::Format {
             path: name.to_owned(),
@@ -193,7 +193,10 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
         let bytes = std::fs::read(path).unwrap();
         let one_pass: Inventory = serde_json::from_slice(&bytes).unwrap();
-        assert!(one_pass.topics.len() > 2, "the example has topics for every thread");
+        assert!(
+            one_pass.topics.len() > 2,
+            "the example has topics for every thread"
+        );
         assert_eq!(parse_on_all_cores(&bytes).unwrap(), one_pass);
     }
 

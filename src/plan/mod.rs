@@ -222,11 +222,15 @@ fn warn_excluded_by_mirrormaker(
 
 /// Serializes a plan as `plan.json` text (pretty, with a final newline).
 pub fn to_json(plan: &Plan) -> String {
-    // About 750 bytes per topic; sizing the buffer up front spares the copies of regrowing it.
-    let mut buffer = Vec::with_capacity(4096 + plan.topics.len() * 768);
-    serde_json::to_writer_pretty(&mut buffer, plan).expect("a plan always serializes");
-    buffer.push(b'\n');
+    let mut buffer = Vec::new();
+    write_json(plan, &mut buffer).expect("writing to memory cannot fail");
     String::from_utf8(buffer).expect("serde_json writes UTF-8")
+}
+
+/// Writes a plan as `plan.json` text (pretty, with a final newline) to `out`.
+pub fn write_json(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, plan)?;
+    out.write_all(b"\n")
 }
 
 impl Plan {
