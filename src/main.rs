@@ -10,10 +10,6 @@ mod cli;
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
 
-/// The allocator: an inventory is hundreds of thousands of small allocations, which mimalloc
-/// makes (with their page faults) markedly cheaper than the system allocator does.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Moves Apache Kafka topics onto Aiven for Apache Kafka diskless topics.
 ///
