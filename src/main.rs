@@ -10,7 +10,6 @@ mod cli;
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
 
-
 /// Moves Apache Kafka topics onto Aiven for Apache Kafka diskless topics.
 ///
 /// The pipeline: `discover` reads a source cluster into inventory.json, `plan` decides the
