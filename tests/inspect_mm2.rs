@@ -834,16 +834,33 @@ fn group_past_the_newest_offset_sync_holds_the_gate() {
             committed(&backup, "app", "orders", 1)
         )
     };
+    // MM2 writes the newest record's sync early when its task restarts (a task reconfiguration
+    // commits offsets), which a loaded machine sometimes provokes; then there is no gap and the
+    // row must be OK instead. Either way the verdict must match what MM2 really did.
+    const GAP: &str = "replicated 10 newest sync Some(0) target [Some(1)]";
+    const NO_GAP: &str = "replicated 10 newest sync Some(9) target [Some(10)]";
+    let mut state = String::new();
     wait_for(
-        "MM2 to replicate and sync the group at its first offset sync",
+        "MM2 to replicate and sync the group",
         Duration::from_secs(150),
         &mut mm2,
         || {
-            let now = snapshot();
-            eprintln!("waiting: {now}");
-            now == "replicated 10 newest sync Some(0) target [Some(1)]"
+            state = snapshot();
+            eprintln!("waiting: {state}");
+            state == GAP || state == NO_GAP
         },
     );
+    if state == NO_GAP {
+        eprintln!("MM2 wrote the newest offset sync early this time: checking the row is OK");
+        let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--format", "json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["rows"][0]["is_ok"], true, "{stdout}");
+        assert_eq!(json["rows"][0]["expected_target_offset"], 10, "{stdout}");
+        assert_eq!(json["rows"][0]["target_group_offset"], 10, "{stdout}");
+        mm2.assert_running();
+        return;
+    }
     let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
     assert_eq!(code, 1, "{stderr}");
     assert_lines(
