@@ -268,6 +268,26 @@ pub struct Member {
     pub assignment: Vec<TopicPartition>,
 }
 
+impl Member {
+    /// A member as a cluster describes it: ids, host and `(topic, partition)` assignment.
+    pub fn described(
+        member_id: String,
+        client_id: String,
+        host: String,
+        assignment: Vec<(String, i32)>,
+    ) -> Member {
+        Member {
+            member_id,
+            client_id: Some(client_id),
+            host: Some(host),
+            assignment: assignment
+                .into_iter()
+                .map(|(topic, partition)| TopicPartition { topic, partition })
+                .collect(),
+        }
+    }
+}
+
 /// A topic and partition.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct TopicPartition {

@@ -61,7 +61,7 @@ enum Stop {
 
 fn stop(e: WireError) -> Stop {
     if e.is_authentication() {
-        Stop::Fatal(wire_error(e))
+        Stop::Fatal(wire_error(&e))
     } else {
         Stop::Fallback(e)
     }
@@ -71,7 +71,7 @@ fn is_retriable(code: i16) -> bool {
     matches!(code, 14..=16)
 }
 
-fn wire_error(e: WireError) -> AdminError {
+fn wire_error(e: &WireError) -> AdminError {
     if e.is_authentication() {
         AdminError::AuthenticationFailed(e.to_string())
     } else {
@@ -116,8 +116,8 @@ fn batched(
                 Err(e) if e.is_authentication() || first_round => return Err(stop(e)),
                 Err(e) => {
                     for id in chunk {
-                        described.insert(id.clone(), Err(wire_error_ref(&e)));
-                        committed.insert(id.clone(), Err(wire_error_ref(&e)));
+                        described.insert(id.clone(), Err(wire_error(&e)));
+                        committed.insert(id.clone(), Err(wire_error(&e)));
                     }
                     continue;
                 }
@@ -164,22 +164,22 @@ fn batched(
                         Err(e) => failed = Some(e),
                     }
                 }
-                let offsets = match &failed {
+                let offsets = match failed {
                     None => ask(pool, node, |c| fetch_offsets(c, chunk)),
-                    Some(_) => Ok(Vec::new()),
+                    Some(e) => Err(e),
                 };
-                let failed = failed.or(offsets.as_ref().err().map(wire_error_clone));
-                if let Some(e) = failed {
-                    if e.is_authentication() {
-                        return Err(stop(e));
+                let offsets = match offsets {
+                    Ok(offsets) => offsets,
+                    Err(e) if e.is_authentication() => return Err(stop(e)),
+                    Err(e) => {
+                        retry.extend(chunk.iter().cloned());
+                        for id in chunk {
+                            described.insert(id.clone(), Err(wire_error(&e)));
+                            committed.insert(id.clone(), Err(wire_error(&e)));
+                        }
+                        continue;
                     }
-                    retry.extend(chunk.iter().cloned());
-                    for id in chunk {
-                        described.insert(id.clone(), Err(wire_error_ref(&e)));
-                        committed.insert(id.clone(), Err(wire_error_ref(&e)));
-                    }
-                    continue;
-                }
+                };
                 for g in answers {
                     match g.error {
                         0 => {
@@ -194,7 +194,7 @@ fn batched(
                         }
                     }
                 }
-                for g in offsets.unwrap_or_default() {
+                for g in offsets {
                     let partition_error = g.partitions.iter().map(|p| p.3).find(|&c| c != 0);
                     match (g.error, partition_error) {
                         (0, None) => {
@@ -243,16 +243,7 @@ fn batched(
                 group.members = Some(
                     d.members
                         .into_iter()
-                        .map(|m| Member {
-                            member_id: m.member_id,
-                            client_id: Some(m.client_id),
-                            host: Some(m.host),
-                            assignment: m
-                                .assignment
-                                .into_iter()
-                                .map(|(topic, partition)| TopicPartition { topic, partition })
-                                .collect(),
-                        })
+                        .map(|m| Member::described(m.member_id, m.client_id, m.host, m.assignment))
                         .collect(),
                 );
             }
@@ -275,42 +266,6 @@ fn batched(
         out.push(group);
     }
     Ok(out)
-}
-
-fn wire_error_ref(e: &WireError) -> AdminError {
-    wire_error(wire_error_clone(e))
-}
-
-/// `WireError` holds an `io::Error`, which is not `Clone`; the copy keeps kind and message.
-fn wire_error_clone(e: &WireError) -> WireError {
-    match e {
-        WireError::Io { broker, source } => WireError::Io {
-            broker: broker.clone(),
-            source: std::io::Error::new(source.kind(), source.to_string()),
-        },
-        WireError::Tls { broker, message } => WireError::Tls {
-            broker: broker.clone(),
-            message: message.clone(),
-        },
-        WireError::Authentication {
-            broker,
-            mechanism,
-            message,
-        } => WireError::Authentication {
-            broker: broker.clone(),
-            mechanism: mechanism.clone(),
-            message: message.clone(),
-        },
-        WireError::Refused { broker, api, code } => WireError::Refused {
-            broker: broker.clone(),
-            api,
-            code: *code,
-        },
-        WireError::Malformed { broker, api } => WireError::Malformed {
-            broker: broker.clone(),
-            api,
-        },
-    }
 }
 
 /// Sends with the connection to `node`; an I/O failure drops the connection and tries once more.

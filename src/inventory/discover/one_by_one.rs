@@ -35,16 +35,7 @@ pub fn groups(
                 group.members = Some(
                     d.members
                         .into_iter()
-                        .map(|m| Member {
-                            member_id: m.member_id,
-                            client_id: Some(m.client_id),
-                            host: Some(m.host),
-                            assignment: m
-                                .assignment
-                                .into_iter()
-                                .map(|(topic, partition)| TopicPartition { topic, partition })
-                                .collect(),
-                        })
+                        .map(|m| Member::described(m.member_id, m.client_id, m.host, m.assignment))
                         .collect(),
                 );
             }
