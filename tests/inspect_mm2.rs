@@ -852,9 +852,18 @@ fn group_past_the_newest_offset_sync_holds_the_gate() {
     );
     if state == NO_GAP {
         eprintln!("MM2 wrote the newest offset sync early this time: checking the row is OK");
-        let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--format", "json"]);
+        let (code, stdout, stderr) = inspect(
+            &file,
+            &[
+                "--include-inactive-groups",
+                "--include-ok-groups",
+                "--format",
+                "json",
+            ],
+        );
         assert_eq!(code, 0, "{stderr}");
         let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["rows"].as_array().map(Vec::len), Some(1), "{stdout}");
         assert_eq!(json["rows"][0]["is_ok"], true, "{stdout}");
         assert_eq!(json["rows"][0]["expected_target_offset"], 10, "{stdout}");
         assert_eq!(json["rows"][0]["target_group_offset"], 10, "{stdout}");
