@@ -13,6 +13,8 @@ pub mod discover;
 pub mod legacy;
 mod model;
 mod read;
+mod topic_summary;
 
 pub use model::*;
 pub use read::{InventoryError, read_inventory};
+pub use topic_summary::{PartitionTotals, TopicSummary};

@@ -1,13 +1,15 @@
 //! Reading `inventory.json` with diagnostics that point at the offending line.
 
+use std::io::Read;
 use std::path::Path;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
+use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::model::{Inventory, SCHEMA_VERSION, Topic};
+use super::model::{Inventory, SCHEMA_VERSION};
 
 /// Why an inventory file could not be read.
 #[derive(Debug, Error, Diagnostic)]
@@ -55,26 +57,50 @@ pub enum InventoryError {
     },
 }
 
-/// Reads and validates an inventory file.
-pub fn read_inventory(path: &Path) -> Result<Inventory, InventoryError> {
+/// Reads and validates an inventory file, each topic read as a `T`: a
+/// [`Topic`](super::Topic), or a [`TopicSummary`](super::TopicSummary) for planning.
+pub fn read_inventory<T: DeserializeOwned + Send>(path: &Path) -> Result<Inventory<T>, InventoryError> {
     let display = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| InventoryError::Io {
+    let io = |source| InventoryError::Io {
         path: display.clone(),
         source,
-    })?;
-    parse_inventory(&display, bytes)
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    match map_whole(&file) {
+        Some(map) => parse_inventory(&display, &map),
+        // Pipes and other files that cannot be mapped are read.
+        None => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).map_err(io)?;
+            parse_inventory(&display, &bytes)
+        }
+    }
+}
+
+/// The file's bytes mapped into memory and read in ahead, or `None` when it cannot be mapped.
+///
+/// Mapping spares copying a large inventory into the heap. The file must not be truncated
+/// while it is mapped (the process would get SIGBUS); `discover` writes inventories to a
+/// temporary file and renames it, so a file is never rewritten in place by this tool.
+fn map_whole(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: the map is only read, and only while `read_inventory` runs; see above for
+    // the file changing meanwhile.
+    unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()
 }
 
 /// Parses inventory bytes; `name` is used in diagnostics.
 ///
 /// The bytes are parsed as they are: JSON strings are checked for UTF-8 while they are read, so
 /// the text is not validated twice. Only a failed parse turns it into text for the diagnostic.
-pub fn parse_inventory(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
+pub fn parse_inventory<T: DeserializeOwned + Send>(
+    name: &str,
+    bytes: &[u8],
+) -> Result<Inventory<T>, InventoryError> {
     let newer_version = |found: u32| InventoryError::NewerVersion {
         path: name.to_owned(),
         found: u64::from(found),
     };
-    match parse_on_all_cores(&bytes) {
+    match parse_on_all_cores(bytes) {
         Ok(inventory) if inventory.schema_version > SCHEMA_VERSION => {
             Err(newer_version(inventory.schema_version))
         }
@@ -87,7 +113,7 @@ pub fn parse_inventory(name: &str, bytes: Vec<u8>) -> Result<Inventory, Inventor
 /// Parses the inventory with its topics, the bulk of a large file, spread over the cores: the
 /// document is read first with every topic left as raw JSON text, then the topics are parsed
 /// in parallel. Positions in its errors are relative to one topic; see [`parse_inventory`].
-fn parse_on_all_cores(bytes: &[u8]) -> Result<Inventory, serde_json::Error> {
+fn parse_on_all_cores<T: DeserializeOwned + Send>(bytes: &[u8]) -> Result<Inventory<T>, serde_json::Error> {
     let outline: Inventory<&RawValue> = serde_json::from_slice(bytes)?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = outline.topics.len().div_ceil(threads).max(1);
@@ -98,7 +124,7 @@ fn parse_on_all_cores(bytes: &[u8]) -> Result<Inventory, serde_json::Error> {
             .map(|raw| {
                 scope.spawn(move || {
                     raw.iter()
-                        .map(|topic| serde_json::from_str::<Topic>(topic.get()))
+                        .map(|topic| serde_json::from_str::<T>(topic.get()))
                         .collect::<Result<Vec<_>, _>>()
                 })
             })
@@ -113,10 +139,9 @@ fn parse_on_all_cores(bytes: &[u8]) -> Result<Inventory, serde_json::Error> {
 }
 
 /// Parses the whole inventory in one pass, for exact error positions.
-fn parse_in_one_piece(name: &str, bytes: Vec<u8>) -> Result<Inventory, InventoryError> {
-    let format_error = |err: serde_json::Error, bytes: Vec<u8>| {
-        let text =
-            String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+fn parse_in_one_piece<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<Inventory<T>, InventoryError> {
+    let format_error = |err: serde_json::Error, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
         let offset = offset_of(&text, err.line(), err.column());
         InventoryError::Format {
             path: name.to_owned(),
@@ -137,13 +162,13 @@ fn parse_in_one_piece(name: &str, bytes: Vec<u8>) -> Result<Inventory, Inventory
             .and_then(|p| p.schema_version?.as_u64())
             .filter(|found| *found > u64::from(SCHEMA_VERSION))
     };
-    match serde_json::from_slice::<Inventory>(&bytes) {
+    match serde_json::from_slice::<Inventory<T>>(bytes) {
         Ok(inventory) if inventory.schema_version > SCHEMA_VERSION => Err(InventoryError::NewerVersion {
             path: name.to_owned(),
             found: u64::from(inventory.schema_version),
         }),
         Ok(inventory) => Ok(inventory),
-        Err(err) => match newer(&bytes) {
+        Err(err) => match newer(bytes) {
             Some(found) => Err(InventoryError::NewerVersion {
                 path: name.to_owned(),
                 found,
@@ -166,20 +191,24 @@ pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::{Topic, TopicSummary};
 
     #[test]
     fn newer_schema_version_is_refused() {
-        let err = parse_inventory("inv.json", br#"{"schema_version": 99}"#.to_vec()).unwrap_err();
+        let bytes = br#"{"schema_version": 99}"#;
+        let err = parse_inventory::<TopicSummary>("inv.json", bytes).unwrap_err();
         assert!(
             matches!(err, InventoryError::NewerVersion { found: 99, .. }),
             "{err:?}"
         );
+        let err = parse_inventory::<Topic>("inv.json", bytes).unwrap_err();
+        assert!(matches!(err, InventoryError::NewerVersion { found: 99, .. }));
     }
 
     #[test]
     fn malformed_json_points_at_the_line() {
         let text = "{\n  \"schema_version\": 1,\n  \"topics\": [,]\n}".to_string();
-        match parse_inventory("inv.json", text.clone().into_bytes()).unwrap_err() {
+        match parse_inventory::<TopicSummary>("inv.json", text.as_bytes()).unwrap_err() {
             InventoryError::Format { span, .. } => {
                 let line = text[..span.offset()].matches('\n').count() + 1;
                 assert_eq!(line, 3);
@@ -198,6 +227,8 @@ mod tests {
             "the example has topics for every thread"
         );
         assert_eq!(parse_on_all_cores(&bytes).unwrap(), one_pass);
+        let summaries: Inventory<TopicSummary> = parse_on_all_cores(&bytes).unwrap();
+        assert_eq!(summaries, one_pass.summarized());
     }
 
     #[test]
@@ -209,20 +240,51 @@ mod tests {
         assert!(at < text.find("\"consumer_groups\"").unwrap(), "in a topic");
         let broken = format!("{}\"leader\": \"one\", \"x\": {}", &text[..at], &text[at + 10..]);
         let line = broken[..at].matches('\n').count() + 1;
-        match parse_inventory("inv.json", broken.clone().into_bytes()).unwrap_err() {
+        let reported_line = |err| match err {
             InventoryError::Format { span, message, .. } => {
-                let reported = broken[..span.offset()].matches('\n').count() + 1;
-                assert_eq!(reported, line, "{message}");
+                (broken[..span.offset()].matches('\n').count() + 1, message)
             }
             other => panic!("unexpected {other:?}"),
-        }
+        };
+        let full = parse_inventory::<Topic>("inv.json", broken.as_bytes()).unwrap_err();
+        let summary = parse_inventory::<TopicSummary>("inv.json", broken.as_bytes()).unwrap_err();
+        let (reported, message) = reported_line(full);
+        assert_eq!(reported, line, "{message}");
+        assert_eq!(reported_line(summary), (line, message));
     }
 
     #[test]
     fn example_inventory_reads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
-        let inventory = read_inventory(&path).unwrap();
+        let inventory = read_inventory::<TopicSummary>(&path).unwrap();
         assert_eq!(inventory.schema_version, SCHEMA_VERSION);
         assert!(inventory.topics.len() >= 12);
+    }
+
+    #[test]
+    fn an_empty_file_is_a_format_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inventory.json");
+        std::fs::write(&path, b"").unwrap();
+        let err = read_inventory::<TopicSummary>(&path).unwrap_err();
+        assert!(matches!(err, InventoryError::Format { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_pipe_is_read_like_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("inventory.fifo");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
+        let bytes = std::fs::read(&example).unwrap();
+        let writer = {
+            let (fifo, bytes) = (fifo.clone(), bytes.clone());
+            std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
+        };
+        let from_pipe = read_inventory::<TopicSummary>(&fifo).unwrap();
+        writer.join().unwrap();
+        assert_eq!(from_pipe, read_inventory::<TopicSummary>(&example).unwrap());
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::inventory::Topic;
+use crate::inventory::TopicSummary;
 
 use super::model::{ConfigValue, Decision, DroppedConfig};
 
@@ -259,7 +259,7 @@ pub struct Translation {
 /// Translates a topic's explicit configs for a destination topic of kind `decision`.
 ///
 /// Diskless topics also get `diskless_enable = true`; they never get `remote_storage_enable`.
-pub fn translate(topic: &Topic, decision: Decision) -> Translation {
+pub fn translate(topic: &TopicSummary, decision: Decision) -> Translation {
     let mut out = Translation::default();
     let tiered = decision == Decision::Classic && topic.config("remote.storage.enable") == Some("true");
     let mut explicit: Vec<_> = topic
@@ -375,7 +375,7 @@ mod tests {
 
     #[test]
     fn diskless_translation() {
-        let topic = Topic {
+        let topic = TopicSummary {
             name: "payments.v2_events".into(),
             configs: Some(vec![
                 entry("retention.ms", "1209600000", ConfigSource::DynamicTopic),
@@ -393,7 +393,7 @@ mod tests {
                     ConfigSource::DynamicTopic,
                 ),
             ]),
-            ..Topic::default()
+            ..TopicSummary::default()
         };
         let t = translate(&topic, Decision::Diskless);
         assert_eq!(t.config["retention_ms"], ConfigValue::String("1209600000".into()));
@@ -421,14 +421,14 @@ mod tests {
 
     #[test]
     fn tiered_and_typed_values() {
-        let topic = Topic {
+        let topic = TopicSummary {
             configs: Some(vec![
                 entry("remote.storage.enable", "true", ConfigSource::DynamicTopic),
                 entry("local.retention.ms", "3600000", ConfigSource::DynamicTopic),
                 entry("min.cleanable.dirty.ratio", "0.25", ConfigSource::DynamicTopic),
                 entry("retention.bytes", "ten", ConfigSource::DynamicTopic),
             ]),
-            ..Topic::default()
+            ..TopicSummary::default()
         };
         let c = translate(&topic, Decision::Classic);
         assert_eq!(c.config["remote_storage_enable"], ConfigValue::Bool(true));

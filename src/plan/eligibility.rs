@@ -5,7 +5,7 @@
 //! topic that needs any of these is planned as a classic topic (replication factor 3), with
 //! the reason; under `--strict` that warning is an error.
 
-use crate::inventory::Topic;
+use crate::inventory::TopicSummary;
 
 use super::model::Decision;
 
@@ -29,7 +29,7 @@ pub struct Verdict {
 ///
 /// Uses the topic's effective config values whatever their source: a topic that is compacted
 /// because of a broker default is compacted all the same.
-pub fn decide(topic: &Topic) -> Verdict {
+pub fn decide(topic: &TopicSummary) -> Verdict {
     let refused = |code, reason: String| Verdict {
         decision: Decision::Classic,
         reason,
@@ -67,8 +67,8 @@ mod tests {
     use super::*;
 
     /// A topic without partitions whose configs are all set on the topic.
-    fn topic(configs: &[(&str, &str)]) -> Topic {
-        crate::plan::tests::topic("t", 0, 0, configs)
+    fn topic(configs: &[(&str, &str)]) -> TopicSummary {
+        TopicSummary::of(&crate::plan::tests::topic("t", 0, 0, configs))
     }
 
     #[test]

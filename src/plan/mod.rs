@@ -30,7 +30,7 @@ use miette::{Diagnostic, LabeledSpan, NamedSource};
 use thiserror::Error;
 
 use crate::exit::Exit;
-use crate::inventory::{Inventory, SCHEMA_VERSION, Topic};
+use crate::inventory::{Inventory, SCHEMA_VERSION, TopicSummary};
 
 pub use model::*;
 pub use selection::{Selection, SelectionError, TopicList};
@@ -112,7 +112,7 @@ impl PlanError {
 /// Returns the plan (which may carry warnings), or an error for bad input or when the plan
 /// has errors. With `strict`, every warning is an error.
 pub fn build(
-    inventory: &Inventory,
+    inventory: &Inventory<TopicSummary>,
     settings: &Settings,
     selection: &Selection,
     strict: bool,
@@ -264,15 +264,16 @@ fn error(code: &str, subject: Option<String>, message: String) -> PlanDiagnostic
 
 /// The selected inventory topics, sorted by name, each with whether the topic list named it.
 fn select<'i>(
-    inventory: &'i Inventory,
+    inventory: &'i Inventory<TopicSummary>,
     selection: &Selection,
     diagnostics: &mut Vec<PlanDiagnostic>,
-) -> Result<Vec<(&'i Topic, bool)>, PlanError> {
+) -> Result<Vec<(&'i TopicSummary, bool)>, PlanError> {
     if selection.list.is_none() && selection.include.is_empty() {
         return Err(PlanError::NoSelection);
     }
-    let by_name: HashMap<&str, &Topic> = inventory.topics.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut chosen: HashMap<&str, (&Topic, bool)> = HashMap::new();
+    let by_name: HashMap<&str, &TopicSummary> =
+        inventory.topics.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut chosen: HashMap<&str, (&TopicSummary, bool)> = HashMap::new();
     if let Some(list) = &selection.list {
         let mut missing = Vec::new();
         for (name, span) in &list.entries {
@@ -331,7 +332,7 @@ fn select<'i>(
             }
         }
     }
-    let mut selected: Vec<(&Topic, bool)> = chosen
+    let mut selected: Vec<(&TopicSummary, bool)> = chosen
         .into_values()
         .filter(|(t, _)| !selection.excluded(&t.name))
         .collect();
@@ -340,7 +341,7 @@ fn select<'i>(
 }
 
 /// Up to three inventory topic names close to `name`, best first.
-fn near_matches(name: &str, inventory: &Inventory) -> Vec<String> {
+fn near_matches(name: &str, inventory: &Inventory<TopicSummary>) -> Vec<String> {
     let mut scored: Vec<(f64, &str)> = inventory
         .topics
         .iter()
@@ -356,13 +357,13 @@ fn near_matches(name: &str, inventory: &Inventory) -> Vec<String> {
 }
 
 /// The decision, configs and measures of one selected topic.
-fn plan_topic(topic: &Topic, listed: bool, diagnostics: &mut Vec<PlanDiagnostic>) -> TopicPlan {
-    let partitions = u32::try_from(topic.partitions.len()).unwrap_or(u32::MAX);
+fn plan_topic(topic: &TopicSummary, listed: bool, diagnostics: &mut Vec<PlanDiagnostic>) -> TopicPlan {
+    let partitions = topic.partitions.count;
     let base = TopicPlan {
         name: topic.name.clone(),
         partitions,
-        size_bytes: topic.size_bytes(),
-        bytes_per_second: topic.bytes_per_second(),
+        size_bytes: topic.partitions.size_bytes,
+        bytes_per_second: topic.partitions.bytes_per_second,
         ..TopicPlan::default()
     };
     if let Some(reason) = selection::reserved_reason(&topic.name, topic.internal) {
@@ -416,9 +417,9 @@ fn plan_topic(topic: &Topic, listed: bool, diagnostics: &mut Vec<PlanDiagnostic>
 
 /// True when a diskless topic's transactional use is unknown and the source uses transactions.
 fn migrated_uses_unknown_transactions(
-    inventory: &Inventory,
+    inventory: &Inventory<TopicSummary>,
     topics: &[TopicPlan],
-    candidates: &[(&Topic, bool)],
+    candidates: &[(&TopicSummary, bool)],
 ) -> bool {
     let has_transactions = inventory.topics.iter().any(|t| t.name == "__transaction_state");
     has_transactions

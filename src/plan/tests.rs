@@ -1,7 +1,7 @@
 //! Planner tests over crafted inventories.
 
 use super::*;
-use crate::inventory::{ConfigEntry, ConfigSource, Partition, Provenance, Throughput};
+use crate::inventory::{ConfigEntry, ConfigSource, Partition, Provenance, Throughput, Topic};
 
 const SETTINGS: &str = r#"
 project        = "acme"
@@ -112,6 +112,16 @@ fn crafted() -> Inventory {
     ])
 }
 
+/// [`build`] over an inventory of full topics, summarized the way `plan` reads them from a file.
+fn plan_full(
+    inventory: &Inventory,
+    settings: &Settings,
+    selection: &Selection,
+    strict: bool,
+) -> Result<Plan, PlanError> {
+    build(&inventory.clone().summarized(), settings, selection, strict)
+}
+
 fn topic_plan<'p>(plan: &'p Plan, name: &str) -> &'p TopicPlan {
     plan.topics.iter().find(|t| t.name == name).unwrap()
 }
@@ -122,7 +132,7 @@ fn all() -> Selection {
 
 #[test]
 fn compacted_topics_become_classic_with_the_reason() {
-    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    let plan = plan_full(&crafted(), &settings(), &all(), false).unwrap();
     for (name, policy) in [
         ("accounts.changelog", "compact"),
         ("inventory.snapshots", "compact,delete"),
@@ -148,7 +158,7 @@ fn compacted_topics_become_classic_with_the_reason() {
 
 #[test]
 fn strict_turns_refusals_into_errors() {
-    match build(&crafted(), &settings(), &all(), true).unwrap_err() {
+    match plan_full(&crafted(), &settings(), &all(), true).unwrap_err() {
         PlanError::Findings { errors, diagnostics } => {
             assert_eq!(errors, diagnostics.len());
             assert!(diagnostics.iter().all(|d| d.severity == Severity::Error));
@@ -160,7 +170,7 @@ fn strict_turns_refusals_into_errors() {
 
 #[test]
 fn internal_and_mirrormaker_topics_are_never_planned() {
-    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    let plan = plan_full(&crafted(), &settings(), &all(), false).unwrap();
     for name in [
         "__consumer_offsets",
         "heartbeats",
@@ -180,7 +190,7 @@ fn internal_and_mirrormaker_topics_are_never_planned() {
             .any(|d| d.code == "reserved-topic-selected")
     );
     let listed = Selection::of_names(&["orders.events", "__consumer_offsets"]);
-    let plan = build(&crafted(), &settings(), &listed, false).unwrap();
+    let plan = plan_full(&crafted(), &settings(), &listed, false).unwrap();
     let d = plan
         .diagnostics
         .iter()
@@ -191,7 +201,7 @@ fn internal_and_mirrormaker_topics_are_never_planned() {
 
 #[test]
 fn partitions_come_from_the_source() {
-    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    let plan = plan_full(&crafted(), &settings(), &all(), false).unwrap();
     assert_eq!(topic_plan(&plan, "orders.events").partitions, 17);
     assert_eq!(topic_plan(&plan, "inventory.snapshots").partitions, 4);
     let total: u32 = plan.flows.iter().map(|f| f.partitions).sum();
@@ -200,7 +210,7 @@ fn partitions_come_from_the_source() {
 
 #[test]
 fn configs_are_translated_and_dropped_as_documented() {
-    let plan = build(&crafted(), &settings(), &all(), false).unwrap();
+    let plan = plan_full(&crafted(), &settings(), &all(), false).unwrap();
     let o = topic_plan(&plan, "orders.events");
     let keys: Vec<_> = o.config.keys().map(String::as_str).collect();
     assert_eq!(keys, ["compression_type", "diskless_enable", "retention_ms"]);
@@ -221,7 +231,7 @@ fn configs_are_translated_and_dropped_as_documented() {
 fn missing_topics_are_all_listed_with_near_matches() {
     let list = TopicList::parse("topics.txt", "orders.event\naccounts.changelog\nnope\n".into()).unwrap();
     let selection = Selection::new(Some(list), &[], &[]).unwrap();
-    match build(&crafted(), &settings(), &selection, false).unwrap_err() {
+    match plan_full(&crafted(), &settings(), &selection, false).unwrap_err() {
         err @ PlanError::MissingTopics { .. } => {
             assert_eq!(err.exit(), Exit::Usage);
             let PlanError::MissingTopics {
@@ -246,21 +256,21 @@ fn missing_topics_are_all_listed_with_near_matches() {
 fn empty_selection_is_an_error() {
     let none = Selection::new(None, &["missing\\..*".into()], &[]).unwrap();
     assert!(matches!(
-        build(&crafted(), &settings(), &none, false).unwrap_err(),
+        plan_full(&crafted(), &settings(), &none, false).unwrap_err(),
         PlanError::EmptySelection { .. }
     ));
     let internal_only = Selection::of_names(&["__consumer_offsets", "heartbeats"]);
-    match build(&crafted(), &settings(), &internal_only, false).unwrap_err() {
+    match plan_full(&crafted(), &settings(), &internal_only, false).unwrap_err() {
         PlanError::EmptySelection { detail } => assert!(detail.contains("internal"), "{detail}"),
         other => panic!("{other:?}"),
     }
     let excluded = Selection::new(None, &["orders\\..*".into()], &["orders\\.events".into()]).unwrap();
     assert!(matches!(
-        build(&crafted(), &settings(), &excluded, false).unwrap_err(),
+        plan_full(&crafted(), &settings(), &excluded, false).unwrap_err(),
         PlanError::EmptySelection { .. }
     ));
     assert!(matches!(
-        build(&crafted(), &settings(), &Selection::default(), false).unwrap_err(),
+        plan_full(&crafted(), &settings(), &Selection::default(), false).unwrap_err(),
         PlanError::NoSelection
     ));
 }
@@ -269,7 +279,7 @@ fn empty_selection_is_an_error() {
 fn newer_inventory_is_refused() {
     let mut inv = crafted();
     inv.schema_version = SCHEMA_VERSION + 1;
-    let err = build(&inv, &settings(), &all(), false).unwrap_err();
+    let err = plan_full(&inv, &settings(), &all(), false).unwrap_err();
     assert!(matches!(err, PlanError::InventoryVersion { .. }));
     assert_eq!(err.exit(), Exit::Usage);
 }
@@ -281,7 +291,7 @@ fn unknown_partitions_are_an_error() {
         name: "zz.empty".into(),
         ..Topic::default()
     });
-    match build(&inv, &settings(), &all(), false).unwrap_err() {
+    match plan_full(&inv, &settings(), &all(), false).unwrap_err() {
         err @ PlanError::Findings { .. } => assert_eq!(err.exit(), Exit::Findings),
         other => panic!("{other:?}"),
     }
@@ -289,13 +299,16 @@ fn unknown_partitions_are_an_error() {
 
 #[test]
 fn same_inputs_give_identical_bytes() {
-    let a = to_json(&build(&crafted(), &settings(), &all(), false).unwrap());
-    let b = to_json(&build(&crafted(), &settings(), &all(), false).unwrap());
+    let a = to_json(&plan_full(&crafted(), &settings(), &all(), false).unwrap());
+    let b = to_json(&plan_full(&crafted(), &settings(), &all(), false).unwrap());
     assert_eq!(a, b);
     // Input order does not matter either.
     let mut shuffled = crafted();
     shuffled.topics.reverse();
-    assert_eq!(a, to_json(&build(&shuffled, &settings(), &all(), false).unwrap()));
+    assert_eq!(
+        a,
+        to_json(&plan_full(&shuffled, &settings(), &all(), false).unwrap())
+    );
 }
 
 /// 1,000 topics with Zipf-like sizes.
@@ -315,7 +328,7 @@ fn thousand_skewed_topics_are_balanced() {
     let inv = skewed(1000);
     for max_flows in [2, 4, 8] {
         let s = settings_with_flows(&format!("  max_flows = {max_flows}\n  max_partitions = 1"));
-        let plan = build(&inv, &s, &all(), false).unwrap();
+        let plan = plan_full(&inv, &s, &all(), false).unwrap();
         assert_eq!(plan.flows.len(), max_flows);
         assert_eq!(plan.mirrormaker.balanced_by, "size_bytes");
         let sizes: Vec<u64> = plan.flows.iter().map(|f| f.size_bytes.unwrap()).collect();
@@ -355,7 +368,7 @@ fn sampled_throughput_drives_the_balance_and_estimates() {
         }
     }
     let s = settings_with_flows("  max_flows = 2\n  expected_bytes_per_second = 1000000");
-    let plan = build(&inv, &s, &all(), false).unwrap();
+    let plan = plan_full(&inv, &s, &all(), false).unwrap();
     assert_eq!(plan.mirrormaker.balanced_by, "bytes_per_second");
     assert_eq!(plan.flows.len(), 1, "no limit asks for more than one flow");
     let f = &plan.flows[0];
@@ -367,7 +380,7 @@ fn sampled_throughput_drives_the_balance_and_estimates() {
 #[test]
 fn limits_split_into_more_flows() {
     let s = settings_with_flows("  max_flows = 4\n  max_partitions = 10");
-    let plan = build(&crafted(), &s, &all(), false).unwrap();
+    let plan = plan_full(&crafted(), &s, &all(), false).unwrap();
     // 27 partitions, at most 10 per flow: orders.events alone has 17, so one flow stays over.
     assert_eq!(plan.flows.len(), 3);
     assert_eq!(plan.flows[0].source_alias, "source-01");
@@ -381,7 +394,7 @@ fn topics_mirrormaker_would_not_copy_are_warned_about() {
     let mut inv = crafted();
     inv.topics.push(topic("connector.audit", 3, 10, &[]));
     inv.topics.push(topic("payments.replica", 3, 10, &[]));
-    let plan = build(&inv, &settings(), &all(), false).unwrap();
+    let plan = plan_full(&inv, &settings(), &all(), false).unwrap();
     let mut warned: Vec<&str> = plan
         .diagnostics
         .iter()
@@ -396,7 +409,7 @@ fn topics_mirrormaker_would_not_copy_are_warned_about() {
     assert_eq!(plan.mirrormaker.worker, Worker::default());
     // --strict: the warning stops the plan.
     assert!(matches!(
-        build(&inv, &settings(), &all(), true),
+        plan_full(&inv, &settings(), &all(), true),
         Err(PlanError::Findings { .. })
     ));
 }

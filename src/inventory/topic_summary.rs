@@ -1,0 +1,259 @@
+//! A topic as `plan` reads it: its partitions' totals instead of every partition.
+//!
+//! `plan` needs a topic's name, configs and a few totals over its partitions, never a replica
+//! list or an offset. Reading an inventory into [`TopicSummary`] instead of [`Topic`] checks the
+//! same JSON just as strictly (every field must have the type the format says) but keeps only
+//! the totals, so a 500,000-partition inventory is not held in memory partition by partition.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+
+use super::model::{ConfigEntry, Inventory, Throughput, Topic};
+
+/// A topic with its partitions summed up; see the module documentation.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(from = "CheckedTopic")]
+pub struct TopicSummary {
+    /// Topic name.
+    pub name: String,
+    /// True for Kafka's internal topics.
+    pub internal: bool,
+    /// Totals over the partitions.
+    pub partitions: PartitionTotals,
+    /// Topic configs, or `None` when they could not be read.
+    pub configs: Option<Vec<ConfigEntry>>,
+    /// Whether transactional producers write to this topic: `None` when unknown.
+    pub transactional: Option<bool>,
+}
+
+/// One topic as the format has it, with the fields a summary does not keep checked and dropped.
+#[derive(Deserialize)]
+struct CheckedTopic {
+    name: String,
+    #[serde(rename = "id")]
+    _id: Option<CheckedString>,
+    #[serde(default)]
+    internal: bool,
+    partitions: PartitionTotals,
+    configs: Option<Vec<ConfigEntry>>,
+    transactional: Option<bool>,
+}
+
+impl From<CheckedTopic> for TopicSummary {
+    fn from(topic: CheckedTopic) -> Self {
+        TopicSummary {
+            name: topic.name,
+            internal: topic.internal,
+            partitions: topic.partitions,
+            configs: topic.configs,
+            transactional: topic.transactional,
+        }
+    }
+}
+
+/// Totals over the partitions of a topic.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartitionTotals {
+    /// Number of partitions.
+    pub count: u32,
+    /// Total size in bytes, or `None` if any partition's size is unknown.
+    pub size_bytes: Option<u64>,
+    /// Total measured bytes per second, or `None` if any partition was not sampled.
+    pub bytes_per_second: Option<f64>,
+}
+
+impl TopicSummary {
+    /// The summary of a topic already read in full.
+    pub fn of(topic: &Topic) -> Self {
+        TopicSummary {
+            name: topic.name.clone(),
+            internal: topic.internal,
+            partitions: PartitionTotals {
+                count: u32::try_from(topic.partitions.len()).unwrap_or(u32::MAX),
+                size_bytes: topic.size_bytes(),
+                bytes_per_second: topic.bytes_per_second(),
+            },
+            configs: topic.configs.clone(),
+            transactional: topic.transactional,
+        }
+    }
+
+    /// The value of a topic config, when it is known.
+    pub fn config(&self, name: &str) -> Option<&str> {
+        self.configs
+            .as_ref()?
+            .iter()
+            .find(|c| c.name == name)?
+            .value
+            .as_deref()
+    }
+}
+
+impl Inventory {
+    /// This inventory with every topic summarized, as `plan` reads it.
+    pub fn summarized(self) -> Inventory<TopicSummary> {
+        let topics = self.topics.iter().map(TopicSummary::of).collect();
+        self.with_topics(topics)
+    }
+}
+
+impl PartitionTotals {
+    /// Adds one partition, in order, the way [`Topic::size_bytes`] and
+    /// [`Topic::bytes_per_second`] sum them.
+    fn add(&mut self, partition: &PartitionFacts) {
+        self.count = self.count.saturating_add(1);
+        self.size_bytes = self.size_bytes.zip(partition.size_bytes).map(|(a, b)| a + b);
+        self.bytes_per_second = self
+            .bytes_per_second
+            .zip(partition.throughput.as_ref())
+            .map(|(a, t)| a + t.bytes_per_second);
+    }
+}
+
+impl<'de> Deserialize<'de> for PartitionTotals {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Partitions;
+        impl<'de> Visitor<'de> for Partitions {
+            type Value = PartitionTotals;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of partitions")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PartitionTotals, A::Error> {
+                let mut totals = PartitionTotals {
+                    count: 0,
+                    size_bytes: Some(0),
+                    bytes_per_second: Some(0.0),
+                };
+                while let Some(partition) = seq.next_element::<PartitionFacts>()? {
+                    totals.add(&partition);
+                }
+                Ok(totals)
+            }
+        }
+        deserializer.deserialize_seq(Partitions)
+    }
+}
+
+/// One partition as the format has it, with the fields `plan` does not read checked and dropped.
+#[derive(Deserialize)]
+struct PartitionFacts {
+    #[serde(rename = "partition")]
+    _partition: i32,
+    #[serde(rename = "leader")]
+    _leader: Option<i32>,
+    #[serde(rename = "replicas")]
+    _replicas: CheckedBrokerIds,
+    #[serde(rename = "isr")]
+    _isr: CheckedBrokerIds,
+    #[serde(rename = "earliest_offset")]
+    _earliest_offset: Option<i64>,
+    #[serde(rename = "latest_offset")]
+    _latest_offset: Option<i64>,
+    size_bytes: Option<u64>,
+    throughput: Option<Throughput>,
+}
+
+/// A list of broker ids, checked to be one and dropped.
+struct CheckedBrokerIds;
+
+impl<'de> Deserialize<'de> for CheckedBrokerIds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Ids;
+        impl<'de> Visitor<'de> for Ids {
+            type Value = CheckedBrokerIds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of broker ids")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CheckedBrokerIds, A::Error> {
+                while seq.next_element::<i32>()?.is_some() {}
+                Ok(CheckedBrokerIds)
+            }
+        }
+        deserializer.deserialize_seq(Ids)
+    }
+}
+
+/// A string, checked to be one and dropped.
+struct CheckedString;
+
+impl<'de> Deserialize<'de> for CheckedString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnyString;
+        impl Visitor<'_> for AnyString {
+            type Value = CheckedString;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<CheckedString, E> {
+                Ok(CheckedString)
+            }
+        }
+        deserializer.deserialize_str(AnyString)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn summaries_match_the_full_topics() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
+        let bytes = std::fs::read(path).unwrap();
+        let full: Inventory = serde_json::from_slice(&bytes).unwrap();
+        let summarized: Inventory<TopicSummary> = serde_json::from_slice(&bytes).unwrap();
+        let expected = full.summarized();
+        assert!(expected.topics.iter().any(|t| t.partitions.count > 1));
+        assert!(
+            expected
+                .topics
+                .iter()
+                .any(|t| t.partitions.size_bytes.is_some_and(|s| s > 0))
+        );
+        assert_eq!(summarized, expected);
+    }
+
+    #[test]
+    fn unknown_sizes_and_rates_stay_unknown() {
+        let json = r#"{"name": "t", "id": null, "partitions": [
+            {"partition": 0, "leader": 1, "replicas": [1], "isr": [1], "earliest_offset": 0,
+             "latest_offset": 5, "size_bytes": 10,
+             "throughput": {"messages_per_second": 1.0, "bytes_per_second": 2.5}},
+            {"partition": 1, "leader": null, "replicas": [], "isr": [], "earliest_offset": null,
+             "latest_offset": null, "size_bytes": null, "throughput": null}
+        ], "configs": null, "transactional": null}"#;
+        let topic: Topic = serde_json::from_str(json).unwrap();
+        let summary: TopicSummary = serde_json::from_str(json).unwrap();
+        assert_eq!(summary, TopicSummary::of(&topic));
+        assert_eq!(summary.partitions.count, 2);
+        assert_eq!(summary.partitions.size_bytes, None);
+        assert_eq!(summary.partitions.bytes_per_second, None);
+    }
+
+    #[test]
+    fn fields_it_drops_are_still_checked() {
+        let topic = |partition: &str| {
+            format!(
+                r#"{{"name": "t", "id": null, "partitions": [{partition}], "configs": null, "transactional": null}}"#
+            )
+        };
+        let good = r#"{"partition": 0, "leader": 1, "replicas": [1, 2], "isr": [1], "earliest_offset": 0, "latest_offset": 5, "size_bytes": 10, "throughput": null}"#;
+        assert!(serde_json::from_str::<TopicSummary>(&topic(good)).is_ok());
+        for broken in [
+            good.replace("[1, 2]", "[1, \"two\"]"),
+            good.replace("\"isr\": [1]", "\"isr\": 1"),
+            good.replace("\"leader\": 1", "\"leader\": \"one\""),
+            good.replace("\"earliest_offset\": 0", "\"earliest_offset\": -0.5"),
+            good.replace("\"replicas\": [1, 2], ", ""),
+        ] {
+            let full = serde_json::from_str::<Topic>(&topic(&broken));
+            let summary = serde_json::from_str::<TopicSummary>(&topic(&broken));
+            assert!(full.is_err() && summary.is_err(), "{broken}");
+        }
+        let bad_id = topic(good).replace("\"id\": null", "\"id\": 7");
+        assert!(serde_json::from_str::<TopicSummary>(&bad_id).is_err());
+    }
+}
