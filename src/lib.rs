@@ -20,4 +20,5 @@ pub mod inspect;
 pub mod inventory;
 pub mod kafka;
 pub mod output;
+pub mod parallel;
 pub mod plan;

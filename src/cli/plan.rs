@@ -79,16 +79,21 @@ fn input(err: impl miette::Diagnostic + Send + Sync + 'static) -> Failure {
 }
 
 fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
-    let inventory = read_inventory(&args.inventory).map_err(input)?;
-    let settings = read_settings(&args.settings).map_err(input)?;
-    let list = args
-        .topics
-        .as_deref()
-        .map(TopicList::read)
-        .transpose()
-        .map_err(input)?;
+    let (inventory, settings, list) = std::thread::scope(|scope| {
+        // The inventory, by far the largest input, is read while the others are.
+        let inventory = scope.spawn(|| read_inventory(&args.inventory));
+        let settings = read_settings(&args.settings);
+        let list = args.topics.as_deref().map(TopicList::read).transpose();
+        let inventory = inventory
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (inventory, settings, list)
+    });
+    let inventory = inventory.map_err(input)?;
+    let settings = settings.map_err(input)?;
+    let list = list.map_err(input)?;
     let selection = Selection::new(list, &args.include, &args.exclude).map_err(input)?;
-    let plan = match plan::build(&inventory, &settings, &selection, args.strict) {
+    let mut plan = match plan::build(&inventory, &settings, &selection, args.strict) {
         Ok(plan) => plan,
         Err(PlanError::Findings { errors, diagnostics }) => {
             for d in &diagnostics {
@@ -115,7 +120,11 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
     // The inventory can be large; the process ends soon, so it is not freed piece by piece.
     std::mem::forget(inventory);
     std::fs::create_dir_all(&args.out)
-        .and_then(|()| write_atomic_with(&args.out.join("plan.json"), |out| plan::write_json(&plan, out)))
+        .and_then(|()| {
+            write_atomic_with(&args.out.join("plan.json"), |out| {
+                plan::write_json(&mut plan, out)
+            })
+        })
         .map_err(|err| {
             (
                 miette::miette!(

@@ -115,26 +115,15 @@ pub fn parse_inventory<T: DeserializeOwned + Send>(
 /// in parallel. Positions in its errors are relative to one topic; see [`parse_inventory`].
 fn parse_on_all_cores<T: DeserializeOwned + Send>(bytes: &[u8]) -> Result<Inventory<T>, serde_json::Error> {
     let outline: Inventory<&RawValue> = serde_json::from_slice(bytes)?;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let chunk = outline.topics.len().div_ceil(threads).max(1);
-    let topics = std::thread::scope(|scope| {
-        let parts: Vec<_> = outline
-            .topics
-            .chunks(chunk)
-            .map(|raw| {
-                scope.spawn(move || {
-                    raw.iter()
-                        .map(|topic| serde_json::from_str::<T>(topic.get()))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        let mut topics = Vec::with_capacity(outline.topics.len());
-        for part in parts {
-            topics.extend(part.join().expect("a topic parser thread panicked")?);
-        }
-        Ok::<_, serde_json::Error>(topics)
-    })?;
+    let parts = crate::parallel::chunks_on_all_cores(&outline.topics, |raw| {
+        raw.iter()
+            .map(|topic| serde_json::from_str::<T>(topic.get()))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut topics = Vec::with_capacity(outline.topics.len());
+    for part in parts {
+        topics.extend(part?);
+    }
     Ok(outline.with_topics(topics))
 }
 

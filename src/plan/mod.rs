@@ -19,6 +19,7 @@
 pub mod config_translation;
 pub mod eligibility;
 pub mod flows;
+mod json;
 mod model;
 pub mod selection;
 pub mod settings;
@@ -32,6 +33,7 @@ use thiserror::Error;
 use crate::exit::Exit;
 use crate::inventory::{Inventory, SCHEMA_VERSION, TopicSummary};
 
+pub use json::{to_json, write_json};
 pub use model::*;
 pub use selection::{Selection, SelectionError, TopicList};
 pub use settings::{Settings, SettingsError, parse_settings, read_settings};
@@ -125,9 +127,19 @@ pub fn build(
     let mut diagnostics = Vec::new();
     let candidates = select(inventory, selection, &mut diagnostics)?;
 
+    // Each topic's plan depends on that topic only.
+    let parts = crate::parallel::chunks_on_all_cores(&candidates, |part| {
+        let mut diagnostics = Vec::new();
+        let plans: Vec<TopicPlan> = part
+            .iter()
+            .map(|(topic, listed)| plan_topic(topic, *listed, &mut diagnostics))
+            .collect();
+        (plans, diagnostics)
+    });
     let mut topics: Vec<TopicPlan> = Vec::with_capacity(candidates.len());
-    for (topic, listed) in &candidates {
-        topics.push(plan_topic(topic, *listed, &mut diagnostics));
+    for (plans, found) in parts {
+        topics.extend(plans);
+        diagnostics.extend(found);
     }
     let migrated = topics.iter().filter(|t| t.decision != Decision::Skip).count();
     if migrated == 0 {
@@ -220,19 +232,6 @@ fn warn_excluded_by_mirrormaker(
     }
 }
 
-/// Serializes a plan as `plan.json` text (pretty, with a final newline).
-pub fn to_json(plan: &Plan) -> String {
-    let mut buffer = Vec::new();
-    write_json(plan, &mut buffer).expect("writing to memory cannot fail");
-    String::from_utf8(buffer).expect("serde_json writes UTF-8")
-}
-
-/// Writes a plan as `plan.json` text (pretty, with a final newline) to `out`.
-pub fn write_json(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, plan)?;
-    out.write_all(b"\n")
-}
-
 impl Plan {
     /// Number of topics with each decision: (diskless, classic, skip).
     pub fn counts(&self) -> (usize, usize, usize) {
@@ -271,16 +270,26 @@ fn select<'i>(
     if selection.list.is_none() && selection.include.is_empty() {
         return Err(PlanError::NoSelection);
     }
-    let by_name: HashMap<&str, &TopicSummary> =
-        inventory.topics.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut chosen: HashMap<&str, (&TopicSummary, bool)> = HashMap::new();
+    // Topics by name. The inventory keeps them sorted, so this is usually a check; of topics
+    // sharing a name, the first is used.
+    let mut by_name: Vec<&TopicSummary> = inventory.topics.iter().collect();
+    if !by_name.is_sorted_by(|a, b| a.name < b.name) {
+        by_name.sort_by(|a, b| a.name.cmp(&b.name));
+        by_name.dedup_by(|later, earlier| later.name == earlier.name);
+    }
+    // Per topic of `by_name`: selected, and whether by the topic list.
+    let mut chosen: Vec<Option<bool>> = vec![None; by_name.len()];
     if let Some(list) = &selection.list {
+        // Hashed rather than searched: a binary search reads names all over the inventory.
+        let index: HashMap<&str, usize> = by_name
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.as_str(), i))
+            .collect();
         let mut missing = Vec::new();
         for (name, span) in &list.entries {
-            match by_name.get(name.as_str()) {
-                Some(topic) => {
-                    chosen.insert(topic.name.as_str(), (topic, true));
-                }
+            match index.get(name.as_str()) {
+                Some(&i) => chosen[i] = Some(true),
                 None => missing.push((name, span)),
             }
         }
@@ -308,7 +317,7 @@ fn select<'i>(
     }
     if !selection.include.is_empty() {
         let mut matched = vec![false; selection.include.len()];
-        for topic in &inventory.topics {
+        for (topic, selected) in by_name.iter().zip(&mut chosen) {
             let mut any = false;
             for (i, re) in selection.include.iter().enumerate() {
                 if re.is_match(&topic.name) {
@@ -317,7 +326,7 @@ fn select<'i>(
                 }
             }
             if any {
-                chosen.entry(topic.name.as_str()).or_insert((topic, false));
+                selected.get_or_insert(false);
             }
         }
         for (re, hit) in selection.include.iter().zip(matched) {
@@ -332,12 +341,12 @@ fn select<'i>(
             }
         }
     }
-    let mut selected: Vec<(&TopicSummary, bool)> = chosen
-        .into_values()
-        .filter(|(t, _)| !selection.excluded(&t.name))
-        .collect();
-    selected.sort_unstable_by(|a, b| a.0.name.cmp(&b.0.name));
-    Ok(selected)
+    Ok(by_name
+        .into_iter()
+        .zip(chosen)
+        .filter_map(|(topic, listed)| Some((topic, listed?)))
+        .filter(|(topic, _)| !selection.excluded(&topic.name))
+        .collect())
 }
 
 /// Up to three inventory topic names close to `name`, best first.

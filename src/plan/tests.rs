@@ -122,6 +122,11 @@ fn plan_full(
     build(&inventory.clone().summarized(), settings, selection, strict)
 }
 
+/// The plan of [`crafted`] with every topic selected.
+pub(super) fn crafted_plan() -> Plan {
+    plan_full(&crafted(), &settings(), &all(), false).unwrap()
+}
+
 fn topic_plan<'p>(plan: &'p Plan, name: &str) -> &'p TopicPlan {
     plan.topics.iter().find(|t| t.name == name).unwrap()
 }
