@@ -13,6 +13,7 @@ pub mod discover;
 pub mod legacy;
 mod model;
 mod read;
+mod read_parallel;
 mod topic_summary;
 
 pub use model::*;

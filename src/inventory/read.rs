@@ -7,9 +7,9 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 
 use super::model::{Inventory, SCHEMA_VERSION};
+use super::read_parallel::parse_on_all_cores;
 
 /// Why an inventory file could not be read.
 #[derive(Debug, Error, Diagnostic)]
@@ -110,23 +110,6 @@ pub fn parse_inventory<T: DeserializeOwned + Send>(
     }
 }
 
-/// Parses the inventory with its topics, the bulk of a large file, spread over the cores: the
-/// document is read first with every topic left as raw JSON text, then the topics are parsed
-/// in parallel. Positions in its errors are relative to one topic; see [`parse_inventory`].
-fn parse_on_all_cores<T: DeserializeOwned + Send>(bytes: &[u8]) -> Result<Inventory<T>, serde_json::Error> {
-    let outline: Inventory<&RawValue> = serde_json::from_slice(bytes)?;
-    let parts = crate::parallel::chunks_on_all_cores(&outline.topics, |raw| {
-        raw.iter()
-            .map(|topic| serde_json::from_str::<T>(topic.get()))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    let mut topics = Vec::with_capacity(outline.topics.len());
-    for part in parts {
-        topics.extend(part?);
-    }
-    Ok(outline.with_topics(topics))
-}
-
 /// Parses the whole inventory in one pass, for exact error positions.
 fn parse_in_one_piece<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<Inventory<T>, InventoryError> {
     let format_error = |err: serde_json::Error, bytes: &[u8]| {
@@ -204,20 +187,6 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-    }
-
-    #[test]
-    fn topics_parsed_on_all_cores_equal_one_pass() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inventory.json");
-        let bytes = std::fs::read(path).unwrap();
-        let one_pass: Inventory = serde_json::from_slice(&bytes).unwrap();
-        assert!(
-            one_pass.topics.len() > 2,
-            "the example has topics for every thread"
-        );
-        assert_eq!(parse_on_all_cores(&bytes).unwrap(), one_pass);
-        let summaries: Inventory<TopicSummary> = parse_on_all_cores(&bytes).unwrap();
-        assert_eq!(summaries, one_pass.summarized());
     }
 
     #[test]
