@@ -119,6 +119,11 @@ pub struct ConfigEntry {
     pub sensitive: bool,
 }
 
+/// The value of the config `name` among `configs`, when it is known.
+pub(crate) fn config_value<'a>(configs: Option<&'a [ConfigEntry]>, name: &str) -> Option<&'a str> {
+    configs?.iter().find(|c| c.name == name)?.value.as_deref()
+}
+
 /// Where a config value comes from, as Kafka reports it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -168,12 +173,7 @@ pub struct Topic {
 impl Topic {
     /// The value of a topic config, when it is known.
     pub fn config(&self, name: &str) -> Option<&str> {
-        self.configs
-            .as_ref()?
-            .iter()
-            .find(|c| c.name == name)?
-            .value
-            .as_deref()
+        config_value(self.configs.as_deref(), name)
     }
 
     /// The replication factor (replicas of the first partition), when known.

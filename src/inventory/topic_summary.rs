@@ -10,7 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use super::model::{ConfigEntry, Inventory, Throughput, Topic};
+use super::model::{ConfigEntry, Inventory, Throughput, Topic, config_value};
 
 /// A topic with its partitions summed up; see the module documentation.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -82,12 +82,7 @@ impl TopicSummary {
 
     /// The value of a topic config, when it is known.
     pub fn config(&self, name: &str) -> Option<&str> {
-        self.configs
-            .as_ref()?
-            .iter()
-            .find(|c| c.name == name)?
-            .value
-            .as_deref()
+        config_value(self.configs.as_deref(), name)
     }
 }
 
