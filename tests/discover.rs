@@ -467,6 +467,38 @@ fn secure_clusters_sasl_ssl_and_mtls() {
         }
     }
 
+    // The other SASL mechanisms the broker offers: the own connection (sizes, groups) must
+    // authenticate with each, as librdkafka does.
+    let scram_512 = cluster.java_client_properties(Listener::SaslSsl);
+    for mechanism in ["SCRAM-SHA-256", "PLAIN"] {
+        let mut text = scram_512.replace(
+            "sasl.mechanism=SCRAM-SHA-512",
+            &format!("sasl.mechanism={mechanism}"),
+        );
+        if mechanism == "PLAIN" {
+            text = text.replace(
+                "org.apache.kafka.common.security.scram.ScramLoginModule",
+                "org.apache.kafka.common.security.plain.PlainLoginModule",
+            );
+        }
+        assert!(text.contains(&format!("sasl.mechanism={mechanism}")));
+        let properties = dir.path().join(format!("{mechanism}.properties"));
+        std::fs::write(&properties, text).unwrap();
+        let out_dir = dir.path().join(mechanism);
+        let out = discover(&[
+            "--command-config",
+            properties.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{mechanism}: {stderr}");
+        assert!(!stderr.contains(&password), "{mechanism}");
+        let inv = read(&out_dir);
+        assert_known_facts(&inv);
+        assert_sizes_and_no_gaps(&inv);
+    }
+
     // PKCS#12 stores (trust store made by keytool, key store by openssl) work like PEM files,
     // for librdkafka and for the own connection alike.
     let tls = cluster.tls().unwrap();

@@ -1,7 +1,8 @@
 //! Single-node Apache Kafka clusters in KRaft mode (one JVM acting as broker and controller),
 //! each in its own folder on free loopback ports, formatted with the storage tool before the
-//! first start. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL with SCRAM-SHA-512
-//! users and an SSL listener that requires client certificates (mTLS), and can enforce ACLs.
+//! first start. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL (SCRAM-SHA-512,
+//! SCRAM-SHA-256 and PLAIN, the same users for each) and an SSL listener that requires client
+//! certificates (mTLS), and can enforce ACLs.
 
 use std::fmt::Write as _;
 use std::hash::{BuildHasher, RandomState};
@@ -24,13 +25,15 @@ const BROKER_HEAP_MB: u32 = 384;
 pub enum Listener {
     /// No encryption, no authentication; always present (also used between broker parts).
     Plaintext,
-    /// TLS with SASL SCRAM-SHA-512 authentication.
+    /// TLS with SASL authentication: SCRAM-SHA-512 in the client settings this module writes;
+    /// the broker also accepts SCRAM-SHA-256 and PLAIN for the same users.
     SaslSsl,
     /// TLS that requires a client certificate signed by the cluster's CA.
     Mtls,
 }
 
-/// A SCRAM-SHA-512 user created when the cluster is formatted.
+/// A SASL user created when the cluster is formatted (SCRAM-SHA-512 and SCRAM-SHA-256
+/// credentials, and a PLAIN entry in the listener's JAAS configuration).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScramUser {
     /// User name.
@@ -44,7 +47,7 @@ pub struct ScramUser {
 pub struct ClusterOptions {
     /// Short name used for the folder, the log messages and the pid record.
     pub name: String,
-    /// Add a SASL_SSL listener (SCRAM-SHA-512).
+    /// Add a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN).
     pub sasl_ssl: bool,
     /// Add an SSL listener requiring client certificates.
     pub mtls: bool,
@@ -63,7 +66,7 @@ impl ClusterOptions {
         }
     }
 
-    /// Adds a SASL_SSL listener with SCRAM-SHA-512 authentication.
+    /// Adds a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN authentication).
     pub fn with_sasl_ssl(mut self) -> ClusterOptions {
         self.sasl_ssl = true;
         self
@@ -75,7 +78,7 @@ impl ClusterOptions {
         self
     }
 
-    /// Adds a SCRAM-SHA-512 user.
+    /// Adds a SASL user.
     pub fn with_scram_user(mut self, name: &str, password: &str) -> ClusterOptions {
         self.scram_users.push(ScramUser {
             name: name.to_owned(),
@@ -145,6 +148,7 @@ impl KafkaCluster {
             sasl_ssl.as_deref(),
             mtls.as_deref(),
             tls.as_ref(),
+            &options.scram_users,
             &options.broker_properties,
         );
         std::fs::write(&properties, text).expect("write server.properties");
@@ -374,6 +378,7 @@ fn server_properties(
     sasl_ssl: Option<&str>,
     mtls: Option<&str>,
     tls: Option<&TlsFiles>,
+    users: &[ScramUser],
     extra: &[(String, String)],
 ) -> String {
     let mut listeners = vec![format!("PLAINTEXT://{plaintext}")];
@@ -428,10 +433,23 @@ fn server_properties(
             );
         }
         set("listener.name.mtls.ssl.client.auth", "required");
-        set("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
         set(
-            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
-            "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "listener.name.sasl_ssl.sasl.enabled.mechanisms",
+            "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN",
+        );
+        for scram in ["scram-sha-512", "scram-sha-256"] {
+            set(
+                &format!("listener.name.sasl_ssl.{scram}.sasl.jaas.config"),
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            );
+        }
+        let plain_users: String = users
+            .iter()
+            .map(|u| format!(" user_{}=\"{}\"", u.name, u.password))
+            .collect();
+        set(
+            "listener.name.sasl_ssl.plain.sasl.jaas.config",
+            &format!("org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"),
         );
     }
     for (k, v) in extra {
@@ -453,10 +471,12 @@ fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUse
         .arg("--standalone")
         .current_dir(dir);
     for user in users {
-        cmd.arg("--add-scram").arg(format!(
-            "SCRAM-SHA-512=[name={},password={}]",
-            user.name, user.password
-        ));
+        for mechanism in ["SCRAM-SHA-512", "SCRAM-SHA-256"] {
+            cmd.arg("--add-scram").arg(format!(
+                "{mechanism}=[name={},password={}]",
+                user.name, user.password
+            ));
+        }
     }
     let output = cmd.output().expect("run the Kafka storage tool");
     assert!(
