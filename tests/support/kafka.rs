@@ -148,8 +148,7 @@ impl KafkaCluster {
             sasl_ssl.as_deref(),
             mtls.as_deref(),
             tls.as_ref(),
-            &options.scram_users,
-            &options.broker_properties,
+            &options,
         );
         std::fs::write(&properties, text).expect("write server.properties");
         let server_log = dir.path().join("server.log");
@@ -378,8 +377,7 @@ fn server_properties(
     sasl_ssl: Option<&str>,
     mtls: Option<&str>,
     tls: Option<&TlsFiles>,
-    users: &[ScramUser],
-    extra: &[(String, String)],
+    options: &ClusterOptions,
 ) -> String {
     let mut listeners = vec![format!("PLAINTEXT://{plaintext}")];
     if let Some(a) = sasl_ssl {
@@ -443,7 +441,8 @@ fn server_properties(
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;",
             );
         }
-        let plain_users: String = users
+        let plain_users: String = options
+            .scram_users
             .iter()
             .map(|u| format!(" user_{}=\"{}\"", u.name, u.password))
             .collect();
@@ -452,7 +451,7 @@ fn server_properties(
             &format!("org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"),
         );
     }
-    for (k, v) in extra {
+    for (k, v) in &options.broker_properties {
         set(k, v);
     }
     p
