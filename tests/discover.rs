@@ -593,3 +593,58 @@ fn secure_clusters_sasl_ssl_and_mtls() {
     assert!(stderr.contains("ssl.keystore.location"), "{stderr}");
     assert!(!stderr.contains("wrong-store-pw"), "{stderr}");
 }
+
+/// TLS host-name verification is on by default: a broker whose certificate names another host
+/// is refused (exit 3, nothing written) until the client properties turn the check off the way
+/// Kafka clients do (`ssl.endpoint.identification.algorithm=` empty); then every fact,
+/// sizes from the own connection included, is read.
+#[test]
+fn host_name_checks_are_on_unless_the_properties_turn_them_off() {
+    let cluster = KafkaCluster::start(
+        ClusterOptions::new("discover-hostname")
+            .with_sasl_ssl()
+            .with_server_certificate_for("DNS:broker.invalid"),
+    );
+    let _member = populate(&cluster.client_config(Listener::Plaintext));
+    let dir = tempfile::tempdir().unwrap();
+    let checked = dir.path().join("checked.properties");
+    let properties = cluster.java_client_properties(Listener::SaslSsl);
+    std::fs::write(&checked, &properties).unwrap();
+    let refused_dir = dir.path().join("refused");
+    let out = discover(&[
+        "--command-config",
+        checked.to_str().unwrap(),
+        "--timeout",
+        "10",
+        "--out",
+        refused_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let one_line = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(one_line.contains("certificate verify failed"), "{stderr}");
+    assert!(
+        one_line.contains("ssl.endpoint.identification.algorithm="),
+        "{stderr}"
+    );
+    assert!(!refused_dir.join("inventory.json").exists());
+
+    let unchecked = dir.path().join("unchecked.properties");
+    std::fs::write(
+        &unchecked,
+        format!("{properties}ssl.endpoint.identification.algorithm=\n"),
+    )
+    .unwrap();
+    let out_dir = dir.path().join("unchecked");
+    let out = discover(&[
+        "--command-config",
+        unchecked.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let inv = read(&out_dir);
+    assert_known_facts(&inv);
+    assert_sizes_and_no_gaps(&inv);
+}

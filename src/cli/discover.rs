@@ -120,6 +120,12 @@ fn execute(args: DiscoverArgs, quiet: bool) -> Result<(), (Exit, miette::Report)
         let inventory = result.map_err(|source| {
             let bootstrap = settings.get("bootstrap.servers").unwrap_or_default().to_owned();
             let help = match &source {
+                AdminError::AuthenticationFailed(message) if message.contains("certificate verify failed") => {
+                    "the broker's TLS certificate was not accepted: check that ssl.truststore.* holds the CA \
+                     that signed it and that it names the host in bootstrap.servers (host-name checks are on; \
+                     ssl.endpoint.identification.algorithm= turns them off)"
+                        .to_owned()
+                }
                 AdminError::AuthenticationFailed(_) => format!(
                     "the cluster refused the credentials (security.protocol={}, SASL mechanism {}); check sasl.jaas.config, the certificates and ssl.truststore.*",
                     settings.get("security.protocol").unwrap_or("plaintext").to_ascii_uppercase(),

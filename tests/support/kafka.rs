@@ -55,6 +55,9 @@ pub struct ClusterOptions {
     pub scram_users: Vec<ScramUser>,
     /// Extra broker properties, written last so they override the defaults.
     pub broker_properties: Vec<(String, String)>,
+    /// The names in the TLS listeners' certificate; `None` for `localhost` and `127.0.0.1`,
+    /// the addresses clients use.
+    pub server_certificate_names: Option<String>,
 }
 
 impl ClusterOptions {
@@ -101,6 +104,14 @@ impl ClusterOptions {
         .with_broker_property("allow.everyone.if.no.acl.found", "true")
     }
 
+    /// Gives the TLS listeners a certificate for `names` (`subjectAltName` entries such as
+    /// `DNS:broker.invalid`) instead of the addresses clients connect to, so host-name
+    /// verification fails unless a client turns it off.
+    pub fn with_server_certificate_for(mut self, names: &str) -> ClusterOptions {
+        self.server_certificate_names = Some(names.to_owned());
+        self
+    }
+
     /// Sets a broker property (overrides the test bed's defaults).
     pub fn with_broker_property(mut self, key: &str, value: &str) -> ClusterOptions {
         self.broker_properties.push((key.to_owned(), value.to_owned()));
@@ -138,7 +149,11 @@ impl KafkaCluster {
         let controller = addr(ports[1]);
         let sasl_ssl = options.sasl_ssl.then(|| addr(ports[2]));
         let mtls = options.mtls.then(|| addr(ports[3]));
-        let tls = (options.sasl_ssl || options.mtls).then(|| TlsFiles::generate(dir.path()));
+        let server_names = options
+            .server_certificate_names
+            .as_deref()
+            .unwrap_or("DNS:localhost,IP:127.0.0.1");
+        let tls = (options.sasl_ssl || options.mtls).then(|| TlsFiles::generate(dir.path(), server_names));
 
         let properties = dir.path().join("server.properties");
         let text = server_properties(

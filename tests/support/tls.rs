@@ -1,6 +1,6 @@
-//! The certificates of a cluster's TLS listeners: a throwaway CA, a server certificate for
-//! `localhost` / `127.0.0.1`, and a client certificate for mTLS, made with the `openssl`
-//! command line as PEM files (Kafka 4 brokers read PEM key stores directly).
+//! The certificates of a cluster's TLS listeners: a throwaway CA, a server certificate (for
+//! `localhost` / `127.0.0.1` unless told otherwise), and a client certificate for mTLS, made
+//! with the `openssl` command line as PEM files (Kafka 4 brokers read PEM key stores directly).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,8 +19,10 @@ pub struct TlsFiles {
 }
 
 impl TlsFiles {
-    /// Creates a CA and server and client certificates in `dir` (valid for two days).
-    pub fn generate(dir: &Path) -> TlsFiles {
+    /// Creates a CA and server and client certificates in `dir` (valid for two days). The
+    /// server certificate names `server_names` (`subjectAltName` entries such as
+    /// `DNS:localhost,IP:127.0.0.1`).
+    pub fn generate(dir: &Path, server_names: &str) -> TlsFiles {
         let dir = dir.join("tls");
         std::fs::create_dir_all(&dir).expect("create the tls folder");
         let p = |name: &str| dir.join(name);
@@ -58,8 +60,7 @@ impl TlsFiles {
             &dir,
             "server",
             "/CN=localhost",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\n\
-             extendedKeyUsage=serverAuth\n",
+            &format!("subjectAltName={server_names}\nextendedKeyUsage=serverAuth\n"),
             &key_args,
         );
         sign(
