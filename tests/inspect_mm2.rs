@@ -618,12 +618,21 @@ fn recreate_topic(config: &ClientConfig, topic: &str, partitions: i32) {
 #[test]
 fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let clusters = KafkaCluster::start_many(vec![
-        ClusterOptions::new("primary"),
-        ClusterOptions::new("backup")
+    let inspector = || {
+        ClusterOptions::new("")
             .with_sasl_ssl()
             .with_scram_user("inspector", "inspector-secret")
-            .with_acls(),
+            .with_acls()
+    };
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions {
+            name: "primary".into(),
+            ..inspector()
+        },
+        ClusterOptions {
+            name: "backup".into(),
+            ..inspector()
+        },
     ]);
     let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
 
@@ -668,10 +677,25 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
         "Describe",
         &["--group", "consumer-group-denied", "--topic", "denied-topic"],
     );
+    // On the source, the inspector may list consumer-group-undescribable (it may describe the
+    // cluster) but not read its offsets; MM2, a super user there, syncs it all the same.
+    commit(
+        &primary,
+        "consumer-group-undescribable",
+        "shared-topic",
+        &[(0, 10)],
+    );
+    clusters[0].deny(
+        "inspector",
+        "Describe",
+        &["--group", "consumer-group-undescribable"],
+    );
+    // MM2 checkpoints consumer-group-deleted; the group is deleted on the source before the
+    // inspection, so only MM2's checkpoints still know it.
+    commit(&primary, "consumer-group-deleted", "shared-topic", &[(0, 10)]);
 
     let common = format!(
         "clusters = primary, backup\n\
-         primary.bootstrap.servers = {}\n\
          primary->backup.enabled = true\n\
          backup->primary.enabled = false\n\
          primary->backup.topics = trimmed-topic, recreated-topic, shared-topic, denied-topic, late-topic\n\
@@ -681,28 +705,35 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
          {}",
-        clusters[0].bootstrap(),
         fast_single_node_properties(&["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&format!(
-        "{common}backup.bootstrap.servers = {}\n",
+        "{common}primary.bootstrap.servers = {}\nbackup.bootstrap.servers = {}\n",
+        clusters[0].bootstrap(),
         clusters[1].bootstrap()
     ));
-    let tls = clusters[1].tls().unwrap();
+    // The inspector connects to both clusters as `inspector` over SASL_SSL.
+    let as_inspector = |alias: &str, cluster: &KafkaCluster| {
+        format!(
+            "{alias}.bootstrap.servers = {}\n\
+             {alias}.security.protocol = SASL_SSL\n\
+             {alias}.sasl.mechanism = SCRAM-SHA-512\n\
+             {alias}.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required \
+             username=\"inspector\" password=\"inspector-secret\";\n\
+             {alias}.ssl.truststore.type = PEM\n\
+             {alias}.ssl.truststore.location = {}\n",
+            cluster.address(Listener::SaslSsl).unwrap(),
+            cluster.tls().unwrap().ca_cert.display()
+        )
+    };
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("inspect.properties");
     std::fs::write(
         &file,
         format!(
-            "{common}backup.bootstrap.servers = {}\n\
-             backup.security.protocol = SASL_SSL\n\
-             backup.sasl.mechanism = SCRAM-SHA-512\n\
-             backup.sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required \
-             username=\"inspector\" password=\"inspector-secret\";\n\
-             backup.ssl.truststore.type = PEM\n\
-             backup.ssl.truststore.location = {}\n",
-            clusters[1].address(Listener::SaslSsl).unwrap(),
-            tls.ca_cert.display()
+            "{common}{}{}",
+            as_inspector("primary", &clusters[0]),
+            as_inspector("backup", &clusters[1])
         ),
     )
     .unwrap();
@@ -711,7 +742,7 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
     let snapshot = || {
         format!(
             "syncs trimmed {:?} recreated {:?} shared {:?} denied {:?}; target trimmed {:?} recreated {:?} \
-             denied {:?} ok {:?} denied-topic {:?}",
+             denied {:?} ok {:?} denied-topic {:?} undescribable {:?} deleted {:?}",
             (0..2)
                 .map(|p| last_synced(&clusters[0], syncs, "trimmed-topic", p))
                 .collect::<Vec<_>>(),
@@ -723,12 +754,15 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
             committed(&backup, "consumer-group-denied", "shared-topic", 1),
             committed(&backup, "consumer-group-ok", "shared-topic", 1),
             committed(&backup, "consumer-group-denied-topic", "denied-topic", 1),
+            committed(&backup, "consumer-group-undescribable", "shared-topic", 1),
+            committed(&backup, "consumer-group-deleted", "shared-topic", 1),
         )
     };
     // MM2 never translates offset 5 of trimmed-topic-0 (its first sync there is at 8), and
     // translates 20 of recreated-topic-0 to one past its newest sync (4 -> 4), so 5.
     let want = "syncs trimmed [Some(9), Some(9)] recreated Some(4) shared Some(9) denied Some(9); target trimmed \
-                [None, Some(10)] recreated [Some(5)] denied [Some(10)] ok [Some(10)] denied-topic [Some(10)]";
+                [None, Some(10)] recreated [Some(5)] denied [Some(10)] ok [Some(10)] denied-topic [Some(10)] \
+                undescribable [Some(10)] deleted [Some(10)]";
     wait_for(
         "MM2 to replicate and sync",
         Duration::from_secs(150),
@@ -741,6 +775,16 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
     );
     std::thread::sleep(Duration::from_secs(2));
     mm2.stop();
+    support::run_kafka_tool(
+        "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+        &[
+            "--bootstrap-server",
+            clusters[0].bootstrap(),
+            "--delete",
+            "--group",
+            "consumer-group-deleted",
+        ],
+    );
     // R7: a topic MM2 has not created on the target yet.
     create_topic(&primary, "late-topic", 1, &[]);
     produce_to(&primary, "late-topic", 0, 3);
@@ -784,8 +828,20 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
             "{pb},trimmed-topic,1,consumer-group-trimmed,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,\
              {SUCCESS}"
         ),
+        // Listed, but its offsets are refused: an error row (sorted last), not a silent drop.
+        format!(
+            "{pb},-,-,consumer-group-undescribable,-,-,Empty,-,-,-,-,Empty,-,-,-,false,false,false,false,\
+             SOURCE GROUP,Cannot read the source group's committed offsets: not authorized: \
+             LISTCONSUMERGROUPOFFSETS worker coordinator request failed: Broker: Group authorization failed"
+        ),
     ];
     assert_lines(&stdout, &expected);
+    // The group deleted on the source has no row, and the inspector says it was not inspected.
+    assert!(!stdout.contains("consumer-group-deleted"), "{stdout}");
+    let warning = "warning: primary->backup: MirrorMaker 2 has checkpoints for 1 group(s) that cluster `primary` \
+                   does not list, so they were not inspected (deleted there, or this user lacks DESCRIBE on them): \
+                   consumer-group-deleted\n";
+    assert!(stderr.contains(warning), "{stderr}");
     // The late topic was not created on the target by the inspection.
     assert_eq!(log_end(&backup, "late-topic", 0), -1);
 }

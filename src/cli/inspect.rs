@@ -132,6 +132,14 @@ pub fn run(args: InspectArgs) -> Exit {
                 continue;
             }
         };
+        if previous
+            .as_ref()
+            .is_none_or(|p| p.warnings != inspection.warnings)
+        {
+            for warning in &inspection.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
         let emitted = inspection.emitted(args.include_ok_groups);
         let written = match &previous {
             None => write_report(&args, format, &emitted),

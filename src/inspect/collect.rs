@@ -21,6 +21,7 @@ use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use thiserror::Error;
 
+use crate::inspect::checkpoints;
 use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, TopicOffsets, Tp};
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
@@ -129,10 +130,26 @@ fn collect_pair(
             )
         });
 
+        let checkpointed = scope.spawn(|| {
+            // The consumer settings when the target also holds the offset syncs, else the
+            // admin client's: both reach the same cluster as the same user.
+            let settings = config
+                .consumer
+                .get(&pair.target)
+                .unwrap_or(&config.admin[&pair.target]);
+            read_checkpointed_groups(
+                settings,
+                &pair.policy.checkpoints_topic(&pair.source),
+                options.admin_timeout,
+                options.request_timeout,
+            )
+        });
+
         // Source groups: list, filter, committed offsets.
         let listed = source
             .list_consumer_groups()
             .map_err(|e| fatal(&pair.source, e))?;
+        let listed_ids: BTreeSet<String> = listed.iter().map(|g| g.id.clone()).collect();
         let kept: Vec<(String, String)> = listed
             .into_iter()
             .filter(|g| pair.groups.accepts(&g.id))
@@ -198,6 +215,16 @@ fn collect_pair(
             })
             .collect();
         let syncs = syncs.join().expect("offset-syncs thread");
+        let unlisted_groups = match checkpointed.join().expect("checkpoints thread") {
+            Ok(groups) => groups
+                .into_iter()
+                .filter(|g| pair.groups.accepts(g) && !listed_ids.contains(g))
+                .collect(),
+            Err(error) => {
+                tracing::debug!("{}: checkpoints not read: {error}", pair.name());
+                Vec::new()
+            }
+        };
         tracing::debug!("{}: collected in {:?}", pair.name(), started.elapsed());
         Ok(PairFacts {
             name: pair.name(),
@@ -209,6 +236,7 @@ fn collect_pair(
             target_topics,
             syncs,
             groups,
+            unlisted_groups,
         })
     })
 }
@@ -353,11 +381,62 @@ pub fn read_offset_syncs_within(
     timeout: Duration,
     request_timeout: Option<Duration>,
 ) -> Result<SyncStore, SyncsProblem> {
-    let unreadable = |error: String| SyncsProblem::Unreadable {
-        topic: topic.to_owned(),
-        cluster: cluster.to_owned(),
-        error,
-    };
+    let mut store = SyncStore::default();
+    let read = read_partition_zero(settings, topic, timeout, request_timeout, |key, value| {
+        store.add_record(key, value)
+    });
+    match read {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(SyncsProblem::Missing {
+                topic: topic.to_owned(),
+                cluster: cluster.to_owned(),
+            });
+        }
+        Err(error) => {
+            return Err(SyncsProblem::Unreadable {
+                topic: topic.to_owned(),
+                cluster: cluster.to_owned(),
+                error,
+            });
+        }
+    }
+    if store.undecodable > 0 {
+        tracing::warn!(
+            "{topic} on {cluster}: {} records could not be decoded",
+            store.undecodable
+        );
+    }
+    Ok(store)
+}
+
+/// The groups MirrorMaker 2 has checkpoints for in `topic` (a checkpoints topic); empty when
+/// the topic does not exist.
+fn read_checkpointed_groups(
+    settings: &ClientSettings,
+    topic: &str,
+    timeout: Duration,
+    request_timeout: Duration,
+) -> Result<BTreeSet<String>, String> {
+    let mut groups = BTreeSet::new();
+    read_partition_zero(settings, topic, timeout, Some(request_timeout), |key, _| {
+        if let Some(Ok(group)) = key.map(checkpoints::decode_group) {
+            groups.insert(group);
+        }
+    })?;
+    Ok(groups)
+}
+
+/// Reads partition 0 of `topic` from its start to the end offset seen at the start, within
+/// `timeout`, handing each record's key and value to `on_record`. `Ok(false)` when the topic
+/// does not exist; it is never created.
+fn read_partition_zero(
+    settings: &ClientSettings,
+    topic: &str,
+    timeout: Duration,
+    request_timeout: Option<Duration>,
+    mut on_record: impl FnMut(Option<&[u8]>, Option<&[u8]>),
+) -> Result<bool, String> {
     let mut cfg = settings.client_config();
     cfg.set("group.id", "diskless-migrator-inspect")
         .set("enable.auto.commit", "false")
@@ -368,54 +447,44 @@ pub fn read_offset_syncs_within(
     if let Some(request_timeout) = request_timeout {
         cfg.set("socket.timeout.ms", socket_timeout_ms(request_timeout));
     }
-    let consumer: BaseConsumer = cfg.create().map_err(|e| unreadable(e.to_string()))?;
+    let consumer: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
     let metadata = consumer
         .fetch_metadata(Some(topic), timeout)
-        .map_err(|e| unreadable(format!("metadata: {e}")))?;
+        .map_err(|e| format!("metadata: {e}"))?;
     let exists = metadata
         .topics()
         .iter()
         .any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty());
     if !exists {
-        return Err(SyncsProblem::Missing {
-            topic: topic.to_owned(),
-            cluster: cluster.to_owned(),
-        });
+        return Ok(false);
     }
     let (low, high) = consumer
         .fetch_watermarks(topic, 0, timeout)
-        .map_err(|e| unreadable(format!("watermarks: {e}")))?;
-    let mut store = SyncStore::default();
+        .map_err(|e| format!("watermarks: {e}"))?;
     if high <= low {
-        return Ok(store);
+        return Ok(true);
     }
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition_offset(topic, 0, Offset::Offset(low))
-        .map_err(|e| unreadable(e.to_string()))?;
-    consumer.assign(&tpl).map_err(|e| unreadable(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
+    consumer.assign(&tpl).map_err(|e| e.to_string())?;
     let deadline = Instant::now() + timeout;
     let mut next = low;
     while next < high {
         if Instant::now() >= deadline {
-            return Err(unreadable(format!(
+            return Err(format!(
                 "read up to offset {next} of {high} within {} s",
                 timeout.as_secs()
-            )));
+            ));
         }
         match consumer.poll(Duration::from_millis(200)) {
             Some(Ok(message)) => {
                 next = message.offset() + 1;
-                store.add_record(message.key(), message.payload());
+                on_record(message.key(), message.payload());
             }
-            Some(Err(e)) => return Err(unreadable(e.to_string())),
+            Some(Err(e)) => return Err(e.to_string()),
             None => {}
         }
     }
-    if store.undecodable > 0 {
-        tracing::warn!(
-            "{topic} on {cluster}: {} records could not be decoded",
-            store.undecodable
-        );
-    }
-    Ok(store)
+    Ok(true)
 }

@@ -360,6 +360,9 @@ pub struct PairFacts {
     pub syncs: Result<SyncStore, SyncsProblem>,
     /// The groups.
     pub groups: Vec<GroupFacts>,
+    /// Groups MM2 has checkpoints for (and the groups filter accepts) that the source does not
+    /// list: deleted there, or hidden from this user by ACLs. Not inspected.
+    pub unlisted_groups: Vec<String>,
 }
 
 /// Target group states in which MM2 does not sync offsets.
@@ -643,6 +646,7 @@ mod tests {
                 offsets: Ok(group_offsets.iter().map(|&(p, o)| (tp(p), o)).collect()),
                 target,
             }],
+            unlisted_groups: Vec::new(),
         }
     }
 

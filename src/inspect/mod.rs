@@ -6,6 +6,7 @@
 //! concurrent); [`compare`] applies the decision table to produce rows; [`report`] writes them;
 //! [`watch`] compares successive runs.
 
+pub mod checkpoints;
 pub mod collect;
 pub mod compare;
 pub mod mm2_config;
@@ -25,6 +26,8 @@ use crate::inspect::mm2_config::Mm2Config;
 pub struct Inspection {
     /// All rows, OK or not, in output order.
     pub rows: Vec<Row>,
+    /// Facts the rows cannot show, one sentence each, for standard error.
+    pub warnings: Vec<String>,
 }
 
 impl Inspection {
@@ -48,7 +51,23 @@ pub fn inspect(config: &Mm2Config, options: CollectOptions) -> Result<Inspection
     let facts = collect::collect(config, options)?;
     let mut rows: Vec<Row> = facts.iter().flat_map(compare::compare_pair).collect();
     compare::sort_rows(&mut rows);
-    Ok(Inspection { rows })
+    let warnings = facts.iter().filter_map(unlisted_groups_warning).collect();
+    Ok(Inspection { rows, warnings })
+}
+
+/// The warning for groups MM2 checkpoints that the source does not list, if there are any.
+fn unlisted_groups_warning(pair: &compare::PairFacts) -> Option<String> {
+    let groups = &pair.unlisted_groups;
+    (!groups.is_empty()).then(|| {
+        format!(
+            "{}: MirrorMaker 2 has checkpoints for {} group(s) that cluster `{}` does not list, so \
+             they were not inspected (deleted there, or this user lacks DESCRIBE on them): {}",
+            pair.name,
+            groups.len(),
+            pair.source,
+            groups.join(", ")
+        )
+    })
 }
 
 /// Parses an ISO-8601 duration as Java's `Duration.parse` accepts it (`PT1M`, `PT30S`,
