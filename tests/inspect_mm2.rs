@@ -54,6 +54,30 @@ fn produce_to(config: &ClientConfig, topic: &str, partition: i32, count: usize) 
     producer.flush(Duration::from_secs(30)).unwrap();
 }
 
+/// Produces `count` records to one partition in one committed transaction: the log then ends
+/// with a commit marker, one offset past the last record.
+fn produce_in_transaction(config: &ClientConfig, topic: &str, partition: i32, count: usize) {
+    let producer: BaseProducer = config
+        .clone()
+        .set("transactional.id", format!("{topic}-writer"))
+        .create()
+        .unwrap();
+    let timeout = Duration::from_secs(30);
+    producer.init_transactions(timeout).unwrap();
+    producer.begin_transaction().unwrap();
+    for i in 0..count {
+        let payload = format!("record-{i}");
+        producer
+            .send(
+                BaseRecord::<(), _>::to(topic)
+                    .partition(partition)
+                    .payload(&payload),
+            )
+            .unwrap();
+    }
+    producer.commit_transaction(timeout).unwrap();
+}
+
 /// Commits offsets for a group without joining it (the group is then `Empty`).
 fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)]) {
     let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
@@ -978,5 +1002,79 @@ fn group_past_the_newest_offset_sync_holds_the_gate() {
         return check_no_gap(&mut mm2);
     }
     assert_eq!(code, 1, "{stderr}");
+    mm2.assert_running();
+}
+
+/// A transaction ends with a marker record that MM2 never copies. A group at the log end has
+/// consumed past MM2's newest offset sync by that marker alone, which is no gap: MM2 translates
+/// it to the target's log end. With `offset.lag.max = 0` MM2 syncs the last record; the row is OK.
+#[test]
+fn a_transaction_marker_after_the_newest_sync_is_no_gap() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let clusters = KafkaCluster::start_many(vec![
+        ClusterOptions::new("primary"),
+        ClusterOptions::new("backup"),
+    ]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+    create_topic(&primary, "payments", 1, &[]);
+    // Records 0..9, the commit marker at 10: the log end is 11.
+    produce_in_transaction(&primary, "payments", 0, 10);
+    // The coordinator writes the marker after the commit returns; wait until it is there.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while log_end(&primary, "payments", 0) != 11 {
+        assert!(
+            Instant::now() < deadline,
+            "the transaction's marker never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    commit(&primary, "app", "payments", &[(0, 11)]);
+    let properties = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = payments\n\
+         groups = app\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.lag.max = 0\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_single_node_properties(&["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&properties);
+    let file = mm2.properties_file();
+    let want = "replicated 10 newest sync Some(9) target [Some(10)]";
+    wait_for(
+        "MM2 to replicate and sync the group",
+        Duration::from_secs(150),
+        &mut mm2,
+        || {
+            let now = format!(
+                "replicated {} newest sync {:?} target {:?}",
+                log_end(&backup, "payments", 0),
+                last_synced(&clusters[0], "mm2-offset-syncs.backup.internal", "payments", 0),
+                committed(&backup, "app", "payments", 1)
+            );
+            eprintln!("waiting: {now}");
+            now == want
+        },
+    );
+    let (code, stdout, stderr) = inspect(&file, &["--include-inactive-groups", "--include-ok-groups"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // TARGET GROUP LAG TO SOURCE counts the marker's offset, as the Java tool's formula does.
+    assert_lines(
+        &stdout,
+        &[
+            HEADER.to_owned(),
+            format!(
+                "primary->backup,payments,0,app,0,11,Empty,11,0,0,10,Empty,10,0,1,true,true,true,true,-,{SUCCESS}"
+            ),
+        ],
+    );
     mm2.assert_running();
 }

@@ -199,7 +199,7 @@ fn collect_pair(
             .expect("target groups thread")
             .map_err(|e| fatal(&pair.target, e))?;
 
-        let groups = kept
+        let groups: Vec<GroupFacts> = kept
             .into_iter()
             .zip(group_offsets)
             .map(|((group, state), offsets)| {
@@ -215,6 +215,17 @@ fn collect_pair(
             })
             .collect();
         let syncs = syncs.join().expect("offset-syncs thread");
+        let records_after_newest_sync = match &syncs {
+            Ok(store) => {
+                let probes = probes_past_newest_sync(store, &groups, &source_topics);
+                let settings = config
+                    .consumer
+                    .get(&pair.source)
+                    .unwrap_or(&config.admin[&pair.source]);
+                records_between(settings, &probes, options.admin_timeout, options.request_timeout)
+            }
+            Err(_) => HashMap::new(),
+        };
         let unlisted_groups = match checkpointed.join().expect("checkpoints thread") {
             Ok(groups) => groups
                 .into_iter()
@@ -237,6 +248,7 @@ fn collect_pair(
             syncs,
             groups,
             unlisted_groups,
+            records_after_newest_sync,
         })
     })
 }
@@ -408,6 +420,109 @@ pub fn read_offset_syncs_within(
         );
     }
     Ok(store)
+}
+
+/// The source partitions where a group consumed past MM2's newest offset sync, each with the
+/// range to look for records in: from the record after the newest sync to the furthest any
+/// group consumed (within the log end).
+fn probes_past_newest_sync(
+    syncs: &SyncStore,
+    groups: &[GroupFacts],
+    source_topics: &HashMap<Tp, TopicOffsets>,
+) -> BTreeMap<Tp, (i64, i64)> {
+    let mut probes: BTreeMap<Tp, (i64, i64)> = BTreeMap::new();
+    for offsets in groups.iter().filter_map(|g| g.offsets.as_ref().ok()) {
+        for (tp, &group) in offsets {
+            let Some(newest) = syncs.history(&tp.0, tp.1).and_then(|h| h.latest()) else {
+                continue;
+            };
+            let log_end = match source_topics.get(tp) {
+                Some(Ok(Some((_, latest)))) => *latest,
+                _ => continue,
+            };
+            let consumed_end = group.min(log_end);
+            if consumed_end > newest.upstream + 1 {
+                let range = probes
+                    .entry(tp.clone())
+                    .or_insert((newest.upstream + 1, consumed_end));
+                range.1 = range.1.max(consumed_end);
+            }
+        }
+    }
+    probes
+}
+
+/// For each source partition and range `from..until`, whether a record lies in it, as MM2's
+/// consumer sees records (uncommitted ones included, transaction markers never). `false` only
+/// when the consumer provably got to `until` without one; a partition it could not settle
+/// within the time is left out (the caller then assumes a record).
+fn records_between(
+    settings: &ClientSettings,
+    probes: &BTreeMap<Tp, (i64, i64)>,
+    timeout: Duration,
+    request_timeout: Duration,
+) -> HashMap<Tp, bool> {
+    let mut found = HashMap::with_capacity(probes.len());
+    if probes.is_empty() {
+        return found;
+    }
+    let mut cfg = settings.client_config();
+    cfg.set("group.id", "diskless-migrator-inspect")
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("allow.auto.create.topics", "false")
+        .set("enable.partition.eof", "true")
+        .set("isolation.level", "read_uncommitted")
+        .set("fetch.max.bytes", "1048576")
+        .set("max.partition.fetch.bytes", "65536")
+        .set("queued.max.messages.kbytes", "4096")
+        .set("socket.timeout.ms", socket_timeout_ms(request_timeout));
+    let Ok(consumer) = cfg.create::<BaseConsumer>() else {
+        return found;
+    };
+    let mut tpl = TopicPartitionList::new();
+    for ((topic, partition), (from, _)) in probes {
+        if tpl
+            .add_partition_offset(topic, *partition, Offset::Offset(*from))
+            .is_err()
+        {
+            return found;
+        }
+    }
+    if consumer.assign(&tpl).is_err() {
+        return found;
+    }
+    let deadline = Instant::now() + timeout;
+    while found.len() < probes.len() && Instant::now() < deadline {
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(message)) => {
+                let tp = (message.topic().to_owned(), message.partition());
+                if let Some((_, until)) = probes.get(&tp) {
+                    found.entry(tp).or_insert(message.offset() < *until);
+                }
+            }
+            // The end of a partition (or a quiet moment): partitions whose position reached
+            // `until` with no record delivered hold only transaction markers there.
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(_))) | None => {
+                let Ok(positions) = consumer.position() else {
+                    continue;
+                };
+                for element in positions.elements() {
+                    let tp = (element.topic().to_owned(), element.partition());
+                    if let (Some((_, until)), Offset::Offset(position)) = (probes.get(&tp), element.offset())
+                        && position >= *until
+                    {
+                        found.entry(tp).or_insert(false);
+                    }
+                }
+            }
+            Some(Err(error)) => {
+                tracing::debug!("looking for records after the newest offset syncs: {error}");
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The groups MirrorMaker 2 has checkpoints for in `topic` (a checkpoints topic); empty when

@@ -363,6 +363,10 @@ pub struct PairFacts {
     /// Groups MM2 has checkpoints for (and the groups filter accepts) that the source does not
     /// list: deleted there, or hidden from this user by ACLs. Not inspected.
     pub unlisted_groups: Vec<String>,
+    /// Per source partition a group consumed past MM2's newest offset sync: whether records
+    /// (not transaction markers) lie between that sync and what the groups consumed. Absent
+    /// when unknown, which counts as records.
+    pub records_after_newest_sync: HashMap<Tp, bool>,
 }
 
 /// Target group states in which MM2 does not sync offsets.
@@ -537,7 +541,9 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
                         verdict(false, Some(Replication), msg_behind(max))
                     } else if g_t > max {
                         verdict(false, Some(TargetGroup), msg_ahead(max))
-                    } else if history.is_some_and(|h| consumed_past_newest_sync(h, g, s_l)) {
+                    } else if history.is_some_and(|h| consumed_past_newest_sync(h, g, s_l))
+                        && facts.records_after_newest_sync.get(tp) != Some(&false)
+                    {
                         verdict(false, Some(Replication), SYNCS_BEHIND_GROUP.into())
                     } else {
                         verdict(true, None, SUCCESS.into())
@@ -590,7 +596,8 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
 /// True if the group consumed source records past MM2's newest sync for the partition. MM2
 /// translates an offset past its newest sync (upstream `u`, downstream `d`) to `d + 1`, the
 /// position of the record after `u`. That is exact only if no record lies between `u + 1` and
-/// the group offset; records there exist up to the source log end `s_l`.
+/// the group offset; records there exist up to the source log end `s_l`, unless the offsets
+/// there hold only transaction markers (see [`PairFacts::records_after_newest_sync`]).
 fn consumed_past_newest_sync(history: &History, group: i64, s_l: Option<i64>) -> bool {
     let Some(newest) = history.latest() else {
         return false;
@@ -647,6 +654,7 @@ mod tests {
                 target,
             }],
             unlisted_groups: Vec::new(),
+            records_after_newest_sync: HashMap::new(),
         }
     }
 
