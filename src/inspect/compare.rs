@@ -784,6 +784,17 @@ mod tests {
         let rows = compare_pair(&f);
         assert_eq!((rows[0].is_ok, rows[0].message.as_str()), (true, SUCCESS));
         assert!(!rows[0].source_group_valid);
+        // Past the newest sync by transaction markers only: nothing is re-read.
+        let mut f = facts(&[(0, 10)], target("Empty", &[(0, 6)]));
+        f.syncs = Ok(store(&[("t", 0, 0, 0), ("t", 0, 5, 5)]));
+        let tp = ("t".to_owned(), 0);
+        f.records_after_newest_sync.insert(tp.clone(), false);
+        assert_eq!(verdicts(&f)[0], (true, None, SUCCESS.into()));
+        // Records there, found or assumed: not OK.
+        f.records_after_newest_sync.insert(tp.clone(), true);
+        assert!(!verdicts(&f)[0].0);
+        f.records_after_newest_sync.remove(&tp);
+        assert!(!verdicts(&f)[0].0);
     }
 
     #[test]
