@@ -466,12 +466,8 @@ fn records_between(
     if probes.is_empty() {
         return found;
     }
-    let mut cfg = settings.client_config();
-    cfg.set("group.id", "diskless-migrator-inspect")
-        .set("enable.auto.commit", "false")
-        .set("enable.auto.offset.store", "false")
-        .set("allow.auto.create.topics", "false")
-        .set("enable.partition.eof", "true")
+    let mut cfg = reader_config(settings);
+    cfg.set("enable.partition.eof", "true")
         .set("isolation.level", "read_uncommitted")
         .set("fetch.max.bytes", "1048576")
         .set("max.partition.fetch.bytes", "65536")
@@ -552,12 +548,8 @@ fn read_partition_zero(
     request_timeout: Option<Duration>,
     mut on_record: impl FnMut(Option<&[u8]>, Option<&[u8]>),
 ) -> Result<bool, String> {
-    let mut cfg = settings.client_config();
-    cfg.set("group.id", "diskless-migrator-inspect")
-        .set("enable.auto.commit", "false")
-        .set("enable.auto.offset.store", "false")
-        .set("allow.auto.create.topics", "false")
-        .set("auto.offset.reset", "earliest")
+    let mut cfg = reader_config(settings);
+    cfg.set("auto.offset.reset", "earliest")
         .set("fetch.max.bytes", "16777216");
     if let Some(request_timeout) = request_timeout {
         cfg.set("socket.timeout.ms", socket_timeout_ms(request_timeout));
@@ -602,4 +594,15 @@ fn read_partition_zero(
         }
     }
     Ok(true)
+}
+
+/// A consumer that reads assigned partitions and never commits, joins a group or creates a
+/// topic.
+fn reader_config(settings: &ClientSettings) -> rdkafka::ClientConfig {
+    let mut cfg = settings.client_config();
+    cfg.set("group.id", "diskless-migrator-inspect")
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("allow.auto.create.topics", "false");
+    cfg
 }
