@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use diskless_migrator::inventory::{ConfigSource, Inventory, Topic};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::records::{create_topic, produce_keyed};
@@ -44,7 +44,7 @@ fn commit(config: &ClientConfig, group: &str, offsets: &[(&str, i32, i64)]) {
     for (t, p, o) in offsets {
         list.add_partition_offset(t, *p, Offset::Offset(*o)).unwrap();
     }
-    consumer.commit(&list, CommitMode::Sync).unwrap();
+    support::records::commit_retrying(&consumer, &list);
 }
 
 /// A consumer that stays in its group (Stable, one member) until dropped.

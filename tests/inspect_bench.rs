@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
@@ -103,7 +103,7 @@ fn inspect_versus_consumer_groups_describe() {
         for p in 0..partitions {
             tpl.add_partition_offset(&topic, p, Offset::Offset(20)).unwrap();
         }
-        consumer.commit(&tpl, CommitMode::Sync).unwrap();
+        support::records::commit_retrying(&consumer, &tpl);
     }
     eprintln!("bench: {groups} groups x {partitions} partitions committed on the source");
 

@@ -85,7 +85,7 @@ fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)
     for &(p, o) in offsets {
         tpl.add_partition_offset(topic, p, Offset::Offset(o)).unwrap();
     }
-    consumer.commit(&tpl, CommitMode::Sync).unwrap();
+    support::records::commit_retrying(&consumer, &tpl);
 }
 
 /// The group's committed offsets for the partitions (`None` where there is none).

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::{ClientContext, DefaultClientContext};
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{DeliveryResult, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer, ProducerContext};
@@ -274,4 +274,21 @@ impl ProducerContext for ErrorCollector {
     type DeliveryOpaque = ();
 
     fn delivery(&self, _result: &DeliveryResult<'_>, _opaque: ()) {}
+}
+
+/// Commits `offsets` for the consumer's group, retrying for up to 30 s: right after a cluster
+/// starts, the group coordinator may still be loading or moving (`NOT_COORDINATOR`,
+/// `COORDINATOR_LOAD_IN_PROGRESS`), which clients retry.
+pub fn commit_retrying(consumer: &BaseConsumer, offsets: &TopicPartitionList) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match consumer.commit(offsets, CommitMode::Sync) {
+            Ok(()) => return,
+            Err(e) if Instant::now() < deadline => {
+                eprintln!("commit refused ({e}); retrying");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("commit failed for 30 s: {e}"),
+        }
+    }
 }
