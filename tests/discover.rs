@@ -5,7 +5,7 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,18 @@ fn discover(args: &[&str]) -> Output {
         .env_remove("CA_PATH")
         .output()
         .unwrap()
+}
+
+/// Writes `properties` to `<dir>/<name>.properties` and runs `discover` with it as
+/// `--command-config` (then `extra`) into `<dir>/<name>`; returns the run and that folder.
+fn discover_with(dir: &Path, name: &str, properties: &str, extra: &[&str]) -> (Output, PathBuf) {
+    let file = dir.join(format!("{name}.properties"));
+    std::fs::write(&file, properties).unwrap();
+    let out_dir = dir.join(name);
+    let mut args = vec!["--command-config", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    args.extend(["--out", out_dir.to_str().unwrap()]);
+    (discover(&args), out_dir)
 }
 
 fn read(dir: &Path) -> Inventory {
@@ -401,14 +413,7 @@ fn secure_clusters_sasl_ssl_and_mtls() {
 
     for (listener, name) in [(Listener::SaslSsl, "sasl"), (Listener::Mtls, "mtls")] {
         let properties = dir.path().join(format!("{name}.properties"));
-        std::fs::write(&properties, cluster.java_client_properties(listener)).unwrap();
-        let out_dir = dir.path().join(name);
-        let out = discover(&[
-            "--command-config",
-            properties.to_str().unwrap(),
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
+        let (out, out_dir) = discover_with(dir.path(), name, &cluster.java_client_properties(listener), &[]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "{name}: {stderr}");
         let inv = read(&out_dir);
@@ -482,15 +487,7 @@ fn secure_clusters_sasl_ssl_and_mtls() {
             );
         }
         assert!(text.contains(&format!("sasl.mechanism={mechanism}")));
-        let properties = dir.path().join(format!("{mechanism}.properties"));
-        std::fs::write(&properties, text).unwrap();
-        let out_dir = dir.path().join(mechanism);
-        let out = discover(&[
-            "--command-config",
-            properties.to_str().unwrap(),
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
+        let (out, out_dir) = discover_with(dir.path(), mechanism, &text, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "{mechanism}: {stderr}");
         assert!(!stderr.contains(&password), "{mechanism}");
@@ -607,18 +604,8 @@ fn host_name_checks_are_on_unless_the_properties_turn_them_off() {
     );
     let _member = populate(&cluster.client_config(Listener::Plaintext));
     let dir = tempfile::tempdir().unwrap();
-    let checked = dir.path().join("checked.properties");
     let properties = cluster.java_client_properties(Listener::SaslSsl);
-    std::fs::write(&checked, &properties).unwrap();
-    let refused_dir = dir.path().join("refused");
-    let out = discover(&[
-        "--command-config",
-        checked.to_str().unwrap(),
-        "--timeout",
-        "10",
-        "--out",
-        refused_dir.to_str().unwrap(),
-    ]);
+    let (out, refused_dir) = discover_with(dir.path(), "checked", &properties, &["--timeout", "10"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     let one_line = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -629,19 +616,8 @@ fn host_name_checks_are_on_unless_the_properties_turn_them_off() {
     );
     assert!(!refused_dir.join("inventory.json").exists());
 
-    let unchecked = dir.path().join("unchecked.properties");
-    std::fs::write(
-        &unchecked,
-        format!("{properties}ssl.endpoint.identification.algorithm=\n"),
-    )
-    .unwrap();
-    let out_dir = dir.path().join("unchecked");
-    let out = discover(&[
-        "--command-config",
-        unchecked.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    let unchecked = format!("{properties}ssl.endpoint.identification.algorithm=\n");
+    let (out, out_dir) = discover_with(dir.path(), "unchecked", &unchecked, &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let inv = read(&out_dir);
