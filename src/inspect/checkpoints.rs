@@ -9,15 +9,7 @@
 
 /// Decodes the group of a checkpoint record key.
 pub fn decode_group(key: &[u8]) -> Result<String, String> {
-    let len = key
-        .get(..2)
-        .map(|b| i16::from_be_bytes([b[0], b[1]]))
-        .ok_or("key shorter than 2 bytes")?;
-    let len = usize::try_from(len).map_err(|_| format!("negative group length {len}"))?;
-    let group = key.get(2..2 + len).ok_or("key shorter than its group length")?;
-    std::str::from_utf8(group)
-        .map(str::to_owned)
-        .map_err(|_| "group is not UTF-8".to_owned())
+    super::offset_syncs::decode_string(key, "group").map(|(group, _)| group.to_owned())
 }
 
 /// Encodes a checkpoint key (for tests and fixtures).

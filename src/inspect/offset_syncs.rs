@@ -24,18 +24,28 @@ pub struct OffsetSync {
 
 /// Decodes a record key into (topic, partition).
 pub fn decode_key(key: &[u8]) -> Result<(String, i32), String> {
-    let len = key
-        .get(..2)
-        .map(|b| i16::from_be_bytes([b[0], b[1]]))
-        .ok_or("key shorter than 2 bytes")?;
-    let len = usize::try_from(len).map_err(|_| format!("negative topic length {len}"))?;
-    let topic = key.get(2..2 + len).ok_or("key shorter than its topic length")?;
-    let topic = std::str::from_utf8(topic).map_err(|_| "topic is not UTF-8")?;
-    let partition = key
-        .get(2 + len..6 + len)
+    let (topic, rest) = decode_string(key, "topic")?;
+    let partition = rest
+        .get(..4)
         .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
         .ok_or("key has no partition")?;
     Ok((topic.to_owned(), partition))
+}
+
+/// Decodes a Kafka protocol string (int16 length, then UTF-8 bytes) at the start of `bytes`,
+/// naming it `what` in errors; returns it and the bytes after it. MM2's offset-sync and
+/// checkpoint keys are made of these.
+pub(crate) fn decode_string<'a>(bytes: &'a [u8], what: &str) -> Result<(&'a str, &'a [u8]), String> {
+    let len = bytes
+        .get(..2)
+        .map(|b| i16::from_be_bytes([b[0], b[1]]))
+        .ok_or("key shorter than 2 bytes")?;
+    let len = usize::try_from(len).map_err(|_| format!("negative {what} length {len}"))?;
+    let text = bytes
+        .get(2..2 + len)
+        .ok_or_else(|| format!("key shorter than its {what} length"))?;
+    let text = std::str::from_utf8(text).map_err(|_| format!("{what} is not UTF-8"))?;
+    Ok((text, &bytes[2 + len..]))
 }
 
 /// Decodes a record value.
