@@ -38,7 +38,7 @@ use rdkafka::message::Message;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_single_node_properties};
+use support::mm2::{MirrorMaker, fast_properties};
 use support::records::{create_topic, key_for};
 
 const BIN: &str = env!("CARGO_BIN_EXE_diskless-migrator");
@@ -1122,7 +1122,7 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
     // refresh and emit intervals, plugin discovery by manifests.
     let mut appended =
         format!("\n# --- appended by the e2e test\n{target_alias}.security.protocol=PLAINTEXT\n");
-    appended.push_str(&fast_single_node_properties(&aliases));
+    appended.push_str(&fast_properties(3, &aliases));
     (format!("{generated}{appended}"), appended)
 }
 
@@ -1322,10 +1322,10 @@ fn mm2_throughput_generated_vs_seed() {
          source-kafka-name.ssl.truststore.location={ca}\n\
          source-kafka-name->aiven-destination-kafka-name.replication.factor=1\n"
     ));
-    seed_properties.push_str(&fast_single_node_properties(&[
-        "aiven-destination-kafka-name",
-        "source-kafka-name",
-    ]));
+    seed_properties.push_str(&fast_properties(
+        3,
+        &["aiven-destination-kafka-name", "source-kafka-name"],
+    ));
     let dst = dest_seed.client_config(Listener::Plaintext);
     create_declared_topics(&dst, &declared);
     let (mm2, seed_times) = stages.time("MM2 copy, seed settings", || {

@@ -16,7 +16,7 @@ use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_single_node_properties};
+use support::mm2::{MirrorMaker, fast_properties};
 use support::records::create_topic;
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -120,7 +120,7 @@ fn inspect_versus_consumer_groups_describe() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_single_node_properties(&["source", "target"])
+        fast_properties(3, &["source", "target"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();

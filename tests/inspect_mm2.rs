@@ -23,7 +23,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_single_node_properties};
+use support::mm2::{MirrorMaker, fast_properties};
 use support::records::create_topic;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -307,7 +307,7 @@ fn identity_policy_scenarios() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_single_node_properties(&["primary", "backup"])
+        fast_properties(3, &["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
@@ -507,7 +507,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_single_node_properties(&["primary", "backup"])
+        fast_properties(3, &["primary", "backup"])
     );
     let gate = dir.path().join("gate.properties");
     std::fs::write(&gate, format!("{base}backup->primary.enabled = false\n")).unwrap();
@@ -729,7 +729,7 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
          {}",
-        fast_single_node_properties(&["primary", "backup"])
+        fast_properties(3, &["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&format!(
         "{common}primary.bootstrap.servers = {}\nbackup.bootstrap.servers = {}\n",
@@ -902,7 +902,7 @@ fn group_past_the_newest_offset_sync_holds_the_gate() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_single_node_properties(&["primary", "backup"])
+        fast_properties(3, &["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
@@ -1044,7 +1044,7 @@ fn a_transaction_marker_after_the_newest_sync_is_no_gap() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_single_node_properties(&["primary", "backup"])
+        fast_properties(3, &["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_single_node_properties};
+use support::mm2::{MirrorMaker, fast_properties};
 use support::records::{consume_all, create_topic, probe, produce_keyed, record_count};
 use support::run_kafka_tool;
 
@@ -27,14 +27,14 @@ fn two_independent_clusters_start() {
         )
         .unwrap_or_else(|e| panic!("cluster {} does not answer: {e}", cluster.name()));
         eprintln!(
-            "testbed: cluster {} at {} (pid {}, {} broker, ready after {:.1?})",
+            "testbed: cluster {} at {} (pids {:?}, {} brokers, ready after {:.1?})",
             cluster.name(),
             cluster.bootstrap(),
-            cluster.pid(),
+            cluster.pids(),
             brokers,
             cluster.startup_time()
         );
-        assert_eq!(brokers, 1);
+        assert_eq!(brokers, 3, "the test bed's clusters have three brokers");
     }
     assert_ne!(clusters[0].bootstrap(), clusters[1].bootstrap());
 
@@ -103,7 +103,7 @@ fn mirror_maker_copies_a_topic_under_the_same_name() {
          {}",
         source.bootstrap(),
         target.bootstrap(),
-        fast_single_node_properties(&["source", "target"])
+        fast_properties(3, &["source", "target"])
     );
     let started = Instant::now();
     let mut mm2 = MirrorMaker::start(&properties);
@@ -158,7 +158,7 @@ fn sasl_scram_and_mtls_listeners_check_credentials() {
 
     let brokers = probe(&cluster.client_config(Listener::SaslSsl), timeout)
         .unwrap_or_else(|e| panic!("SCRAM-SHA-512 client refused: {e}"));
-    assert_eq!(brokers, 1);
+    assert_eq!(brokers, 3);
     eprintln!("testbed: SASL_SSL + SCRAM-SHA-512 client fetched metadata");
 
     let mut wrong = cluster.client_config(Listener::SaslSsl);
@@ -172,7 +172,7 @@ fn sasl_scram_and_mtls_listeners_check_credentials() {
 
     let brokers = probe(&cluster.client_config(Listener::Mtls), timeout)
         .unwrap_or_else(|e| panic!("client with a certificate refused: {e}"));
-    assert_eq!(brokers, 1);
+    assert_eq!(brokers, 3);
     eprintln!("testbed: mTLS client with a certificate fetched metadata");
 
     let mut anonymous = cluster.client_config(Listener::Mtls);

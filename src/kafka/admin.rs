@@ -399,6 +399,17 @@ impl Admin {
     /// Lists every consumer group on every broker, sorted by id. A broker that fails to answer
     /// makes the whole call fail: a partial list would silently miss groups.
     pub fn list_consumer_groups(&self) -> Result<Vec<GroupListing>, AdminError> {
+        let (listed, errors) = self.list_consumer_groups_partial()?;
+        match errors.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(listed),
+        }
+    }
+
+    /// Lists the consumer groups of every broker that answers, sorted by id, with the errors of
+    /// those that did not (a broker down, a coordinator loading): a caller that keeps a partial
+    /// list must say it is partial.
+    pub fn list_consumer_groups_partial(&self) -> Result<(Vec<GroupListing>, Vec<AdminError>), AdminError> {
         let call = Call::new(
             self,
             rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
@@ -414,9 +425,7 @@ impl Admin {
             }
             let mut n = 0;
             let errors = rd::rd_kafka_ListConsumerGroups_result_errors(result, &mut n);
-            if let Some(&first) = slice(errors, n).first() {
-                return Err(error_of(first));
-            }
+            let errors: Vec<AdminError> = slice(errors, n).iter().map(|&e| error_of(e)).collect();
             let valid = rd::rd_kafka_ListConsumerGroups_result_valid(result, &mut n);
             let mut out: Vec<GroupListing> = slice(valid, n)
                 .iter()
@@ -429,7 +438,7 @@ impl Admin {
                 .collect();
             out.sort_by(|a, b| a.id.cmp(&b.id));
             out.dedup_by(|a, b| a.id == b.id);
-            Ok(out)
+            Ok((out, errors))
         }
     }
 

@@ -126,13 +126,14 @@ pub fn build(
     }
     let mut diagnostics = Vec::new();
     let candidates = select(inventory, selection, &mut diagnostics)?;
+    let gaps = ConfigGaps::of(inventory);
 
     // Each topic's plan depends on that topic only.
     let parts = crate::parallel::chunks_on_all_cores(&candidates, |part| {
         let mut diagnostics = Vec::new();
         let plans: Vec<TopicPlan> = part
             .iter()
-            .map(|(topic, listed)| plan_topic(topic, *listed, &mut diagnostics))
+            .map(|(topic, listed)| plan_topic(topic, *listed, &gaps, &mut diagnostics))
             .collect();
         (plans, diagnostics)
     });
@@ -366,7 +367,40 @@ fn near_matches(name: &str, inventory: &Inventory<TopicSummary>) -> Vec<String> 
 }
 
 /// The decision, configs and measures of one selected topic.
-fn plan_topic(topic: &TopicSummary, listed: bool, diagnostics: &mut Vec<PlanDiagnostic>) -> TopicPlan {
+/// The inventory's reasons why topic configs are missing: per topic, and for all topics.
+struct ConfigGaps<'a> {
+    by_topic: std::collections::HashMap<&'a str, &'a str>,
+    all: Option<&'a str>,
+}
+
+impl<'a> ConfigGaps<'a> {
+    fn of(inventory: &'a Inventory<TopicSummary>) -> ConfigGaps<'a> {
+        let mut gaps = ConfigGaps {
+            by_topic: std::collections::HashMap::new(),
+            all: None,
+        };
+        for gap in inventory.gaps.iter().filter(|g| g.fact == "topic_configs") {
+            match &gap.subject {
+                Some(topic) => {
+                    gaps.by_topic.insert(topic.as_str(), gap.reason.as_str());
+                }
+                None => gaps.all = Some(gap.reason.as_str()),
+            }
+        }
+        gaps
+    }
+
+    fn of_topic(&self, name: &str) -> Option<&'a str> {
+        self.by_topic.get(name).copied().or(self.all)
+    }
+}
+
+fn plan_topic(
+    topic: &TopicSummary,
+    listed: bool,
+    gaps: &ConfigGaps<'_>,
+    diagnostics: &mut Vec<PlanDiagnostic>,
+) -> TopicPlan {
     let partitions = topic.partitions.count;
     let base = TopicPlan {
         name: topic.name.clone(),
@@ -402,7 +436,7 @@ fn plan_topic(topic: &TopicSummary, listed: bool, diagnostics: &mut Vec<PlanDiag
             ),
         ));
     }
-    let verdict = eligibility::decide(topic);
+    let verdict = eligibility::decide(topic, gaps.of_topic(&topic.name));
     if let Some(code) = verdict.refusal {
         diagnostics.push(warning(
             code,

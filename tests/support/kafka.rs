@@ -1,6 +1,7 @@
-//! Single-node Apache Kafka clusters in KRaft mode (one JVM acting as broker and controller),
-//! each in its own folder on free loopback ports, formatted with the storage tool before the
-//! first start. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL (SCRAM-SHA-512,
+//! Apache Kafka clusters in KRaft mode — three brokers by default, each JVM acting as broker and
+//! controller of a static quorum — each cluster in its own folder on free loopback ports,
+//! formatted with the storage tool before the first start. A test can kill, stop and restart
+//! single brokers. Besides the PLAINTEXT listener, a cluster can offer SASL_SSL (SCRAM-SHA-512,
 //! SCRAM-SHA-256 and PLAIN, the same users for each) and an SSL listener that requires client
 //! certificates (mTLS), and can enforce ACLs.
 
@@ -47,6 +48,9 @@ pub struct ScramUser {
 pub struct ClusterOptions {
     /// Short name used for the folder, the log messages and the pid record.
     pub name: String,
+    /// Number of brokers (each also a KRaft controller): three, as in production, unless a
+    /// test says why it needs one ([`ClusterOptions::with_single_node`]).
+    pub brokers: usize,
     /// Add a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN).
     pub sasl_ssl: bool,
     /// Add an SSL listener requiring client certificates.
@@ -61,12 +65,22 @@ pub struct ClusterOptions {
 }
 
 impl ClusterOptions {
-    /// A PLAINTEXT-only cluster called `name`.
+    /// A PLAINTEXT-only cluster of three brokers called `name`.
     pub fn new(name: &str) -> ClusterOptions {
         ClusterOptions {
             name: name.to_owned(),
+            brokers: 3,
             ..ClusterOptions::default()
         }
+    }
+
+    /// One broker instead of three; `why` says what makes the broker count irrelevant to the
+    /// test (it is printed, so a reader of the test output sees it too).
+    pub fn with_single_node(mut self, why: &str) -> ClusterOptions {
+        assert!(!why.trim().is_empty(), "say why the test needs only one broker");
+        eprintln!("testbed: cluster {} has one broker: {why}", self.name);
+        self.brokers = 1;
+        self
     }
 
     /// Adds a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN authentication).
@@ -119,11 +133,39 @@ impl ClusterOptions {
     }
 }
 
-/// A running single-node KRaft cluster; stopped when dropped.
+/// One broker of a test cluster (a JVM acting as broker and controller), with what it takes
+/// to start it again after a test stopped it.
+struct BrokerNode {
+    id: u32,
+    /// `None` while a test has the broker stopped.
+    process: Option<ManagedProcess>,
+    properties: PathBuf,
+    log4j: PathBuf,
+    log: PathBuf,
+    plaintext: String,
+    sasl_ssl: Option<String>,
+    mtls: Option<String>,
+}
+
+impl BrokerNode {
+    fn spawn(&mut self, cluster: &str, dir: &Path) {
+        let mut cmd = super::java_command(&super::kafka_libs(), BROKER_HEAP_MB, &self.log4j);
+        cmd.arg("kafka.Kafka").arg(&self.properties).current_dir(dir);
+        self.process = Some(ManagedProcess::spawn(
+            &format!("kafka-{cluster}-{}", self.id),
+            cmd,
+            dir,
+            vec![self.log.clone()],
+        ));
+    }
+}
+
+/// A running KRaft cluster of one or more brokers (three unless a test says why not); stopped
+/// when dropped.
 pub struct KafkaCluster {
     name: String,
-    // Declared before `dir` so the process stops before its folder is removed.
-    process: ManagedProcess,
+    // Declared before `dir` so the processes stop before their folder is removed.
+    nodes: Vec<BrokerNode>,
     dir: tempfile::TempDir,
     plaintext: String,
     sasl_ssl: Option<String>,
@@ -134,55 +176,80 @@ pub struct KafkaCluster {
 }
 
 impl KafkaCluster {
-    /// Formats and starts a cluster, and waits until its PLAINTEXT listener answers metadata
-    /// requests. Panics (printing the broker log) if it does not within [`START_TIMEOUT`].
+    /// Formats and starts a cluster, and waits until every broker is registered and answers
+    /// metadata requests. Panics (printing the broker logs) if they do not within
+    /// [`START_TIMEOUT`].
     pub fn start(options: ClusterOptions) -> KafkaCluster {
         let started = Instant::now();
         let mut options = options;
         if options.sasl_ssl && options.scram_users.is_empty() {
             options = options.with_scram_user("migrator", "migrator-secret");
         }
+        assert!(options.brokers >= 1, "a cluster needs at least one broker");
         let dir = super::run_dir(&format!("kafka-{}-", options.name));
-        let ports = super::free_ports(4);
         let addr = |port: u16| format!("127.0.0.1:{port}");
-        let plaintext = addr(ports[0]);
-        let controller = addr(ports[1]);
-        let sasl_ssl = options.sasl_ssl.then(|| addr(ports[2]));
-        let mtls = options.mtls.then(|| addr(ports[3]));
         let server_names = options
             .server_certificate_names
             .as_deref()
             .unwrap_or("DNS:localhost,IP:127.0.0.1");
         let tls = (options.sasl_ssl || options.mtls).then(|| TlsFiles::generate(dir.path(), server_names));
-
-        let properties = dir.path().join("server.properties");
-        let text = server_properties(
-            dir.path(),
-            &plaintext,
-            &controller,
-            sasl_ssl.as_deref(),
-            mtls.as_deref(),
-            tls.as_ref(),
-            &options,
-        );
-        std::fs::write(&properties, text).expect("write server.properties");
-        let server_log = dir.path().join("server.log");
-        let log4j = dir.path().join("log4j2.properties");
-        std::fs::write(&log4j, super::log4j_file_config(&server_log, "INFO")).expect("write log4j2 config");
-
-        format_storage(dir.path(), &properties, &log4j, &options.scram_users);
-
-        let mut cmd = super::java_command(&super::kafka_libs(), BROKER_HEAP_MB, &log4j);
-        cmd.arg("kafka.Kafka").arg(&properties).current_dir(dir.path());
-        let process = ManagedProcess::spawn(
-            &format!("kafka-{}", options.name),
-            cmd,
-            dir.path(),
-            vec![server_log],
-        );
+        let ports: Vec<Vec<u16>> = (0..options.brokers).map(|_| super::free_ports(4)).collect();
+        let voters = ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}@{}", i + 1, addr(p[1])))
+            .collect::<Vec<_>>()
+            .join(",");
+        let cluster_id = random_cluster_id();
+        let mut nodes = Vec::new();
+        for (index, node_ports) in ports.iter().enumerate() {
+            let id = u32::try_from(index + 1).expect("few brokers");
+            let listeners = NodeListeners {
+                plaintext: addr(node_ports[0]),
+                controller: addr(node_ports[1]),
+                sasl_ssl: options.sasl_ssl.then(|| addr(node_ports[2])),
+                mtls: options.mtls.then(|| addr(node_ports[3])),
+            };
+            let properties = dir.path().join(format!("server-{id}.properties"));
+            let text = server_properties(dir.path(), id, &listeners, &voters, tls.as_ref(), &options);
+            std::fs::write(&properties, text).expect("write server.properties");
+            let log = dir.path().join(format!("server-{id}.log"));
+            let log4j = dir.path().join(format!("log4j2-{id}.properties"));
+            std::fs::write(&log4j, super::log4j_file_config(&log, "INFO")).expect("write log4j2 config");
+            nodes.push(BrokerNode {
+                id,
+                process: None,
+                properties,
+                log4j,
+                log,
+                plaintext: listeners.plaintext,
+                sasl_ssl: listeners.sasl_ssl,
+                mtls: listeners.mtls,
+            });
+        }
+        // Formatting runs a JVM per broker: do it concurrently.
+        std::thread::scope(|scope| {
+            for node in &nodes {
+                let (dir, users, cluster_id) = (dir.path(), &options.scram_users, &cluster_id);
+                scope.spawn(move || format_storage(dir, &node.properties, &node.log4j, users, cluster_id));
+            }
+        });
+        for node in &mut nodes {
+            node.spawn(&options.name, dir.path());
+        }
+        let join = |f: fn(&BrokerNode) -> Option<&String>| -> Option<String> {
+            nodes
+                .iter()
+                .map(|n| f(n).cloned())
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.join(","))
+        };
+        let plaintext = join(|n| Some(&n.plaintext)).expect("every broker has PLAINTEXT");
+        let sasl_ssl = join(|n| n.sasl_ssl.as_ref());
+        let mtls = join(|n| n.mtls.as_ref());
         let mut cluster = KafkaCluster {
             name: options.name,
-            process,
+            nodes,
             dir,
             plaintext,
             sasl_ssl,
@@ -217,16 +284,22 @@ impl KafkaCluster {
     }
 
     fn wait_ready(&mut self, deadline: Instant) {
+        let expected = self.nodes.len();
         loop {
-            self.process.assert_running();
-            if super::records::probe(&self.client_config(Listener::Plaintext), Duration::from_secs(2)).is_ok()
-            {
+            for node in &mut self.nodes {
+                if let Some(process) = &mut node.process {
+                    process.assert_running();
+                }
+            }
+            let probe =
+                super::records::probe(&self.client_config(Listener::Plaintext), Duration::from_secs(2));
+            if probe.as_ref().is_ok_and(|&brokers| brokers >= expected) {
                 return;
             }
             if Instant::now() >= deadline {
-                self.process.print_log_tails();
+                self.print_log_tails();
                 panic!(
-                    "cluster {} did not accept requests within {START_TIMEOUT:?}",
+                    "cluster {} did not have {expected} brokers answering within {START_TIMEOUT:?} (last probe: {probe:?})",
                     self.name
                 );
             }
@@ -234,17 +307,75 @@ impl KafkaCluster {
         }
     }
 
+    fn print_log_tails(&self) {
+        for process in self.nodes.iter().filter_map(|n| n.process.as_ref()) {
+            process.print_log_tails();
+        }
+    }
+
+    /// Number of brokers.
+    pub fn brokers(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Broker ids (node ids), `1..=brokers()`.
+    pub fn broker_ids(&self) -> Vec<u32> {
+        self.nodes.iter().map(|n| n.id).collect()
+    }
+
+    fn node_mut(&mut self, id: u32) -> &mut BrokerNode {
+        let name = self.name.clone();
+        self.nodes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .unwrap_or_else(|| panic!("cluster {name} has no broker {id}"))
+    }
+
+    /// Kills broker `id` at once (SIGKILL, as a crash would), without waiting for anything.
+    pub fn kill_broker(&mut self, id: u32) {
+        if let Some(mut process) = self.node_mut(id).process.take() {
+            process.kill();
+        }
+    }
+
+    /// Stops broker `id` gracefully (SIGTERM: it hands its leaderships over first).
+    pub fn stop_broker(&mut self, id: u32) {
+        if let Some(mut process) = self.node_mut(id).process.take() {
+            process.stop();
+        }
+    }
+
+    /// Starts broker `id` again after [`KafkaCluster::kill_broker`] or
+    /// [`KafkaCluster::stop_broker`], and waits until every broker is registered again.
+    pub fn restart_broker(&mut self, id: u32) {
+        let name = self.name.clone();
+        let dir = self.dir.path().to_owned();
+        let node = self.node_mut(id);
+        if node.process.is_none() {
+            node.spawn(&name, &dir);
+        }
+        self.wait_ready(Instant::now() + START_TIMEOUT);
+    }
+
+    /// Whether broker `id` is running (not stopped by the test, not exited).
+    pub fn broker_running(&mut self, id: u32) -> bool {
+        self.node_mut(id)
+            .process
+            .as_mut()
+            .is_some_and(|p| p.exit_status().is_none())
+    }
+
     /// The name given in the options.
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    /// Bootstrap address of the PLAINTEXT listener (`127.0.0.1:<port>`).
+    /// Bootstrap addresses of the PLAINTEXT listeners, one per broker (`127.0.0.1:<port>,…`).
     pub fn bootstrap(&self) -> &str {
         &self.plaintext
     }
 
-    /// Bootstrap address of `listener`, if the cluster has it.
+    /// Bootstrap addresses of `listener` (every broker's, comma-separated), if the cluster has it.
     pub fn address(&self, listener: Listener) -> Option<&str> {
         match listener {
             Listener::Plaintext => Some(&self.plaintext),
@@ -268,14 +399,33 @@ impl KafkaCluster {
         self.dir.path()
     }
 
-    /// The broker's main log file.
-    pub fn log_file(&self) -> PathBuf {
-        self.dir.path().join("server.log")
+    /// The main log file of broker `id`.
+    pub fn log_file(&self, id: u32) -> PathBuf {
+        self.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .expect("known broker")
+            .log
+            .clone()
     }
 
-    /// Process id of the broker JVM.
-    pub fn pid(&self) -> u32 {
-        self.process.pid()
+    /// Process ids of the running broker JVMs.
+    pub fn pids(&self) -> Vec<u32> {
+        self.nodes
+            .iter()
+            .filter_map(|n| n.process.as_ref())
+            .map(ManagedProcess::pid)
+            .collect()
+    }
+
+    /// Bootstrap address of broker `id`'s `listener` alone.
+    pub fn broker_address(&self, id: u32, listener: Listener) -> Option<&str> {
+        let node = self.nodes.iter().find(|n| n.id == id)?;
+        match listener {
+            Listener::Plaintext => Some(&node.plaintext),
+            Listener::SaslSsl => node.sasl_ssl.as_deref(),
+            Listener::Mtls => node.mtls.as_deref(),
+        }
     }
 
     /// Time from [`KafkaCluster::start`] until the cluster answered metadata requests.
@@ -384,51 +534,73 @@ fn path_str(path: &Path) -> &str {
     path.to_str().expect("test bed paths are UTF-8")
 }
 
-/// The broker's `server.properties`.
+/// The addresses of one broker's listeners.
+struct NodeListeners {
+    plaintext: String,
+    controller: String,
+    sasl_ssl: Option<String>,
+    mtls: Option<String>,
+}
+
+/// The `server.properties` of broker `id`: broker and controller in one JVM, a static quorum of
+/// every broker (`voters`), replication factors of the cluster's size (at most 3, with
+/// `min.insync.replicas` 2 from three brokers on, as production clusters run).
 fn server_properties(
     dir: &Path,
-    plaintext: &str,
-    controller: &str,
-    sasl_ssl: Option<&str>,
-    mtls: Option<&str>,
+    id: u32,
+    node: &NodeListeners,
+    voters: &str,
     tls: Option<&TlsFiles>,
     options: &ClusterOptions,
 ) -> String {
-    let mut listeners = vec![format!("PLAINTEXT://{plaintext}")];
-    if let Some(a) = sasl_ssl {
+    let mut listeners = vec![format!("PLAINTEXT://{}", node.plaintext)];
+    if let Some(a) = &node.sasl_ssl {
         listeners.push(format!("SASL_SSL://{a}"));
     }
-    if let Some(a) = mtls {
+    if let Some(a) = &node.mtls {
         listeners.push(format!("MTLS://{a}"));
     }
     let advertised = listeners.join(",");
+    let replication = options.brokers.min(3).to_string();
+    let min_isr = options.brokers.min(2).to_string();
+    let internal_partitions = if options.brokers > 1 { "3" } else { "1" };
     let mut p = String::new();
     let mut set = |k: &str, v: &str| writeln!(p, "{k}={v}").unwrap();
     set("process.roles", "broker,controller");
-    set("node.id", "1");
-    set("controller.quorum.bootstrap.servers", controller);
+    set("node.id", &id.to_string());
+    set("controller.quorum.voters", voters);
     set("controller.listener.names", "CONTROLLER");
-    set("listeners", &format!("{advertised},CONTROLLER://{controller}"));
+    set(
+        "listeners",
+        &format!("{advertised},CONTROLLER://{}", node.controller),
+    );
     set("advertised.listeners", &advertised);
     set(
         "listener.security.protocol.map",
         "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL",
     );
     set("inter.broker.listener.name", "PLAINTEXT");
-    set("log.dirs", &dir.join("data").display().to_string());
-    // A small, quick single node.
+    set("log.dirs", &dir.join(format!("data-{id}")).display().to_string());
+    set(
+        "metadata.log.dir",
+        &dir.join(format!("metadata-{id}")).display().to_string(),
+    );
+    // Small, quick brokers.
     set("num.network.threads", "2");
     set("num.io.threads", "2");
     set("background.threads", "2");
     set("num.partitions", "1");
+    set("default.replication.factor", &replication);
+    set("min.insync.replicas", &min_isr);
     set("group.initial.rebalance.delay.ms", "0");
-    set("offsets.topic.replication.factor", "1");
-    set("offsets.topic.num.partitions", "1");
-    set("transaction.state.log.replication.factor", "1");
-    set("transaction.state.log.min.isr", "1");
+    set("offsets.topic.replication.factor", &replication);
+    // Several partitions, so group coordinators are spread over the brokers.
+    set("offsets.topic.num.partitions", internal_partitions);
+    set("transaction.state.log.replication.factor", &replication);
+    set("transaction.state.log.min.isr", &min_isr);
     set("transaction.state.log.num.partitions", "1");
-    set("share.coordinator.state.topic.replication.factor", "1");
-    set("share.coordinator.state.topic.min.isr", "1");
+    set("share.coordinator.state.topic.replication.factor", &replication);
+    set("share.coordinator.state.topic.min.isr", &min_isr);
     set("share.coordinator.state.topic.num.partitions", "1");
     set("auto.create.topics.enable", "true");
     if let Some(tls) = tls {
@@ -472,17 +644,16 @@ fn server_properties(
     p
 }
 
-/// Formats the log folder for a new cluster (a random cluster id, a standalone controller
-/// quorum) and creates the SCRAM users.
-fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUser]) {
+/// Formats one broker's log folders for a new cluster (`cluster_id`, the static quorum of its
+/// properties) and creates the SCRAM users.
+fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUser], cluster_id: &str) {
     let mut cmd = super::java_command(&super::kafka_libs(), 256, log4j);
     cmd.arg("kafka.tools.StorageTool")
         .arg("format")
         // `=` keeps an id that starts with `-` from reading as an option.
-        .arg(format!("--cluster-id={}", random_cluster_id()))
+        .arg(format!("--cluster-id={cluster_id}"))
         .arg("--config")
         .arg(properties)
-        .arg("--standalone")
         .current_dir(dir);
     for user in users {
         for mechanism in ["SCRAM-SHA-512", "SCRAM-SHA-256"] {

@@ -9,20 +9,26 @@ use super::process::ManagedProcess;
 /// Heap of the MirrorMaker JVM.
 const MM2_HEAP_MB: u32 = 384;
 
-/// Properties that keep MirrorMaker 2 quick and small on single-node test clusters: frequent
-/// topic and group refreshes, replication factor 1 for every internal topic, no ACL sync,
-/// plugin discovery by service manifests only (reflective scanning costs seconds per herder).
-/// `clusters` are the cluster aliases of the test's `mm2.properties`; append the result to it.
-pub fn fast_single_node_properties(clusters: &[&str]) -> String {
-    let mut text = String::from(
-        "replication.factor = 1\n\
-         checkpoints.topic.replication.factor = 1\n\
-         heartbeats.topic.replication.factor = 1\n\
-         offset-syncs.topic.replication.factor = 1\n\
-         offset.storage.replication.factor = 1\n\
-         status.storage.replication.factor = 1\n\
-         config.storage.replication.factor = 1\n\
-         refresh.topics.interval.seconds = 1\n\
+/// Properties that keep MirrorMaker 2 quick and small on test clusters: frequent topic and
+/// group refreshes, `replication_factor` for every internal topic (the smaller cluster's broker
+/// count, at most 3), no ACL sync, plugin discovery by service manifests only (reflective
+/// scanning costs seconds per herder). `clusters` are the cluster aliases of the test's
+/// `mm2.properties`; append the result to it.
+pub fn fast_properties(replication_factor: usize, clusters: &[&str]) -> String {
+    let mut text = String::new();
+    for key in [
+        "replication.factor",
+        "checkpoints.topic.replication.factor",
+        "heartbeats.topic.replication.factor",
+        "offset-syncs.topic.replication.factor",
+        "offset.storage.replication.factor",
+        "status.storage.replication.factor",
+        "config.storage.replication.factor",
+    ] {
+        text.push_str(&format!("{key} = {replication_factor}\n"));
+    }
+    text.push_str(
+        "refresh.topics.interval.seconds = 1\n\
          refresh.groups.interval.seconds = 1\n\
          emit.heartbeats.interval.seconds = 1\n\
          emit.checkpoints.interval.seconds = 1\n\

@@ -5,7 +5,7 @@
 //! Java command line used for every JVM, free loopback ports, and small waiting helpers. The
 //! submodules own one thing each:
 //!
-//! * [`kafka`]: single-node KRaft clusters (PLAINTEXT, SASL_SSL with SCRAM-SHA-512/-256 and PLAIN, mTLS,
+//! * [`kafka`]: KRaft clusters of three brokers (or one where a test says why) (PLAINTEXT, SASL_SSL with SCRAM-SHA-512/-256 and PLAIN, mTLS,
 //!   optionally with ACLs);
 //! * [`mm2`]: MirrorMaker 2 in dedicated mode;
 //! * [`tls`]: the CA and certificates the TLS listeners use;

@@ -95,6 +95,16 @@ impl ManagedProcess {
         eprintln!("----- end of {} logs -----", self.name);
     }
 
+    /// Kills the process group at once (SIGKILL), as a crash or power loss would, and waits
+    /// for the process. Idempotent.
+    pub fn kill(&mut self) {
+        if self.exit_status().is_none() {
+            signal_group(self.pid(), libc::SIGKILL);
+            self.exit = Some(self.child.wait().expect("wait for the killed process"));
+        }
+        let _ = std::fs::remove_file(&self.pid_file);
+    }
+
     /// Stops the process group: SIGTERM, then SIGKILL after [`STOP_GRACE`]. Idempotent.
     pub fn stop(&mut self) {
         if self.exit_status().is_none() {

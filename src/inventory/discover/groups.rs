@@ -3,14 +3,16 @@
 //! coordinator one `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0
 //! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`BATCH`] groups.
 //!
-//! Groups whose coordinator is loading or has moved (`COORDINATOR_LOAD_IN_PROGRESS`,
-//! `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`) are asked again a few times with backoff;
+//! The listing is repeated until one round is whole (every broker answered, no coordinator
+//! moved meanwhile). Groups whose coordinator is loading or has moved
+//! (`COORDINATOR_LOAD_IN_PROGRESS`, `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`), or whose
+//! coordinator does not answer, are asked again with backoff for up to 30 s;
 //! other per-group errors (a missing `Describe` permission on the group) become gaps. When the
 //! cluster does not speak the batched requests (brokers before 3.0), librdkafka's one-group-at-a-
 //! time calls are used instead.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
@@ -23,8 +25,8 @@ use super::GapFn;
 
 /// Most groups in one request.
 pub const BATCH: usize = 1000;
-/// Rounds for groups whose coordinator is loading or moving.
-const ROUNDS: u32 = 4;
+/// How long groups whose coordinator is loading or moving are asked again.
+const COORDINATOR_PATIENCE: Duration = Duration::from_secs(30);
 
 /// Every consumer group with its description and committed offsets.
 pub fn groups(
@@ -33,14 +35,7 @@ pub fn groups(
     nodes: &[Node],
     gap: &mut GapFn<'_>,
 ) -> Result<Vec<ConsumerGroup>, AdminError> {
-    let listed = match admin.list_consumer_groups() {
-        Ok(l) => l,
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => {
-            gap("consumer_groups", None, e.to_string());
-            return Ok(Vec::new());
-        }
-    };
+    let listed = list_groups(admin, gap)?;
     match batched(&listed, pool, nodes, gap) {
         Ok(groups) => Ok(groups),
         Err(Stop::Fatal(e)) => Err(e),
@@ -49,6 +44,73 @@ pub fn groups(
             super::one_by_one::groups(admin, &listed, gap)
         }
     }
+}
+
+/// How long listing waits for coordinators that are loading or moving (a broker that died is
+/// fenced after `broker.session.timeout.ms`, 9 s by default, and its groups then load elsewhere).
+const LISTING_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Lists every group, in rounds until one round is whole: every broker answered and the leaders
+/// of `__consumer_offsets` (the group coordinators) were the same before and after it. Groups seen
+/// in any round are kept. A listing still not whole after [`LISTING_PATIENCE`] is a
+/// `consumer_groups` gap saying why, never a silently shorter list.
+fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, AdminError> {
+    let deadline = Instant::now() + LISTING_PATIENCE;
+    let mut seen: BTreeMap<String, GroupListing> = BTreeMap::new();
+    let mut delay = Duration::from_millis(200);
+    loop {
+        let before = coordinators(admin);
+        let (listed, errors) = match admin.list_consumer_groups_partial() {
+            Ok(answer) => answer,
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(e) => (Vec::new(), vec![e]),
+        };
+        let after = coordinators(admin);
+        for g in listed {
+            seen.insert(g.id.clone(), g);
+        }
+        let moved = before != after
+            || before
+                .as_ref()
+                .is_some_and(|l| l.iter().any(|&(_, leader)| leader < 0));
+        if errors.is_empty() && !moved {
+            return Ok(seen.into_values().collect());
+        }
+        if Instant::now() + delay >= deadline {
+            let why = match errors.first() {
+                Some(e) => format!("{} broker(s) did not list their groups ({e})", errors.len()),
+                None => "group coordinators moved while the groups were listed".to_owned(),
+            };
+            gap(
+                "consumer_groups",
+                None,
+                format!(
+                    "the list of groups may be incomplete after {} s: {why}",
+                    LISTING_PATIENCE.as_secs()
+                ),
+            );
+            return Ok(seen.into_values().collect());
+        }
+        tracing::info!("listing groups again: coordinators are loading or moving");
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// `(partition, leader)` of `__consumer_offsets`, `None` when the topic cannot be described.
+fn coordinators(admin: &Admin) -> Option<Vec<(i32, i32)>> {
+    let metadata = admin
+        .client()
+        .inner()
+        .fetch_metadata(Some("__consumer_offsets"), admin.timeout())
+        .ok()?;
+    let topic = metadata.topics().first()?;
+    if topic.error().is_some() {
+        return None;
+    }
+    let mut leaders: Vec<(i32, i32)> = topic.partitions().iter().map(|p| (p.id(), p.leader())).collect();
+    leaders.sort_unstable();
+    Some(leaders)
 }
 
 /// Why the batched path stopped.
@@ -99,12 +161,15 @@ fn batched(
     let mut pending: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
     let mut first_round = true;
 
-    for round in 0..ROUNDS {
-        if pending.is_empty() {
+    let deadline = Instant::now() + COORDINATOR_PATIENCE;
+    let mut delay = Duration::from_millis(200);
+    for round in 0.. {
+        if pending.is_empty() || (round > 0 && Instant::now() + delay >= deadline) {
             break;
         }
         if round > 0 {
-            std::thread::sleep(Duration::from_millis(200 << round));
+            std::thread::sleep(delay);
+            delay = (delay * 2).min(Duration::from_secs(2));
         }
         // Coordinators, from whichever broker answers.
         let mut found: BTreeMap<i32, Vec<String>> = BTreeMap::new();

@@ -2,14 +2,17 @@
 //!
 //! Requests are batched so their number grows with the number of brokers, not with topics or
 //! groups: one `DescribeCluster`, one `Metadata` (topics), one `DescribeConfigs` for all topics
-//! and brokers, `ListGroups` per broker and `DescribeAcls` through librdkafka; over connections
-//! of our own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and
-//! latest), `DescribeLogDirs` per broker, one `FindCoordinator` for all groups,
-//! and per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
+//! and one per broker (Kafka answers a broker's configs only to a request naming that broker
+//! alone), all at once, and `ListGroups` per broker through librdkafka; over connections of our
+//! own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and latest),
+//! `DescribeLogDirs` per broker, one `DescribeAcls`, one `FindCoordinator` for all groups, and
+//! per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
 //! [`groups::BATCH`] groups each).
 //!
 //! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
-//! unreachable cluster or refused credentials stop the run.
+//! unreachable cluster or refused credentials stop the run. Where the cluster enforces ACLs,
+//! topics and groups the principal may not `Describe` are left out of Kafka's listings; a
+//! `listing` gap says so.
 
 mod groups;
 mod one_by_one;
@@ -22,9 +25,10 @@ use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue};
 use crate::kafka::client::ClientSettings;
 use crate::kafka::wire::connection::error_name;
+use crate::kafka::wire::describe_acls;
 use crate::kafka::wire::list_offsets::{self, End};
 use crate::kafka::wire::log_dirs::{self, ReplicaSizes};
-use crate::kafka::wire::{Pool, Security};
+use crate::kafka::wire::{Pool, Security, WireError};
 
 pub use sample::rfc3339_now;
 
@@ -116,11 +120,10 @@ pub fn discover(
     // (librdkafka's ListGroups, then a connection pool of their own) run on two threads while
     // offsets and sizes are read on this one, so the brokers answer them at the same time.
     progress.step(3, total, "reading configs, offsets, sizes, groups and ACLs");
-    let mut resources: Vec<ConfigResource> = topics
+    let resources: Vec<ConfigResource> = topics
         .iter()
         .map(|t| ConfigResource::Topic(t.name.clone()))
         .collect();
-    resources.extend(cluster.nodes.iter().map(|n| ConfigResource::Broker(n.id)));
     let mut by_leader: BTreeMap<i32, Vec<(String, i32)>> = BTreeMap::new();
     for t in &topics {
         for p in &t.partitions {
@@ -137,11 +140,11 @@ pub fn discover(
             }
         }
     }
-    let (earliest, latest, sizes, configs, acls, groups_answer) = std::thread::scope(|s| {
+    let (earliest, latest, sizes, acls, configs, groups_answer) = std::thread::scope(|s| {
         let admin = &admin;
         let resources = &resources;
         let nodes = &cluster.nodes;
-        let librdkafka = s.spawn(move || (admin.describe_configs(resources), admin.describe_acls()));
+        let librdkafka = s.spawn(move || describe_configs(admin, resources, nodes));
         let groups_thread = s.spawn(move || {
             let mut own = Pool::new(group_security, options.timeout);
             let mut found: Vec<(String, Option<String>, String)> = Vec::new();
@@ -154,32 +157,46 @@ pub fn discover(
         progress.step(4, total, "reading earliest and latest offsets");
         let earliest = offsets(&mut pool, &by_leader, nodes, End::Earliest, &mut gap);
         let latest = offsets(&mut pool, &by_leader, nodes, End::Latest, &mut gap);
-        progress.step(5, total, "reading partition sizes (DescribeLogDirs)");
+        progress.step(5, total, "reading partition sizes (DescribeLogDirs) and ACLs");
         let sizes = partition_sizes(&mut pool, nodes, &mut gap);
+        let acls = read_acls(&mut pool, nodes, &mut gap);
         progress.step(6, total, "describing consumer groups");
         let groups_answer = groups_thread
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        progress.step(7, total, "reading configs and ACLs");
-        let (configs, acls) = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (earliest, latest, sizes, configs, acls, groups_answer)
+        progress.step(7, total, "reading configs");
+        let configs = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (earliest, latest, sizes, acls, configs, groups_answer)
     });
-    let (earliest, latest, sizes) = (earliest?, latest?, sizes?);
+    let (earliest, latest, sizes, acls) = (earliest?, latest?, sizes?, acls?);
 
-    let mut configs = match configs {
+    let (topic_configs, broker_configs) = configs;
+    let mut configs = match topic_configs {
         Ok(c) => c,
         Err(e) if e.is_fatal() => return Err(e),
         Err(e) => {
             gap("topic_configs", None, e.to_string());
-            gap("broker_configs", None, e.to_string());
             BTreeMap::new()
         }
     };
+    for (id, answer) in broker_configs {
+        match answer {
+            Ok(c) => configs.extend(c),
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(e) => {
+                configs.insert(ConfigResource::Broker(id), Err(e));
+            }
+        }
+    }
     for topic in &mut topics {
         match configs.remove(&ConfigResource::Topic(topic.name.clone())) {
             Some(Ok(values)) => topic.configs = Some(entries(values)),
             Some(Err(e)) => gap("topic_configs", Some(topic.name.clone()), e.to_string()),
-            None => {}
+            None => gap(
+                "topic_configs",
+                Some(topic.name.clone()),
+                "not answered by the cluster".into(),
+            ),
         }
     }
     let mut brokers: Vec<Broker> = cluster
@@ -192,7 +209,14 @@ pub fn discover(
                     gap("broker_configs", Some(n.id.to_string()), e.to_string());
                     None
                 }
-                None => None,
+                None => {
+                    gap(
+                        "broker_configs",
+                        Some(n.id.to_string()),
+                        "not answered by the broker".into(),
+                    );
+                    None
+                }
             };
             Broker {
                 id: n.id,
@@ -220,25 +244,27 @@ pub fn discover(
     }
     let consumer_groups = consumer_groups?;
 
-    let acls = match acls {
-        Ok(list) => Some(
-            list.into_iter()
-                .map(|a| Acl {
-                    resource_type: a.resource_type,
-                    resource_name: a.resource_name,
-                    pattern_type: a.pattern_type,
-                    principal: a.principal,
-                    host: a.host,
-                    operation: a.operation,
-                    permission_type: a.permission_type,
-                })
-                .collect(),
+    match &acls {
+        AclAnswer::Read(_) | AclAnswer::Refused => gap(
+            "listing",
+            None,
+            "the cluster enforces ACLs: topics and consumer groups this principal may not Describe \
+             are not listed"
+                .into(),
         ),
-        Err(e) if e.is_fatal() => return Err(e),
-        Err(e) => {
-            gap("acls", None, e.to_string());
-            None
-        }
+        AclAnswer::NoAuthorizer => {}
+        AclAnswer::Unknown => gap(
+            "listing",
+            None,
+            "whether the cluster enforces ACLs is unknown (DescribeAcls was not answered): topics \
+             and consumer groups this principal may not Describe would not be listed"
+                .into(),
+        ),
+    }
+    let acls = match acls {
+        AclAnswer::Read(list) => Some(list),
+        AclAnswer::NoAuthorizer => Some(Vec::new()),
+        AclAnswer::Refused | AclAnswer::Unknown => None,
     };
 
     let mut sample_seconds = None;
@@ -391,6 +417,102 @@ fn partition_sizes(
         }
     }
     Ok(out)
+}
+
+/// What `DescribeAcls` told.
+enum AclAnswer {
+    /// The bindings (the cluster has an authorizer).
+    Read(Vec<Acl>),
+    /// The cluster has no authorizer: there are no ACLs, and every listing is complete.
+    NoAuthorizer,
+    /// The principal may not describe the cluster's ACLs (so an authorizer is on); a gap.
+    Refused,
+    /// No broker answered; a gap.
+    Unknown,
+}
+
+/// Every ACL binding, asked of the first broker that answers over the own connection (it reads
+/// the response's error code, which librdkafka drops). Refused credentials end the run; a
+/// refusal or no answer is a gap.
+fn read_acls(
+    pool: &mut Pool,
+    nodes: &[crate::kafka::admin::Node],
+    gap: &mut GapFn<'_>,
+) -> Result<AclAnswer, AdminError> {
+    let mut last = None;
+    for node in nodes {
+        match pool
+            .get(&node.host, node.port)
+            .and_then(describe_acls::describe_acls)
+        {
+            Ok(list) => {
+                return Ok(AclAnswer::Read(
+                    list.into_iter()
+                        .map(|a| Acl {
+                            resource_type: a.resource_type,
+                            resource_name: a.resource_name,
+                            pattern_type: a.pattern_type,
+                            principal: a.principal,
+                            host: a.host,
+                            operation: a.operation,
+                            permission_type: a.permission_type,
+                        })
+                        .collect(),
+                ));
+            }
+            Err(WireError::Refused { code, .. }) if code == describe_acls::SECURITY_DISABLED => {
+                return Ok(AclAnswer::NoAuthorizer);
+            }
+            Err(e @ WireError::Refused { .. }) => {
+                gap("acls", None, e.to_string());
+                return Ok(AclAnswer::Refused);
+            }
+            Err(e) if e.is_authentication() => return Err(AdminError::AuthenticationFailed(e.to_string())),
+            Err(e) => {
+                pool.forget(&node.host, node.port);
+                last = Some(e);
+            }
+        }
+    }
+    let reason = last.map_or_else(|| "the cluster reported no brokers".to_owned(), |e| e.to_string());
+    gap("acls", None, reason);
+    Ok(AclAnswer::Unknown)
+}
+
+/// Answers of the topic configs (one request) and of each broker's configs (one request per
+/// broker: Kafka refuses a request naming several brokers), all asked at once.
+type ConfigAnswers = (
+    Result<BTreeMap<ConfigResource, Result<Vec<ConfigValue>, AdminError>>, AdminError>,
+    Vec<(
+        i32,
+        Result<BTreeMap<ConfigResource, Result<Vec<ConfigValue>, AdminError>>, AdminError>,
+    )>,
+);
+
+/// Reads the configs of `topics` in one request and of every broker in one request each,
+/// concurrently.
+fn describe_configs(
+    admin: &Admin,
+    topics: &[ConfigResource],
+    nodes: &[crate::kafka::admin::Node],
+) -> ConfigAnswers {
+    std::thread::scope(|s| {
+        let brokers: Vec<_> = nodes
+            .iter()
+            .map(|n| {
+                (
+                    n.id,
+                    s.spawn(move || admin.describe_configs(&[ConfigResource::Broker(n.id)])),
+                )
+            })
+            .collect();
+        let topics = admin.describe_configs(topics);
+        let brokers = brokers
+            .into_iter()
+            .map(|(id, h)| (id, h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))))
+            .collect();
+        (topics, brokers)
+    })
 }
 
 fn entries(values: Vec<ConfigValue>) -> Vec<ConfigEntry> {

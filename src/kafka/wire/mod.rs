@@ -11,6 +11,7 @@
 pub mod codec;
 pub mod connection;
 pub mod coordinator;
+pub mod describe_acls;
 pub mod describe_groups;
 pub mod list_offsets;
 pub mod log_dirs;
