@@ -144,7 +144,7 @@ fn assert_known_facts(inv: &Inventory) {
     assert_eq!(active.state.as_deref(), Some("Stable"));
     assert_eq!(active.protocol_type.as_deref(), Some("consumer"));
     assert_eq!(active.assignment_strategy.as_deref(), Some("range"));
-    assert_eq!(active.coordinator, Some(inv.brokers[0].id));
+    assert_eq!(active.coordinator, Some(coordinator_of(inv, "g-active")));
     let members = active.members.as_ref().unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].client_id.as_deref(), Some("discover-test-client"));
@@ -155,7 +155,7 @@ fn assert_known_facts(inv: &Inventory) {
     assert_eq!(kip848.state.as_deref(), Some("Stable"));
     assert_eq!(kip848.protocol_type.as_deref(), Some("consumer"));
     assert_eq!(kip848.assignment_strategy.as_deref(), Some("uniform"));
-    assert_eq!(kip848.coordinator, Some(inv.brokers[0].id));
+    assert_eq!(kip848.coordinator, Some(coordinator_of(inv, "g-kip848")));
     let members = kip848.members.as_ref().unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].client_id.as_deref(), Some("discover-test-client"));
@@ -167,8 +167,43 @@ fn assert_known_facts(inv: &Inventory) {
     assert_eq!(assigned, vec![("orders", 0), ("orders", 1), ("orders", 2)]);
 
     assert!(inv.cluster.id.is_some());
-    assert_eq!(inv.brokers.len(), 1);
-    assert!(inv.brokers[0].configs.as_ref().is_some_and(|c| c.len() > 100));
+    assert_eq!(inv.brokers.len(), 3);
+    for broker in &inv.brokers {
+        assert!(
+            broker.configs.as_ref().is_some_and(|c| c.len() > 100),
+            "broker {} has no configs",
+            broker.id
+        );
+        let id = broker.id.to_string();
+        let node_id = broker
+            .configs
+            .iter()
+            .flatten()
+            .find(|c| c.name == "node.id")
+            .and_then(|c| c.value.as_deref());
+        assert_eq!(
+            node_id,
+            Some(id.as_str()),
+            "broker {id} answered with another broker's configs"
+        );
+    }
+}
+
+/// The broker that coordinates `group`, as Kafka places it: the leader of the
+/// `__consumer_offsets` partition `abs(group.hashCode()) % partitions` (Java's `String.hashCode`).
+fn coordinator_of(inv: &Inventory, group: &str) -> i32 {
+    let hash = group
+        .encode_utf16()
+        .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)));
+    let offsets = topic(inv, "__consumer_offsets");
+    // Kafka's `Utils.abs`: `Math.abs`, with `i32::MIN` mapped to 0.
+    let partition = hash.checked_abs().unwrap_or(0) % i32::try_from(offsets.partitions.len()).unwrap();
+    offsets
+        .partitions
+        .iter()
+        .find(|p| p.partition == partition)
+        .and_then(|p| p.leader)
+        .expect("the offsets partition has a leader")
 }
 
 /// Every partition that holds records has a size, every empty one has size 0, and nothing but
@@ -313,29 +348,42 @@ fn plaintext_cluster_live_and_legacy_import() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    // One broker: one request of each kind describes all four groups and reads all sizes.
-    for api in [
-        "FindCoordinator v4",
-        "DescribeGroups v5",
-        "ConsumerGroupDescribe v0",
-        "OffsetFetch v8",
-        "DescribeLogDirs v1",
+    let live = read(&live_dir);
+    // Requests grow with brokers, not groups or partitions: one FindCoordinator for all groups,
+    // one request of each kind per coordinator, sizes once per broker, and earliest and latest
+    // offsets once per partition leader.
+    let coordinators = |ids: &[&str]| -> usize {
+        let set: std::collections::BTreeSet<i32> = ids.iter().map(|g| coordinator_of(&live, g)).collect();
+        set.len()
+    };
+    let leaders: std::collections::BTreeSet<i32> = live
+        .topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().filter_map(|p| p.leader))
+        .collect();
+    for (api, expected) in [
+        ("FindCoordinator v4", 1),
+        (
+            "DescribeGroups v5",
+            coordinators(&["g-orders", "g-events", "g-active"]),
+        ),
+        ("ConsumerGroupDescribe v0", 1),
+        (
+            "OffsetFetch v8",
+            coordinators(&["g-orders", "g-events", "g-active", "g-kip848"]),
+        ),
+        ("DescribeLogDirs v3", 3),
+        ("DescribeAcls v1", 1),
+        ("ListOffsets v7", 2 * leaders.len()),
     ] {
         assert_eq!(
             stderr.matches(&format!("wire: sent {api} ")).count(),
-            1,
+            expected,
             "{api}: {stderr}"
         );
     }
-    // Earliest and latest offsets: one request each per leader.
-    assert_eq!(
-        stderr.matches("wire: sent ListOffsets v7 ").count(),
-        2,
-        "{stderr}"
-    );
-    let live = read(&live_dir);
     assert_known_facts(&live);
-    assert_eq!(live.brokers[0].rack.as_deref(), Some("rack-a"));
+    assert!(live.brokers.iter().all(|b| b.rack.as_deref() == Some("rack-a")));
     assert_sizes_and_no_gaps(&live);
     for file in diskless_migrator::inventory::legacy::FILES {
         assert!(live_dir.join(file).exists(), "{file}");

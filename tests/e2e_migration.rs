@@ -39,7 +39,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
-use support::records::{create_topic, key_for};
+use support::records::{create_topic, create_topic_replicated, key_for};
 
 const BIN: &str = env!("CARGO_BIN_EXE_diskless-migrator");
 const RECORDS_PER_TOPIC: usize = 200;
@@ -802,11 +802,11 @@ fn migration_end_to_end() {
                         .is_some_and(|p| p.contains("compact")),
                 "{name}: a compacted topic is declared diskless"
             );
-            // The single-node stand-in cannot hold 3 replicas, and Apache Kafka has no
-            // `diskless.enable`: replication 1 everywhere, every other declared config as is.
+            // Apache Kafka has no `diskless.enable`: the local three-broker destination gets the
+            // declared replication factor and every other declared config as is.
             let configs: Vec<(&str, &str)> =
                 t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            create_topic(&dst, name, t.partitions, &configs);
+            create_topic_replicated(&dst, name, t.partitions, t.replication as i32, &configs);
         }
     });
 
@@ -1116,9 +1116,9 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
     let target_alias = plan.settings.destination.cluster_alias.as_str();
     let mut aliases = vec![target_alias];
     aliases.extend(plan.flows.iter().map(|f| f.source_alias.as_str()));
-    // The local stand-in for Aiven is PLAINTEXT: the destination alias's TLS settings (PEM
+    // The local Kafka in Aiven's place is PLAINTEXT: the destination alias's TLS settings (PEM
     // client certificate and CA from the environment) cannot be used, so its protocol is
-    // overridden. Everything else is test speed: single-node replication factors, short
+    // overridden. Everything else is test speed: the clusters' replication factors, short
     // refresh and emit intervals, plugin discovery by manifests.
     let mut appended =
         format!("\n# --- appended by the e2e test\n{target_alias}.security.protocol=PLAINTEXT\n");
@@ -1127,7 +1127,7 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
 }
 
 /// The environment the generated `mm2.properties` reads (`${env:NAME}`), for MirrorMaker 2
-/// and `inspect`. The destination's TLS variables are empty: the stand-in is PLAINTEXT.
+/// and `inspect`. The destination's TLS variables are empty: the local destination is PLAINTEXT.
 fn mm2_env(source: &KafkaCluster, destination: &KafkaCluster) -> Vec<(String, String)> {
     let ca_pem = std::fs::read_to_string(&source.tls().unwrap().ca_cert).unwrap();
     [
@@ -1228,12 +1228,12 @@ fn discover_plan_generate(
     (plan, out)
 }
 
-/// Creates every topic `destination/topics.tf` declares on `dst` (replication 1, no
+/// Creates every topic `destination/topics.tf` declares on `dst` (its replication factor, no
 /// `diskless.enable`: see the rehearsal docs).
 fn create_declared_topics(dst: &ClientConfig, declared: &BTreeMap<String, DeclaredTopic>) {
     for (name, t) in declared {
         let configs: Vec<(&str, &str)> = t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        create_topic(dst, name, t.partitions, &configs);
+        create_topic_replicated(dst, name, t.partitions, t.replication as i32, &configs);
     }
 }
 

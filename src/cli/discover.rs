@@ -132,7 +132,8 @@ fn execute(args: DiscoverArgs, quiet: bool) -> Result<(), (Exit, miette::Report)
                     settings.get("sasl.mechanisms").unwrap_or("none"),
                 ),
                 _ => format!(
-                    "check --bootstrap-server and security.protocol; no broker answered within {} s (--timeout)",
+                    "the cluster did not answer a request within {} s (--timeout); check --bootstrap-server \
+                     and security.protocol, and that its brokers are up",
                     args.timeout
                 ),
             };

@@ -41,11 +41,23 @@ impl Record {
     }
 }
 
-/// Creates `topic` with `partitions` partitions, replication factor 1 and the given topic
-/// configs; panics if the broker refuses.
+/// Creates `topic` with `partitions` partitions, the cluster's default replication factor (3 on
+/// the test bed's three-broker clusters) and the given topic configs; panics if the broker
+/// refuses.
 pub fn create_topic(config: &ClientConfig, topic: &str, partitions: i32, configs: &[(&str, &str)]) {
+    create_topic_replicated(config, topic, partitions, -1, configs);
+}
+
+/// As [`create_topic`], with `replication` replicas (`-1`: the cluster's default).
+pub fn create_topic_replicated(
+    config: &ClientConfig,
+    topic: &str,
+    partitions: i32,
+    replication: i32,
+    configs: &[(&str, &str)],
+) {
     let admin: AdminClient<DefaultClientContext> = config.create().expect("create an admin client");
-    let mut new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
+    let mut new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication));
     for (k, v) in configs {
         new_topic = new_topic.set(k, v);
     }

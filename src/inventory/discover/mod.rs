@@ -182,7 +182,8 @@ pub fn discover(
     for (id, answer) in broker_configs {
         match answer {
             Ok(c) => configs.extend(c),
-            Err(e) if e.is_fatal() => return Err(e),
+            // A broker that does not answer is a gap for that broker; the others answered.
+            Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
             Err(e) => {
                 configs.insert(ConfigResource::Broker(id), Err(e));
             }
@@ -276,8 +277,22 @@ pub fn discover(
         );
         let started = Instant::now();
         std::thread::sleep(length);
-        let later = offsets(&mut pool, &by_leader, &cluster.nodes, End::Latest, &mut gap)?;
-        let later_sizes = partition_sizes(&mut pool, &cluster.nodes, &mut gap)?;
+        // A failed second reading leaves the rates unknown: a `throughput` gap, not `offsets`.
+        let mut sample_gap = |_fact: &str, subject: Option<String>, reason: String| {
+            gap(
+                "throughput",
+                subject,
+                format!("the second reading of the sample failed: {reason}"),
+            );
+        };
+        let later = offsets(
+            &mut pool,
+            &by_leader,
+            &cluster.nodes,
+            End::Latest,
+            &mut sample_gap,
+        )?;
+        let later_sizes = partition_sizes(&mut pool, &cluster.nodes, &mut sample_gap)?;
         let seconds = started.elapsed().as_secs_f64();
         sample_seconds = Some(seconds);
         sample::apply(&mut topics, &later, &later_sizes, seconds);

@@ -22,7 +22,7 @@ use crate::kafka::client::ClientSettings;
 #[derive(Debug, Error)]
 pub enum WireError {
     /// The broker could not be reached or the connection broke.
-    #[error("broker {broker}: {source}")]
+    #[error("broker {broker}: {}", io_text(source))]
     Io {
         /// `host:port`.
         broker: String,
@@ -67,6 +67,14 @@ pub enum WireError {
     },
 }
 
+/// An I/O error as a person reads it: the end of a stream is the broker closing the connection.
+fn io_text(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::UnexpectedEof => "the broker closed the connection".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
 impl WireError {
     /// True when the connection itself is refused: credentials or certificates (exit code 3).
     pub fn is_authentication(&self) -> bool {
@@ -74,23 +82,138 @@ impl WireError {
     }
 }
 
-/// Kafka's name of an error code, with the number.
+/// Kafka's name of an error code, with the number (`NOT_COORDINATOR (16)`).
 pub fn error_name(code: i16) -> String {
+    const NAMES: [&str; 121] = [
+        "NONE",
+        "OFFSET_OUT_OF_RANGE",
+        "CORRUPT_MESSAGE",
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        "INVALID_FETCH_SIZE",
+        "LEADER_NOT_AVAILABLE",
+        "NOT_LEADER_OR_FOLLOWER",
+        "REQUEST_TIMED_OUT",
+        "BROKER_NOT_AVAILABLE",
+        "REPLICA_NOT_AVAILABLE",
+        "MESSAGE_TOO_LARGE",
+        "STALE_CONTROLLER_EPOCH",
+        "OFFSET_METADATA_TOO_LARGE",
+        "NETWORK_EXCEPTION",
+        "COORDINATOR_LOAD_IN_PROGRESS",
+        "COORDINATOR_NOT_AVAILABLE",
+        "NOT_COORDINATOR",
+        "INVALID_TOPIC_EXCEPTION",
+        "RECORD_LIST_TOO_LARGE",
+        "NOT_ENOUGH_REPLICAS",
+        "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+        "INVALID_REQUIRED_ACKS",
+        "ILLEGAL_GENERATION",
+        "INCONSISTENT_GROUP_PROTOCOL",
+        "INVALID_GROUP_ID",
+        "UNKNOWN_MEMBER_ID",
+        "INVALID_SESSION_TIMEOUT",
+        "REBALANCE_IN_PROGRESS",
+        "INVALID_COMMIT_OFFSET_SIZE",
+        "TOPIC_AUTHORIZATION_FAILED",
+        "GROUP_AUTHORIZATION_FAILED",
+        "CLUSTER_AUTHORIZATION_FAILED",
+        "INVALID_TIMESTAMP",
+        "UNSUPPORTED_SASL_MECHANISM",
+        "ILLEGAL_SASL_STATE",
+        "UNSUPPORTED_VERSION",
+        "TOPIC_ALREADY_EXISTS",
+        "INVALID_PARTITIONS",
+        "INVALID_REPLICATION_FACTOR",
+        "INVALID_REPLICA_ASSIGNMENT",
+        "INVALID_CONFIG",
+        "NOT_CONTROLLER",
+        "INVALID_REQUEST",
+        "UNSUPPORTED_FOR_MESSAGE_FORMAT",
+        "POLICY_VIOLATION",
+        "OUT_OF_ORDER_SEQUENCE_NUMBER",
+        "DUPLICATE_SEQUENCE_NUMBER",
+        "INVALID_PRODUCER_EPOCH",
+        "INVALID_TXN_STATE",
+        "INVALID_PRODUCER_ID_MAPPING",
+        "INVALID_TRANSACTION_TIMEOUT",
+        "CONCURRENT_TRANSACTIONS",
+        "TRANSACTION_COORDINATOR_FENCED",
+        "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+        "SECURITY_DISABLED",
+        "OPERATION_NOT_ATTEMPTED",
+        "KAFKA_STORAGE_ERROR",
+        "LOG_DIR_NOT_FOUND",
+        "SASL_AUTHENTICATION_FAILED",
+        "UNKNOWN_PRODUCER_ID",
+        "REASSIGNMENT_IN_PROGRESS",
+        "DELEGATION_TOKEN_AUTH_DISABLED",
+        "DELEGATION_TOKEN_NOT_FOUND",
+        "DELEGATION_TOKEN_OWNER_MISMATCH",
+        "DELEGATION_TOKEN_REQUEST_NOT_ALLOWED",
+        "DELEGATION_TOKEN_AUTHORIZATION_FAILED",
+        "DELEGATION_TOKEN_EXPIRED",
+        "INVALID_PRINCIPAL_TYPE",
+        "NON_EMPTY_GROUP",
+        "GROUP_ID_NOT_FOUND",
+        "FETCH_SESSION_ID_NOT_FOUND",
+        "INVALID_FETCH_SESSION_EPOCH",
+        "LISTENER_NOT_FOUND",
+        "TOPIC_DELETION_DISABLED",
+        "FENCED_LEADER_EPOCH",
+        "UNKNOWN_LEADER_EPOCH",
+        "UNSUPPORTED_COMPRESSION_TYPE",
+        "STALE_BROKER_EPOCH",
+        "OFFSET_NOT_AVAILABLE",
+        "MEMBER_ID_REQUIRED",
+        "PREFERRED_LEADER_NOT_AVAILABLE",
+        "GROUP_MAX_SIZE_REACHED",
+        "FENCED_INSTANCE_ID",
+        "ELIGIBLE_LEADERS_NOT_AVAILABLE",
+        "ELECTION_NOT_NEEDED",
+        "NO_REASSIGNMENT_IN_PROGRESS",
+        "GROUP_SUBSCRIBED_TO_TOPIC",
+        "INVALID_RECORD",
+        "UNSTABLE_OFFSET_COMMIT",
+        "THROTTLING_QUOTA_EXCEEDED",
+        "PRODUCER_FENCED",
+        "RESOURCE_NOT_FOUND",
+        "DUPLICATE_RESOURCE",
+        "UNACCEPTABLE_CREDENTIAL",
+        "INCONSISTENT_VOTER_SET",
+        "INVALID_UPDATE_VERSION",
+        "FEATURE_UPDATE_FAILED",
+        "PRINCIPAL_DESERIALIZATION_FAILURE",
+        "SNAPSHOT_NOT_FOUND",
+        "POSITION_OUT_OF_RANGE",
+        "UNKNOWN_TOPIC_ID",
+        "DUPLICATE_BROKER_REGISTRATION",
+        "BROKER_ID_NOT_REGISTERED",
+        "INCONSISTENT_TOPIC_ID",
+        "INCONSISTENT_CLUSTER_ID",
+        "TRANSACTIONAL_ID_NOT_FOUND",
+        "FETCH_SESSION_TOPIC_ID_ERROR",
+        "INELIGIBLE_REPLICA",
+        "NEW_LEADER_ELECTED",
+        "OFFSET_MOVED_TO_TIERED_STORAGE",
+        "FENCED_MEMBER_EPOCH",
+        "UNRELEASED_INSTANCE_ID",
+        "UNSUPPORTED_ASSIGNOR",
+        "STALE_MEMBER_EPOCH",
+        "MISMATCHED_ENDPOINT_TYPE",
+        "UNSUPPORTED_ENDPOINT_TYPE",
+        "UNKNOWN_CONTROLLER_ID",
+        "UNKNOWN_SUBSCRIPTION_ID",
+        "TELEMETRY_TOO_LARGE",
+        "INVALID_REGISTRATION",
+        "TRANSACTION_ABORTABLE",
+    ];
     let name = match code {
-        0 => "NONE",
-        3 => "UNKNOWN_TOPIC_OR_PARTITION",
-        14 => "COORDINATOR_LOAD_IN_PROGRESS",
-        15 => "COORDINATOR_NOT_AVAILABLE",
-        16 => "NOT_COORDINATOR",
-        29 => "TOPIC_AUTHORIZATION_FAILED",
-        30 => "GROUP_AUTHORIZATION_FAILED",
-        31 => "CLUSTER_AUTHORIZATION_FAILED",
-        33 => "UNSUPPORTED_SASL_MECHANISM",
-        34 => "ILLEGAL_SASL_STATE",
-        35 => "UNSUPPORTED_VERSION",
-        58 => "SASL_AUTHENTICATION_FAILED",
-        69 => "GROUP_ID_NOT_FOUND",
-        _ => "error",
+        -1 => "UNKNOWN_SERVER_ERROR",
+        _ => usize::try_from(code)
+            .ok()
+            .and_then(|i| NAMES.get(i))
+            .copied()
+            .unwrap_or("UNKNOWN_ERROR_CODE"),
     };
     format!("{name} ({code})")
 }
