@@ -330,8 +330,10 @@ pub struct Acl {
 /// A fact that was looked for and could not be obtained.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct Gap {
-    /// Which kind of fact: `acls`, `broker_configs`, `topic_configs`, `log_dirs`, `offsets`,
-    /// `consumer_groups`, `group_offsets`, `cluster_id`, `kafka_version`, `throughput`.
+    /// Which kind of fact: `acls`, `broker_configs`, `topic`, `topic_configs`, `log_dirs`,
+    /// `offsets`, `consumer_groups` (the listing itself may be incomplete), `consumer_group`,
+    /// `group_offsets`, `cluster_id`, `kafka_version`, `throughput`, `listing` (the cluster
+    /// enforces ACLs, so topics and groups the principal may not describe are not listed).
     pub fact: String,
     /// What it is about (a topic, group or broker), when it is not the whole cluster.
     pub subject: Option<String>,

@@ -1,5 +1,6 @@
-//! The Kafka protocol spoken directly, for what librdkafka does not offer or offers only one
-//! group at a time: partition sizes (`DescribeLogDirs`) and batched group facts
+//! The Kafka protocol spoken directly, for what librdkafka does not offer, hides or offers only
+//! one group at a time: partition sizes (`DescribeLogDirs`), ACLs with their refusal
+//! (`DescribeAcls`; librdkafka drops the error code) and batched group facts
 //! (`FindCoordinator` v4, `DescribeGroups` v5, `ConsumerGroupDescribe` v0, `OffsetFetch` v8:
 //! many groups per request, one request per coordinator) and `ListOffsets`, whose answers
 //! librdkafka merges in quadratic time.
