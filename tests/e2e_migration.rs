@@ -802,7 +802,7 @@ fn migration_end_to_end() {
                         .is_some_and(|p| p.contains("compact")),
                 "{name}: a compacted topic is declared diskless"
             );
-            // The single-node stand-in cannot hold 3 replicas, and Apache Kafka has no
+            // The single-node local destination cannot hold 3 replicas, and Apache Kafka has no
             // `diskless.enable`: replication 1 everywhere, every other declared config as is.
             let configs: Vec<(&str, &str)> =
                 t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1116,7 +1116,7 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
     let target_alias = plan.settings.destination.cluster_alias.as_str();
     let mut aliases = vec![target_alias];
     aliases.extend(plan.flows.iter().map(|f| f.source_alias.as_str()));
-    // The local stand-in for Aiven is PLAINTEXT: the destination alias's TLS settings (PEM
+    // The local destination is PLAINTEXT, unlike Aiven: the destination alias's TLS settings (PEM
     // client certificate and CA from the environment) cannot be used, so its protocol is
     // overridden. Everything else is test speed: single-node replication factors, short
     // refresh and emit intervals, plugin discovery by manifests.
@@ -1127,7 +1127,7 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
 }
 
 /// The environment the generated `mm2.properties` reads (`${env:NAME}`), for MirrorMaker 2
-/// and `inspect`. The destination's TLS variables are empty: the stand-in is PLAINTEXT.
+/// and `inspect`. The destination's TLS variables are empty: the local destination is PLAINTEXT.
 fn mm2_env(source: &KafkaCluster, destination: &KafkaCluster) -> Vec<(String, String)> {
     let ca_pem = std::fs::read_to_string(&source.tls().unwrap().ca_cert).unwrap();
     [
