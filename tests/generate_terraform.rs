@@ -103,8 +103,7 @@ fn large_plan_2000_topics_4_flows_passes_fmt_init_validate() {
     // The provider's validator (validation.StringInSlice) names the attribute and the value.
     let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("expected integration_type to be one of [")
-            && flat.contains("got kafka_mirror_maker"),
+        flat.contains("expected integration_type to be one of [") && flat.contains("got kafka_mirror_maker"),
         "validate failed, but not with the provider's message:\n{all}"
     );
 }
@@ -150,7 +149,12 @@ fn dummy_variables(root: &Path) -> Vec<(String, String)> {
             .attributes()
             .find(|a| a.key() == "type")
             .map(|a| a.expr().to_string());
-        assert_eq!(ty.as_deref(), Some("string"), "variable {name} of {}", root.display());
+        assert_eq!(
+            ty.as_deref(),
+            Some("string"),
+            "variable {name} of {}",
+            root.display()
+        );
         vars.push((format!("TF_VAR_{name}"), format!("dummy-{name}")));
     }
     vars
@@ -171,7 +175,11 @@ fn example_roots_plan_with_only_api_connection_errors() {
     for root in ["destination", "migration"] {
         let path = tmp.path().join("generated").join(root);
         let init = tb.init(&path);
-        assert!(init.success, "{root}: terraform init failed:\n{}", init.combined());
+        assert!(
+            init.success,
+            "{root}: terraform init failed:\n{}",
+            init.combined()
+        );
         let vars = dummy_variables(&path);
         let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let started = std::time::Instant::now();
@@ -207,7 +215,8 @@ fn example_roots_plan_with_only_api_connection_errors() {
     let other = plan.other_errors();
     assert!(
         other.len() == 1
-            && other[0].contains(r#"value must be one of: ["compact" "compact,delete" "delete"], got: "compacted""#),
+            && other[0]
+                .contains(r#"value must be one of: ["compact" "compact,delete" "delete"], got: "compacted""#),
         "a misspelled cleanup_policy should be the one error besides the API:\n{}",
         plan.out.combined()
     );

@@ -11,8 +11,9 @@
 #        source), when the folder `../shared` next to the repository exists;
 #     c. `go install github.com/aiven/terraform-provider-aiven@v4.61.0` (needs Go and a Go
 #        module proxy that serves the module, such as the public one);
-#     d. none of these: no mirror entry, and `terraform init` downloads aiven/aiven v4.61.0 from
-#        the Terraform registry, as on any user's machine (needs network access to it).
+#     d. none of these: no mirror entry, and `terraform init` downloads aiven/aiven from the
+#        Terraform registry, as on any user's machine (the newest release a root accepts:
+#        4.61.0 where the root pins it, as the test roots do; needs network access).
 #  3. A Terraform CLI config file: aiven/aiven from the mirror (a-c), or from the registry (d).
 #
 # Writes $TESTBED_DIR/aiven-provider: one line, `mirror <how it was obtained>` or
@@ -140,8 +141,8 @@ else
     rm -rf "$MIRROR_DIR"
     drop_plugin_cache
   fi
-  log "provider: no local build; terraform init will download aiven/aiven v$PROVIDER_VERSION from the registry"
-  provider_line="registry no local build (no cached build, no ../shared build script, no working go install)"
+  log "provider: no local build; terraform init will download aiven/aiven from the registry"
+  provider_line="registry no cached build, no ../shared build script, no working go install"
 fi
 printf '%s\n' "$provider_line" >"$TESTBED_DIR/aiven-provider"
 
@@ -179,5 +180,5 @@ fi
 if [[ -n "$provider_bin" ]]; then
   log "done: real aiven/aiven v$PROVIDER_VERSION installed in the mirror, from a $provider_how"
 else
-  log "done: no local aiven/aiven; terraform init downloads the real aiven/aiven v$PROVIDER_VERSION from registry.terraform.io (the Terraform tests fail if it cannot)"
+  log "done: no local aiven/aiven; terraform init downloads the real aiven/aiven from registry.terraform.io, the newest release each root accepts (the Terraform tests fail if it cannot)"
 fi
