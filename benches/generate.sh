@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Benchmark of `diskless-migrator generate` on a synthetic plan (default 50,000 topics in
-# 8 flows): wall time and peak memory of generate, then `terraform validate` time of the
-# output (needs the test bed: tests/testbed/setup-terraform.sh).
+# 8 flows): wall time and peak memory of generate, then `terraform init` and
+# `terraform validate` of both generated roots with the real Aiven provider v4.61.0 (runs
+# tests/testbed/setup-terraform.sh first, which says where the provider came from).
 #
 # Usage: benches/generate.sh [TOPICS] [FLOWS]     (results for BENCHMARKS.md "## generate")
+#   BENCH_PROFILE=debug   use a debug build (the Terraform figures do not depend on it)
+#   BENCH_SKIP_TERRAFORM=1  only generate
 set -euo pipefail
 TOPICS="${1:-50000}"
 FLOWS="${2:-8}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${BENCH_DIR:-$REPO/target/bench-generate}"
-PY="${DM_TF_PYTHON:-$HOME/.cache/diskless-migrator/venv/bin/python}"
+PY="${DM_TF_PYTHON:-${DM_CACHE_DIR:-$HOME/.cache/diskless-migrator}/venv/bin/python}"
+export TESTBED_DIR="${TESTBED_DIR:-$REPO/target/testbed}"
+PROFILE="${BENCH_PROFILE:-release}"
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
-BIN="$REPO/target/release/diskless-migrator"
+if [[ "$PROFILE" == "release" ]]; then
+  cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
+  BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/diskless-migrator"
+else
+  cargo build --quiet --manifest-path "$REPO/Cargo.toml"
+  BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/diskless-migrator"
+fi
+echo "binary: $PROFILE build"
 
 python3 - "$TOPICS" "$FLOWS" > "$WORK/plan.json" <<'PY'
 import json, sys
@@ -63,12 +74,18 @@ echo "output: $(du -sh "$WORK/out" | cut -f1), $(find "$WORK/out" -type f | wc -
 /usr/bin/time -f "generate --check: %e s wall, %M KiB peak RSS" \
   "$BIN" --quiet generate --check --plan "$WORK/plan.json" --out "$WORK/out" > /dev/null
 
-if [ -x "$PY" ] && [ -f "$REPO/target/testbed/terraformrc" ]; then
-  for root in destination migration; do
-    "$PY" "$REPO/tests/testbed/terraform.py" init "$WORK/out/$root" > /dev/null
-    /usr/bin/time -f "terraform validate $root: %e s wall, %M KiB peak RSS" \
-      "$PY" "$REPO/tests/testbed/terraform.py" validate "$WORK/out/$root" > /dev/null
-  done
-else
-  echo "terraform validate: skipped (run tests/testbed/setup-terraform.sh)"
+if [[ "${BENCH_SKIP_TERRAFORM:-0}" == "1" ]]; then
+  echo "terraform: skipped (BENCH_SKIP_TERRAFORM=1)"
+  exit 0
 fi
+bash "$REPO/tests/testbed/setup-terraform.sh" | grep 'done:'
+echo "provider: $(cat "$TESTBED_DIR/aiven-provider")"
+for root in destination migration; do
+  /usr/bin/time -f "terraform init $root: %e s wall, %M KiB peak RSS" \
+    "$PY" "$REPO/tests/testbed/terraform.py" init "$WORK/out/$root" > "$WORK/init-$root.log"
+  grep -q "Installed aiven/aiven v4.61.0\|Using aiven/aiven v4.61.0" "$WORK/init-$root.log" \
+    || { echo "terraform init $root did not install aiven/aiven v4.61.0" >&2; exit 1; }
+  /usr/bin/time -f "terraform validate $root: %e s wall, %M KiB peak RSS" \
+    "$PY" "$REPO/tests/testbed/terraform.py" validate "$WORK/out/$root" > "$WORK/validate-$root.log"
+  grep -q "The configuration is valid" "$WORK/validate-$root.log"
+done

@@ -6,14 +6,16 @@ Terraform 1.15.x, and this script exposes the few commands the tests need. Run i
 Python of the test-bed venv (`tests/testbed/setup-terraform.sh` creates it):
 
     python terraform.py fmt-check DIR   # terraform fmt -check -diff -recursive
-    python terraform.py init DIR        # terraform init (offline, providers from the mirror)
+    python terraform.py init DIR        # terraform init (aiven/aiven from the mirror, else the registry)
     python terraform.py validate DIR    # terraform validate
     python terraform.py plan DIR        # terraform plan (local state, no refresh)
     python terraform.py schema DIR      # terraform providers schema -json, on stdout
     python terraform.py version         # terraform version
 
 `TF_CLI_CONFIG_FILE` is set to `$TESTBED_DIR/terraformrc` (written by the setup script; it
-points provider installation at the local filesystem mirror). `TESTBED_DIR` defaults to
+points the installation of aiven/aiven at the local filesystem mirror holding the real provider,
+or leaves it to the Terraform registry when setup had no local build). The environment is passed
+on to Terraform and the provider (e.g. `AIVEN_TOKEN`, `AIVEN_WEB_URL`, `TF_VAR_*`). `TESTBED_DIR` defaults to
 `<repo>/target/testbed`. Terraform's messages are printed as Terraform prints them; the exit
 status is Terraform's.
 """
