@@ -5,7 +5,8 @@
 #   benches/discover.sh [TOPICS PARTITIONS GROUPS]     (default 2000 5 1000)
 #   RUNS=3 benches/discover.sh                          (time each command 3 times)
 #
-# Starts a single-node KRaft cluster (PLAINTEXT, loopback) from target/testbed/kafka-libs
+# Starts a KRaft cluster of BROKERS brokers (default 3, as in production: replication factor 3,
+# min.insync.replicas 2; PLAINTEXT, loopback) from target/testbed/kafka-libs
 # (run tests/testbed/setup-kafka.sh first), fills it with examples/bench_populate.rs, then
 # measures wall time and peak memory (RSS, /usr/bin/time) of both, and counts the requests
 # `discover` sends, by type: librdkafka's protocol debug log, and the `wire: sent` debug lines of
@@ -20,40 +21,59 @@ groups=${3:-1000}
 runs=${RUNS:-1}
 libs="$repo/target/testbed/kafka-libs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/discover-bench.XXXXXX")"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-bootstrap="127.0.0.1:$port"
+brokers=${BROKERS:-3}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+declare -a ports cports
+voters=""
+for i in $(seq "$brokers"); do
+  ports[i]=$(free_port)
+  cports[i]=$(free_port)
+  voters="${voters:+$voters,}$i@127.0.0.1:${cports[i]}"
+done
+bootstrap=""
+for i in $(seq "$brokers"); do bootstrap="${bootstrap:+$bootstrap,}127.0.0.1:${ports[i]}"; done
+replication=$((brokers < 3 ? brokers : 3))
+min_isr=$((brokers < 2 ? brokers : 2))
 
-cat >"$work/server.properties" <<P
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$work/data
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-P
-java -Xmx128m -cp "$libs/*" kafka.tools.StorageTool format --cluster-id=q1Sh-9_ISia_zwGINzRvyQ \
-  -c "$work/server.properties" >/dev/null
-setsid java -Xmx1g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server.properties" \
-  >"$work/broker.log" 2>&1 &
-broker=$!
+pids=()
 stop() {
-  kill -- -"$broker" 2>/dev/null || kill "$broker" 2>/dev/null || true
-  wait "$broker" 2>/dev/null || true
+  local pid
+  for pid in "${pids[@]}"; do kill -- -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap stop EXIT
-for _ in $(seq 120); do
-  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
-  sleep 1
+for i in $(seq "$brokers"); do
+  cat >"$work/server-$i.properties" <<P
+process.roles=broker,controller
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:${ports[i]},CONTROLLER://127.0.0.1:${cports[i]}
+advertised.listeners=PLAINTEXT://127.0.0.1:${ports[i]}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$work/data-$i
+default.replication.factor=$replication
+min.insync.replicas=$min_isr
+offsets.topic.replication.factor=$replication
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=$replication
+transaction.state.log.min.isr=$min_isr
+group.initial.rebalance.delay.ms=0
+P
+  java -Xmx128m -cp "$libs/*" kafka.tools.StorageTool format --cluster-id=q1Sh-9_ISia_zwGINzRvyQ \
+    -c "$work/server-$i.properties" >/dev/null
+  setsid java -Xmx1g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server-$i.properties" \
+    >"$work/broker-$i.log" 2>&1 &
+  pids+=($!)
 done
+for i in $(seq "$brokers"); do
+  for _ in $(seq 120); do
+    (exec 3<>"/dev/tcp/127.0.0.1/${ports[i]}") 2>/dev/null && break
+    sleep 1
+  done
+done
+sleep 5 # every broker registered with the quorum
 
 cargo build -q --release --example bench_populate --bin diskless-migrator
 started=$SECONDS

@@ -55,7 +55,7 @@ fn main() {
     for chunk in names.chunks(250) {
         let new: Vec<NewTopic> = chunk
             .iter()
-            .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(1)))
+            .map(|n| NewTopic::new(n, partitions, TopicReplication::Fixed(-1)))
             .collect();
         for result in block_on(admin.create_topics(&new, &options)).unwrap() {
             if let Err((name, code)) = result {

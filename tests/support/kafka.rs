@@ -485,6 +485,24 @@ impl KafkaCluster {
         super::run_kafka_tool("org.apache.kafka.tools.AclCommand", &args);
     }
 
+    /// Allows `operation` to `User:<user>` on each resource, named as for [`KafkaCluster::deny`].
+    /// An ACL on a resource ends `allow.everyone.if.no.acl.found` for it, so a test that denies
+    /// one operation allows the ones the user keeps.
+    pub fn allow(&self, user: &str, operation: &str, resources: &[&str]) {
+        let principal = format!("User:{user}");
+        let mut args = vec![
+            "--bootstrap-server",
+            self.bootstrap(),
+            "--add",
+            "--allow-principal",
+            &principal,
+            "--operation",
+            operation,
+        ];
+        args.extend_from_slice(resources);
+        super::run_kafka_tool("org.apache.kafka.tools.AclCommand", &args);
+    }
+
     /// Kafka (Java) client properties for `listener`, as a `client.properties` text, for CLI
     /// tools and MirrorMaker 2.
     pub fn java_client_properties(&self, listener: Listener) -> String {

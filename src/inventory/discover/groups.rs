@@ -3,8 +3,8 @@
 //! coordinator one `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0
 //! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`BATCH`] groups.
 //!
-//! The listing is repeated until one round is whole (every broker answered, no coordinator
-//! moved meanwhile). Groups whose coordinator is loading or has moved
+//! The listing is repeated until two rounds in a row are whole (every broker answered, no
+//! coordinator moved meanwhile) and agree. Groups whose coordinator is loading or has moved
 //! (`COORDINATOR_LOAD_IN_PROGRESS`, `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`), or whose
 //! coordinator does not answer, are asked again with backoff for up to 30 s;
 //! other per-group errors (a missing `Describe` permission on the group) become gaps. When the
@@ -50,14 +50,18 @@ pub fn groups(
 /// fenced after `broker.session.timeout.ms`, 9 s by default, and its groups then load elsewhere).
 const LISTING_PATIENCE: Duration = Duration::from_secs(30);
 
-/// Lists every group, in rounds until one round is whole: every broker answered and the leaders
-/// of `__consumer_offsets` (the group coordinators) were the same before and after it. Groups seen
-/// in any round are kept. A listing still not whole after [`LISTING_PATIENCE`] is a
+/// Lists every group, in rounds until two rounds in a row are whole and agree: every broker
+/// answered, the leaders of `__consumer_offsets` (the group coordinators) were the same before
+/// and after each, and both found the same groups. The second round is what catches a
+/// coordinator in the middle of a handover: the broker giving a partition up already leaves its
+/// groups out, the one taking it over does not list them yet, and neither says so. Groups seen in
+/// any round are kept. A listing that does not settle within [`LISTING_PATIENCE`] is a
 /// `consumer_groups` gap saying why, never a silently shorter list.
 fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, AdminError> {
     let deadline = Instant::now() + LISTING_PATIENCE;
     let mut seen: BTreeMap<String, GroupListing> = BTreeMap::new();
-    let mut delay = Duration::from_millis(200);
+    let mut previous: Option<BTreeSet<String>> = None;
+    let mut delay = Duration::from_millis(300);
     loop {
         let before = coordinators(admin);
         let (listed, errors) = match admin.list_consumer_groups_partial() {
@@ -66,6 +70,7 @@ fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, 
             Err(e) => (Vec::new(), vec![e]),
         };
         let after = coordinators(admin);
+        let ids: BTreeSet<String> = listed.iter().map(|g| g.id.clone()).collect();
         for g in listed {
             seen.insert(g.id.clone(), g);
         }
@@ -73,13 +78,15 @@ fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, 
             || before
                 .as_ref()
                 .is_some_and(|l| l.iter().any(|&(_, leader)| leader < 0));
-        if errors.is_empty() && !moved {
+        let whole = errors.is_empty() && !moved;
+        if whole && previous.as_ref() == Some(&ids) {
             return Ok(seen.into_values().collect());
         }
         if Instant::now() + delay >= deadline {
             let why = match errors.first() {
                 Some(e) => format!("{} broker(s) did not list their groups ({e})", errors.len()),
-                None => "group coordinators moved while the groups were listed".to_owned(),
+                None if moved => "group coordinators moved while the groups were listed".to_owned(),
+                None => "the groups found changed from one listing to the next".to_owned(),
             };
             gap(
                 "consumer_groups",
@@ -91,9 +98,14 @@ fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, 
             );
             return Ok(seen.into_values().collect());
         }
-        tracing::info!("listing groups again: coordinators are loading or moving");
+        if !whole || previous.is_some() {
+            tracing::info!("listing groups again: coordinators are loading or moving");
+        }
+        previous = whole.then_some(ids);
         std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(2));
+        if !whole {
+            delay = (delay * 2).min(Duration::from_secs(2));
+        }
     }
 }
 
@@ -129,6 +141,19 @@ fn stop(e: WireError) -> Stop {
     }
 }
 
+/// Kafka's `GROUP_ID_NOT_FOUND`.
+const GROUP_ID_NOT_FOUND: i16 = 69;
+
+/// A listed group its coordinator describes as gone.
+fn gone() -> AdminError {
+    AdminError::Other {
+        name: "GROUP_GONE".into(),
+        message: "listed, but its coordinator described it as gone (deleted meanwhile, or the \
+                  coordinator had not caught up after taking the group over)"
+            .into(),
+    }
+}
+
 fn is_retriable(code: i16) -> bool {
     matches!(code, 14..=16)
 }
@@ -160,6 +185,7 @@ fn batched(
     let mut committed: BTreeMap<String, Result<Vec<CommittedOffset>, AdminError>> = BTreeMap::new();
     let mut pending: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
     let mut first_round = true;
+    let mut verified = false;
 
     let deadline = Instant::now() + COORDINATOR_PATIENCE;
     let mut delay = Duration::from_millis(200);
@@ -245,10 +271,24 @@ fn batched(
                         continue;
                     }
                 };
+                // A group that was listed but is described as gone (`Dead`, or
+                // GROUP_ID_NOT_FOUND) was read from a coordinator whose view is behind: one
+                // that took the group over and has not caught up with its log yet answers for it
+                // as if it did not exist, offsets included. Ask again; still gone at the end, it
+                // is a gap, never a group without offsets.
+                let mut behind: Vec<String> = Vec::new();
                 for g in answers {
                     match g.error {
+                        0 if g.state == "Dead" => {
+                            behind.push(g.group.clone());
+                            described.insert(g.group.clone(), Err(gone()));
+                        }
                         0 => {
                             described.insert(g.group.clone(), Ok(g));
+                        }
+                        GROUP_ID_NOT_FOUND => {
+                            behind.push(g.group.clone());
+                            described.insert(g.group.clone(), Err(gone()));
                         }
                         code if is_retriable(code) => {
                             retry.push(g.group.clone());
@@ -259,7 +299,13 @@ fn batched(
                         }
                     }
                 }
+                retry.extend(behind.iter().cloned());
                 for g in offsets {
+                    if behind.contains(&g.group) {
+                        committed.insert(g.group.clone(), Err(gone()));
+                        retry.push(g.group);
+                        continue;
+                    }
                     let partition_error = g.partitions.iter().map(|p| p.3).find(|&c| c != 0);
                     match (g.error, partition_error) {
                         (0, None) => {
@@ -285,6 +331,32 @@ fn batched(
                         }
                     }
                 }
+            }
+        }
+        if retry.is_empty() && !verified {
+            // A coordinator handing its groups over can answer for a group it is unloading
+            // (an empty offset list, no error). Ask once more who coordinates every group; a
+            // group answered by another broker is asked again.
+            verified = true;
+            let all: Vec<String> = coordinator_of.keys().cloned().collect();
+            for chunk in all.chunks(BATCH) {
+                if let Ok(now) = ask_any(pool, nodes, |c| find_group_coordinators(c, chunk)) {
+                    for c in now {
+                        if c.error != 0 || coordinator_of.get(&c.group) != Some(&c.node_id) {
+                            tracing::info!(
+                                "group {} changed coordinator while it was read; reading it again",
+                                c.group
+                            );
+                            described.remove(&c.group);
+                            committed.remove(&c.group);
+                            retry.push(c.group);
+                        }
+                    }
+                }
+            }
+            if !retry.is_empty() {
+                // The next rounds must be checked again.
+                verified = false;
             }
         }
         retry.sort();

@@ -229,6 +229,23 @@ pub fn discover(
         })
         .collect();
     brokers.sort_by_key(|b| b.id);
+    // A broker that holds replicas but is not among the live brokers (down, or fenced by the
+    // controller) has no facts of its own here: name it.
+    let replica_brokers: std::collections::BTreeSet<i32> = topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().flat_map(|p| p.replicas.iter().copied()))
+        .collect();
+    for id in replica_brokers {
+        if brokers.binary_search_by_key(&id, |b| b.id).is_err() {
+            gap(
+                "broker",
+                Some(id.to_string()),
+                "holds replicas but is not among the cluster's live brokers (down or fenced): its \
+                 configs, sizes and the offsets of the partitions it leads are unknown"
+                    .into(),
+            );
+        }
+    }
 
     for topic in &mut topics {
         for p in &mut topic.partitions {
