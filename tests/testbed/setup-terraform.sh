@@ -5,7 +5,8 @@
 #  2. The real `aiven/aiven` provider v4.61.0 in a local filesystem mirror, taken from the first
 #     of these that works (the script prints which one it used):
 #     a. a cached build, under $DM_CACHE_DIR/aiven-provider/: a build of the shared build script
-#        keyed by the checksums of that script and of the provider source tarball it builds, or
+#        keyed by the checksums of that script and of the provider source tarball it builds (the
+#        newest such build when the shared folder is not next to the clone), or
 #        an earlier `go install` of the module;
 #     b. `../shared/tools/build-aiven-provider.sh` (builds the provider from its published
 #        source), when the folder `../shared` next to the repository exists;
@@ -86,6 +87,14 @@ if ((have_shared)) && [[ -x "$SHARED_BIN" ]]; then
 elif [[ -x "$GO_INSTALL_BIN" ]]; then
   provider_bin="$GO_INSTALL_BIN"
   provider_how="cached go install of $PROVIDER_MODULE@v$PROVIDER_VERSION"
+elif ((!have_shared)); then
+  # A clone that is not next to the shared folder (another path on the same machine) can still
+  # use a build the cache holds; without the source there is no key to check, so the newest.
+  newest="$(ls -td "$PROVIDER_CACHE"/shared-build-*/terraform-provider-aiven 2>/dev/null | head -n1 || true)"
+  if [[ -n "$newest" && -x "$newest" ]]; then
+    provider_bin="$newest"
+    provider_how="cached build of ../shared/tools/build-aiven-provider.sh ($(basename "$(dirname "$newest")"); the shared folder is not next to this clone to re-check its key)"
+  fi
 fi
 
 if [[ -z "$provider_bin" ]] && ((have_shared)); then
