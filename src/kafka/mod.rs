@@ -1,7 +1,9 @@
 //! Talking to Kafka: client configuration from Kafka properties files, admin calls through
-//! librdkafka, and the requests spoken directly over connections of our own ([`wire`]).
+//! librdkafka, the requests spoken directly over connections of our own ([`wire`]), and the
+//! batched, retried requests to group coordinators built on them ([`coordinated`]).
 
 pub mod admin;
 pub mod client;
+pub mod coordinated;
 pub mod properties;
 pub mod wire;

@@ -1,13 +1,16 @@
 //! Consumer groups with a number of requests that grows with brokers, not groups: one
 //! `ListGroups` per broker (librdkafka), one `FindCoordinator` v4 for all groups, then per
 //! coordinator one `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0
-//! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`BATCH`] groups.
+//! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`crate::kafka::coordinated::BATCH`]
+//! groups.
 //!
 //! The listing is repeated until two rounds in a row are whole (every broker answered, no
 //! coordinator moved meanwhile) and agree. Groups whose coordinator is loading or has moved
 //! (`COORDINATOR_LOAD_IN_PROGRESS`, `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`), or whose
 //! coordinator does not answer, are asked again with backoff for up to 30 s;
-//! other per-group errors (a missing `Describe` permission on the group) become gaps. When the
+//! other per-group errors (a missing `Describe` permission on the group) become gaps. The rounds
+//! of coordinator requests (and the final check that no group changed coordinator while it was
+//! read) are those of [`crate::kafka::coordinated`], shared with `inspect`. When the
 //! cluster does not speak the batched requests (brokers before 3.0), librdkafka's one-group-at-a-
 //! time calls are used instead.
 
@@ -16,15 +19,14 @@ use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
-use crate::kafka::wire::coordinator::find_group_coordinators;
+use crate::kafka::coordinated::{
+    Answer, ask, ask_coordinators, code_error, fetch_committed, is_retriable, wire_error,
+};
 use crate::kafka::wire::describe_groups::{DescribedGroup, consumer_group_describe, describe_groups};
-use crate::kafka::wire::offset_fetch::fetch_offsets;
 use crate::kafka::wire::{Pool, WireError};
 
 use super::GapFn;
 
-/// Most groups in one request.
-pub const BATCH: usize = 1000;
 /// How long groups whose coordinator is loading or moving are asked again.
 const COORDINATOR_PATIENCE: Duration = Duration::from_secs(30);
 
@@ -154,19 +156,93 @@ fn gone() -> AdminError {
     }
 }
 
-fn is_retriable(code: i16) -> bool {
-    matches!(code, 14..=16)
-}
+/// What one coordinator said about one group: its description and its committed offsets, each
+/// missing when the answer left the group out.
+type GroupAnswer = (
+    Option<Result<DescribedGroup, AdminError>>,
+    Option<Result<Vec<CommittedOffset>, AdminError>>,
+);
 
-fn wire_error(e: &WireError) -> AdminError {
-    if e.is_authentication() {
-        AdminError::AuthenticationFailed(e.to_string())
-    } else {
-        AdminError::Other {
-            name: "REQUEST_FAILED".into(),
-            message: e.to_string(),
+/// Asks `node`, the coordinator of `chunk`, to describe the groups (`DescribeGroups` v5 for
+/// classic groups, `ConsumerGroupDescribe` v0 for KIP-848 ones) and for their committed offsets.
+fn describe_and_fetch(
+    pool: &mut Pool,
+    node: &Node,
+    chunk: &[String],
+    kip848: &BTreeSet<&str>,
+) -> Result<Vec<Answer<GroupAnswer>>, WireError> {
+    let (consumer, classic): (Vec<String>, Vec<String>) =
+        chunk.iter().cloned().partition(|id| kip848.contains(id.as_str()));
+    let mut described: Vec<DescribedGroup> = Vec::new();
+    for (ids, kip) in [(&classic, false), (&consumer, true)] {
+        if ids.is_empty() {
+            continue;
         }
+        described.extend(ask(pool, node, |c| {
+            if kip {
+                consumer_group_describe(c, ids)
+            } else {
+                describe_groups(c, ids)
+            }
+        })?);
     }
+    let offsets = fetch_committed(pool, node, chunk)?;
+    let mut by_group: BTreeMap<String, Answer<GroupAnswer>> = BTreeMap::new();
+    fn entry<'a>(
+        by_group: &'a mut BTreeMap<String, Answer<GroupAnswer>>,
+        group: &str,
+    ) -> &'a mut Answer<GroupAnswer> {
+        by_group.entry(group.to_owned()).or_insert_with(|| Answer {
+            group: group.to_owned(),
+            value: (None, None),
+            retry: false,
+        })
+    }
+    // A group that was listed but is described as gone (`Dead`, or GROUP_ID_NOT_FOUND) was
+    // read from a coordinator whose view is behind: one that took the group over and has not
+    // caught up with its log yet answers for it as if it did not exist, offsets included. Ask
+    // again; still gone at the end, it is a gap, never a group without offsets.
+    let mut behind: BTreeSet<String> = BTreeSet::new();
+    for g in described {
+        let answer = entry(&mut by_group, &g.group);
+        answer.value.0 = Some(match g.error {
+            0 if g.state == "Dead" => {
+                behind.insert(g.group.clone());
+                answer.retry = true;
+                Err(gone())
+            }
+            0 => Ok(g),
+            GROUP_ID_NOT_FOUND => {
+                behind.insert(g.group.clone());
+                answer.retry = true;
+                Err(gone())
+            }
+            code => {
+                answer.retry |= is_retriable(code);
+                Err(code_error(code))
+            }
+        });
+    }
+    for o in offsets {
+        let answer = entry(&mut by_group, &o.group);
+        if behind.contains(&o.group) {
+            answer.value.1 = Some(Err(gone()));
+            continue;
+        }
+        answer.retry |= o.retry;
+        answer.value.1 = Some(match o.value {
+            Ok(list) => Ok(list
+                .into_iter()
+                .map(|(topic, partition, offset)| CommittedOffset {
+                    topic,
+                    partition,
+                    offset,
+                })
+                .collect()),
+            Err(code) => Err(code_error(code)),
+        });
+    }
+    Ok(by_group.into_values().collect())
 }
 
 fn batched(
@@ -180,188 +256,29 @@ fn batched(
         .filter(|g| g.group_type.eq_ignore_ascii_case("consumer"))
         .map(|g| g.id.as_str())
         .collect();
-    let mut coordinator_of: BTreeMap<String, i32> = BTreeMap::new();
+    let ids: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
+    let coordinated = ask_coordinators(pool, nodes, &ids, COORDINATOR_PATIENCE, |pool, node, chunk| {
+        describe_and_fetch(pool, node, chunk, &kip848)
+    })
+    .map_err(stop)?;
+    let coordinator_of = coordinated.coordinator_of;
     let mut described: BTreeMap<String, Result<DescribedGroup, AdminError>> = BTreeMap::new();
     let mut committed: BTreeMap<String, Result<Vec<CommittedOffset>, AdminError>> = BTreeMap::new();
-    let mut pending: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
-    let mut first_round = true;
-    let mut verified = false;
-
-    let deadline = Instant::now() + COORDINATOR_PATIENCE;
-    let mut delay = Duration::from_millis(200);
-    for round in 0.. {
-        if pending.is_empty() || (round > 0 && Instant::now() + delay >= deadline) {
-            break;
-        }
-        if round > 0 {
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(2));
-        }
-        // Coordinators, from whichever broker answers.
-        let mut found: BTreeMap<i32, Vec<String>> = BTreeMap::new();
-        let mut retry: Vec<String> = Vec::new();
-        for chunk in pending.chunks(BATCH) {
-            let answer = ask_any(pool, nodes, |c| find_group_coordinators(c, chunk));
-            let coordinators = match answer {
-                Ok(c) => c,
-                Err(e) if e.is_authentication() || first_round => return Err(stop(e)),
-                Err(e) => {
-                    for id in chunk {
-                        described.insert(id.clone(), Err(wire_error(&e)));
-                        committed.insert(id.clone(), Err(wire_error(&e)));
-                    }
-                    continue;
+    for (id, answer) in coordinated.answers {
+        match answer {
+            Ok((d, c)) => {
+                if let Some(d) = d {
+                    described.insert(id.clone(), d);
                 }
-            };
-            for c in coordinators {
-                match c.error {
-                    0 => {
-                        coordinator_of.insert(c.group.clone(), c.node_id);
-                        found.entry(c.node_id).or_default().push(c.group);
-                    }
-                    code if is_retriable(code) => retry.push(c.group),
-                    code => {
-                        described.insert(c.group.clone(), Err(super::code_error(code)));
-                        committed.insert(c.group, Err(super::code_error(code)));
-                    }
+                if let Some(c) = c {
+                    committed.insert(id, c);
                 }
             }
-        }
-        first_round = false;
-
-        for (node_id, ids) in found {
-            let Some(node) = nodes.iter().find(|n| n.id == node_id) else {
-                retry.extend(ids);
-                continue;
-            };
-            for chunk in ids.chunks(BATCH) {
-                let (consumer, classic): (Vec<String>, Vec<String>) =
-                    chunk.iter().cloned().partition(|id| kip848.contains(id.as_str()));
-                let mut answers: Vec<DescribedGroup> = Vec::new();
-                let mut failed: Option<WireError> = None;
-                for (ids, kip) in [(&classic, false), (&consumer, true)] {
-                    if ids.is_empty() || failed.is_some() {
-                        continue;
-                    }
-                    let result = ask(pool, node, |c| {
-                        if kip {
-                            consumer_group_describe(c, ids)
-                        } else {
-                            describe_groups(c, ids)
-                        }
-                    });
-                    match result {
-                        Ok(a) => answers.extend(a),
-                        Err(e) => failed = Some(e),
-                    }
-                }
-                let offsets = match failed {
-                    None => ask(pool, node, |c| fetch_offsets(c, chunk)),
-                    Some(e) => Err(e),
-                };
-                let offsets = match offsets {
-                    Ok(offsets) => offsets,
-                    Err(e) if e.is_authentication() => return Err(stop(e)),
-                    Err(e) => {
-                        retry.extend(chunk.iter().cloned());
-                        for id in chunk {
-                            described.insert(id.clone(), Err(wire_error(&e)));
-                            committed.insert(id.clone(), Err(wire_error(&e)));
-                        }
-                        continue;
-                    }
-                };
-                // A group that was listed but is described as gone (`Dead`, or
-                // GROUP_ID_NOT_FOUND) was read from a coordinator whose view is behind: one
-                // that took the group over and has not caught up with its log yet answers for it
-                // as if it did not exist, offsets included. Ask again; still gone at the end, it
-                // is a gap, never a group without offsets.
-                let mut behind: Vec<String> = Vec::new();
-                for g in answers {
-                    match g.error {
-                        0 if g.state == "Dead" => {
-                            behind.push(g.group.clone());
-                            described.insert(g.group.clone(), Err(gone()));
-                        }
-                        0 => {
-                            described.insert(g.group.clone(), Ok(g));
-                        }
-                        GROUP_ID_NOT_FOUND => {
-                            behind.push(g.group.clone());
-                            described.insert(g.group.clone(), Err(gone()));
-                        }
-                        code if is_retriable(code) => {
-                            retry.push(g.group.clone());
-                            described.insert(g.group.clone(), Err(super::code_error(code)));
-                        }
-                        code => {
-                            described.insert(g.group.clone(), Err(super::code_error(code)));
-                        }
-                    }
-                }
-                retry.extend(behind.iter().cloned());
-                for g in offsets {
-                    if behind.contains(&g.group) {
-                        committed.insert(g.group.clone(), Err(gone()));
-                        retry.push(g.group);
-                        continue;
-                    }
-                    let partition_error = g.partitions.iter().map(|p| p.3).find(|&c| c != 0);
-                    match (g.error, partition_error) {
-                        (0, None) => {
-                            let mut list: Vec<CommittedOffset> = g
-                                .partitions
-                                .into_iter()
-                                .filter(|p| p.2 >= 0)
-                                .map(|(topic, partition, offset, _)| CommittedOffset {
-                                    topic,
-                                    partition,
-                                    offset,
-                                })
-                                .collect();
-                            list.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-                            committed.insert(g.group, Ok(list));
-                        }
-                        (code, other) => {
-                            let code = if code != 0 { code } else { other.unwrap_or(code) };
-                            if is_retriable(code) {
-                                retry.push(g.group.clone());
-                            }
-                            committed.insert(g.group, Err(super::code_error(code)));
-                        }
-                    }
-                }
+            Err(e) => {
+                described.insert(id.clone(), Err(e.clone()));
+                committed.insert(id, Err(e));
             }
         }
-        if retry.is_empty() && !verified {
-            // A coordinator handing its groups over can answer for a group it is unloading
-            // (an empty offset list, no error). Ask once more who coordinates every group; a
-            // group answered by another broker is asked again.
-            verified = true;
-            let all: Vec<String> = coordinator_of.keys().cloned().collect();
-            for chunk in all.chunks(BATCH) {
-                if let Ok(now) = ask_any(pool, nodes, |c| find_group_coordinators(c, chunk)) {
-                    for c in now {
-                        if c.error != 0 || coordinator_of.get(&c.group) != Some(&c.node_id) {
-                            tracing::info!(
-                                "group {} changed coordinator while it was read; reading it again",
-                                c.group
-                            );
-                            described.remove(&c.group);
-                            committed.remove(&c.group);
-                            retry.push(c.group);
-                        }
-                    }
-                }
-            }
-            if !retry.is_empty() {
-                // The next rounds must be checked again.
-                verified = false;
-            }
-        }
-        retry.sort();
-        retry.dedup();
-        pending = retry;
     }
 
     let mut out = Vec::with_capacity(listed.len());
@@ -403,44 +320,4 @@ fn batched(
         out.push(group);
     }
     Ok(out)
-}
-
-/// Sends with the connection to `node`; an I/O failure drops the connection and tries once more.
-fn ask<T>(
-    pool: &mut Pool,
-    node: &Node,
-    mut send: impl FnMut(&mut crate::kafka::wire::Connection) -> Result<T, WireError>,
-) -> Result<T, WireError> {
-    let mut last = None;
-    for _ in 0..2 {
-        match pool.get(&node.host, node.port).and_then(&mut send) {
-            Ok(v) => return Ok(v),
-            Err(e @ WireError::Io { .. }) => {
-                pool.forget(&node.host, node.port);
-                last = Some(e);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.expect("two attempts"))
-}
-
-/// Sends to the first broker that answers.
-fn ask_any<T>(
-    pool: &mut Pool,
-    nodes: &[Node],
-    mut send: impl FnMut(&mut crate::kafka::wire::Connection) -> Result<T, WireError>,
-) -> Result<T, WireError> {
-    let mut last = None;
-    for node in nodes {
-        match ask(pool, node, &mut send) {
-            Ok(v) => return Ok(v),
-            Err(e) if e.is_authentication() => return Err(e),
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| WireError::Io {
-        broker: String::new(),
-        source: std::io::Error::other("the cluster reported no brokers"),
-    }))
 }

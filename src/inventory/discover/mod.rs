@@ -7,7 +7,7 @@
 //! own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and latest),
 //! `DescribeLogDirs` per broker, one `DescribeAcls`, one `FindCoordinator` for all groups, and
 //! per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
-//! [`groups::BATCH`] groups each).
+//! [`crate::kafka::coordinated::BATCH`] groups each).
 //!
 //! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
 //! unreachable cluster or refused credentials stop the run. Where the cluster enforces ACLs,
@@ -24,7 +24,6 @@ use std::time::{Duration, Instant};
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue};
 use crate::kafka::client::ClientSettings;
-use crate::kafka::wire::connection::error_name;
 use crate::kafka::wire::describe_acls;
 use crate::kafka::wire::list_offsets::{self, End};
 use crate::kafka::wire::log_dirs::{self, ReplicaSizes};
@@ -415,14 +414,7 @@ fn offsets(
 
 /// A per-item Kafka error code, classified like the errors librdkafka reports.
 fn code_error(code: i16) -> AdminError {
-    match code {
-        29..=31 => AdminError::NotAuthorized(error_name(code)),
-        35 => AdminError::Unsupported(error_name(code)),
-        _ => AdminError::Other {
-            name: error_name(code),
-            message: "the broker could not answer for this item".into(),
-        },
-    }
+    crate::kafka::coordinated::code_error(code)
 }
 
 /// Replica sizes per broker: `broker id → (topic, partition) → bytes`. Refused credentials end
