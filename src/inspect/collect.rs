@@ -3,13 +3,20 @@
 //!
 //! Per pair, three strands run at once: the offset-syncs topic is read, the source side (list
 //! groups → committed offsets → partition offsets) runs, and as soon as the source's groups are
-//! known the target side (describe groups + committed offsets → partition offsets) runs. Group
-//! offsets are fetched concurrently (one request per group, many in flight); partition offsets
-//! are listed in one batched call per end (earliest, latest). The wall time therefore grows with
-//! brokers and partitions, not with groups.
+//! known the target side (describe groups + committed offsets → partition offsets) runs.
+//! Committed offsets are read over connections of our own, batched per group coordinator
+//! ([`crate::kafka::coordinated`]: `FindCoordinator` v4, then `OffsetFetch` v8 for up to 1000
+//! groups), and groups whose coordinator is loading or moving are asked again until
+//! `--admin-timeout`; partition offsets are listed in one batched call per end (earliest,
+//! latest). The wall time therefore grows with brokers and partitions, not with groups.
+//!
+//! Committed offsets are never read with librdkafka's `ListConsumerGroupOffsets`: an admin
+//! client has no consumer-group handler, and librdkafka (2.12) calls it when a coordinator
+//! answers `NOT_COORDINATOR`, which crashes the process.
 //!
 //! Failures of one group or one partition become error values in the facts (and error rows
-//! later). Only a cluster that cannot be reached or refuses the credentials stops the run.
+//! later). Only a cluster that cannot be reached, refuses the credentials, or does not list all
+//! its groups stops the run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -25,8 +32,10 @@ use crate::inspect::checkpoints;
 use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, TopicOffsets, Tp};
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
-use crate::kafka::admin::{Admin, AdminError, OffsetSpec, socket_timeout_ms};
+use crate::kafka::admin::{Admin, AdminError, GroupListing, Node, OffsetSpec, socket_timeout_ms};
 use crate::kafka::client::ClientSettings;
+use crate::kafka::coordinated::{self, Committed};
+use crate::kafka::wire::{Pool, Security, WireError};
 
 /// Settings of a collection run.
 #[derive(Clone, Copy, Debug)]
@@ -60,45 +69,138 @@ fn is_active(state: &str) -> bool {
 
 /// Connects to every cluster the pairs use (checking each answers) and collects every pair.
 pub fn collect(config: &Mm2Config, options: CollectOptions) -> Result<Vec<PairFacts>, ClusterError> {
-    let admins = connect(config, options)?;
+    let clusters = connect(config, options)?;
     let mut out = Vec::new();
     for pair in &config.pairs {
-        out.push(collect_pair(config, pair, &admins, options)?);
+        out.push(collect_pair(config, pair, &clusters, options)?);
     }
     Ok(out)
 }
 
-/// One admin client per alias, each checked with a DescribeCluster call, concurrently.
-fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<String, Admin>, ClusterError> {
-    let results: Vec<(String, Result<Admin, AdminError>)> = std::thread::scope(|scope| {
+/// One cluster: the librdkafka admin client, and what the connections of our own need.
+struct Cluster {
+    admin: Admin,
+    /// The brokers, as the cluster described them at the start of this run.
+    nodes: Vec<Node>,
+    security: Security,
+    /// Bound of connecting and of each request over the own connections.
+    request_timeout: Duration,
+}
+
+impl Cluster {
+    /// Committed offsets of `groups` over connections of our own, asked again while their
+    /// coordinators load or move, for up to `patience`. A cluster that answers no
+    /// `FindCoordinator` v4 at all (brokers before Kafka 3.0) gives every group an error;
+    /// refused credentials end the run.
+    fn committed(
+        &self,
+        groups: &[String],
+        patience: Duration,
+    ) -> Result<BTreeMap<String, Result<Committed, AdminError>>, AdminError> {
+        if groups.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let mut pool = Pool::new(self.security.clone(), self.request_timeout);
+        match coordinated::committed_offsets(&mut pool, &self.nodes, groups, patience) {
+            Ok(answers) => Ok(answers),
+            Err(e) if e.is_authentication() => Err(AdminError::AuthenticationFailed(e.to_string())),
+            Err(e) => {
+                let error = no_coordinator(&e);
+                Ok(groups.iter().map(|g| (g.clone(), Err(error.clone()))).collect())
+            }
+        }
+    }
+}
+
+/// The error of every group when no broker answered `FindCoordinator` v4.
+fn no_coordinator(e: &WireError) -> AdminError {
+    AdminError::Other {
+        name: "NO_COORDINATOR".into(),
+        message: format!(
+            "no broker named the group coordinators ({e}); committed offsets are read with \
+             FindCoordinator v4 and OffsetFetch v8, which brokers speak from Kafka 3.0 on"
+        ),
+    }
+}
+
+/// One admin client per alias, each checked with a DescribeCluster call (which also gives the
+/// brokers for the own connections), concurrently.
+fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<String, Cluster>, ClusterError> {
+    let results: Vec<(String, Result<Cluster, AdminError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = config
             .admin
             .iter()
             .map(|(alias, settings)| {
                 let alias = alias.clone();
                 scope.spawn(move || {
-                    let admin =
-                        Admin::with_request_timeout(settings, options.admin_timeout, options.request_timeout)
-                            .and_then(|admin| admin.describe_cluster().map(|_| admin));
-                    (alias, admin)
+                    let cluster = (|| {
+                        let security = Security::from_settings(settings)
+                            .map_err(|e| AdminError::AuthenticationFailed(e.to_string()))?;
+                        let admin = Admin::with_request_timeout(
+                            settings,
+                            options.admin_timeout,
+                            options.request_timeout,
+                        )?;
+                        let nodes = admin.describe_cluster()?.nodes;
+                        Ok(Cluster {
+                            admin,
+                            nodes,
+                            security,
+                            request_timeout: options.request_timeout,
+                        })
+                    })();
+                    (alias, cluster)
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("connect thread"))
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    (
+                        String::new(),
+                        Err(AdminError::Unreachable("the connecting thread failed".into())),
+                    )
+                })
+            })
             .collect()
     });
-    let mut admins = BTreeMap::new();
+    let mut clusters = BTreeMap::new();
     for (alias, result) in results {
         match result {
-            Ok(admin) => {
-                admins.insert(alias, admin);
+            Ok(cluster) => {
+                clusters.insert(alias, cluster);
             }
             Err(error) => return Err(ClusterError { alias, error }),
         }
     }
-    Ok(admins)
+    Ok(clusters)
+}
+
+/// Every group of the cluster, listed again while brokers fail to answer, for up to `patience`.
+/// A listing still missing brokers then is an error: a gate must never pass on fewer groups.
+fn list_all_groups(admin: &Admin, patience: Duration) -> Result<Vec<GroupListing>, AdminError> {
+    let deadline = Instant::now() + patience;
+    let mut delay = Duration::from_millis(200);
+    let mut seen: BTreeMap<String, GroupListing> = BTreeMap::new();
+    loop {
+        let (listed, errors) = admin.list_consumer_groups_partial()?;
+        for g in listed {
+            seen.insert(g.id.clone(), g);
+        }
+        let Some(first) = errors.first() else {
+            return Ok(seen.into_values().collect());
+        };
+        if errors.iter().any(AdminError::is_fatal) || Instant::now() + delay >= deadline {
+            return Err(AdminError::Unreachable(format!(
+                "the list of consumer groups is incomplete: {} broker(s) did not list their groups ({first})",
+                errors.len()
+            )));
+        }
+        tracing::info!("listing groups again: {first}");
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(2));
+    }
 }
 
 fn fatal(alias: &str, error: AdminError) -> ClusterError {
@@ -111,12 +213,13 @@ fn fatal(alias: &str, error: AdminError) -> ClusterError {
 fn collect_pair(
     config: &Mm2Config,
     pair: &Pair,
-    admins: &BTreeMap<String, Admin>,
+    clusters: &BTreeMap<String, Cluster>,
     options: CollectOptions,
 ) -> Result<PairFacts, ClusterError> {
     let started = Instant::now();
-    let source = &admins[&pair.source];
-    let target = &admins[&pair.target];
+    let source_cluster = &clusters[&pair.source];
+    let target_cluster = &clusters[&pair.target];
+    let (source, target) = (&source_cluster.admin, &target_cluster.admin);
     std::thread::scope(|scope| {
         let syncs = scope.spawn(|| {
             let cluster = pair.offset_syncs_cluster();
@@ -146,9 +249,7 @@ fn collect_pair(
         });
 
         // Source groups: list, filter, committed offsets.
-        let listed = source
-            .list_consumer_groups()
-            .map_err(|e| fatal(&pair.source, e))?;
+        let listed = list_all_groups(source, options.admin_timeout).map_err(|e| fatal(&pair.source, e))?;
         let listed_ids: BTreeSet<String> = listed.iter().map(|g| g.id.clone()).collect();
         let kept: Vec<(String, String)> = listed
             .into_iter()
@@ -165,18 +266,23 @@ fn collect_pair(
         );
 
         let target_ids = ids.clone();
-        let target_side = scope.spawn(move || collect_target_groups(target, &target_ids));
-        let source_offsets = source
-            .list_consumer_group_offsets(&ids)
+        let target_side =
+            scope.spawn(move || collect_target_groups(target_cluster, &target_ids, options.admin_timeout));
+        let mut source_offsets = source_cluster
+            .committed(&ids, options.admin_timeout)
             .map_err(|e| fatal(&pair.source, e))?;
         let mut group_offsets: Vec<Result<BTreeMap<Tp, i64>, String>> = Vec::with_capacity(ids.len());
         let mut source_tps: BTreeSet<Tp> = BTreeSet::new();
-        for g in source_offsets {
-            group_offsets.push(match g.result {
+        for id in &ids {
+            let answer = source_offsets
+                .remove(id)
+                .unwrap_or_else(|| Err(AdminError::Unreachable("no answer for this group".into())));
+            group_offsets.push(match answer {
                 Ok(offsets) => {
                     let filtered: BTreeMap<Tp, i64> = offsets
                         .into_iter()
-                        .filter(|((topic, _), offset)| pair.topics.accepts(topic) && *offset >= 0)
+                        .filter(|(topic, _, offset)| pair.topics.accepts(topic) && *offset >= 0)
+                        .map(|(topic, partition, offset)| ((topic, partition), offset))
                         .collect();
                     source_tps.extend(filtered.keys().cloned());
                     Ok(filtered)
@@ -253,36 +359,45 @@ fn collect_pair(
     })
 }
 
-/// Describes the groups on the target and fetches their committed offsets, concurrently.
+/// Describes the groups on the target (librdkafka) and reads their committed offsets (own
+/// connections, see [`Cluster::committed`]), concurrently.
 fn collect_target_groups(
-    admin: &Admin,
+    cluster: &Cluster,
     ids: &[String],
+    patience: Duration,
 ) -> Result<HashMap<String, Result<TargetGroup, String>>, AdminError> {
     let (described, offsets) = std::thread::scope(|scope| {
-        let described = scope.spawn(|| admin.describe_consumer_groups(ids));
-        let offsets = admin.list_consumer_group_offsets(ids);
-        (described.join().expect("describe thread"), offsets)
+        let described = scope.spawn(|| cluster.admin.describe_consumer_groups(ids));
+        let offsets = cluster.committed(ids, patience);
+        let described = described
+            .join()
+            .unwrap_or_else(|_| Err(AdminError::Unreachable("the describing thread failed".into())));
+        (described, offsets)
     });
     let described = described?;
-    let offsets = offsets?;
+    let mut offsets = offsets?;
     let mut out = HashMap::with_capacity(ids.len());
-    for (d, o) in described.into_iter().zip(offsets) {
+    for d in described {
         // A group the target does not know is `Dead` with no offsets, whichever way the
         // broker says so.
-        let absent =
-            |e: &AdminError| matches!(e, AdminError::Other { name, .. } if name == "GROUP_ID_NOT_FOUND");
+        let absent = |e: &AdminError| matches!(e, AdminError::Other { name, .. } if name.starts_with("GROUP_ID_NOT_FOUND"));
         let describe = match d.result {
             Err(e) if absent(&e) => Ok("Dead".to_owned()),
             other => other.map(|details| details.state),
         };
-        let offsets = match o.result {
-            Err(e) if absent(&e) => Ok(Default::default()),
-            other => other,
+        let committed = match offsets.remove(&d.id) {
+            Some(Err(e)) if absent(&e) => Ok(Vec::new()),
+            Some(other) => other,
+            None => Err(AdminError::Unreachable("no answer for this group".into())),
         };
-        let value = match (describe, offsets) {
-            (Ok(state), Ok(offsets)) => Ok(TargetGroup {
+        let value = match (describe, committed) {
+            (Ok(state), Ok(committed)) => Ok(TargetGroup {
                 state,
-                offsets: offsets.into_iter().filter(|(_, o)| *o >= 0).collect(),
+                offsets: committed
+                    .into_iter()
+                    .filter(|(_, _, o)| *o >= 0)
+                    .map(|(topic, partition, offset)| ((topic, partition), offset))
+                    .collect(),
             }),
             (Err(e), _) => Err(format!("describe failed: {e}")),
             (_, Err(e)) => Err(format!("offset fetch failed: {e}")),
