@@ -19,6 +19,27 @@ pub enum Format {
     Table,
 }
 
+/// `text` on one line of a terminal: a backslash becomes `\\`, newline, carriage return and tab
+/// become `\n`, `\r`, `\t`, and any other control character or line separator becomes
+/// `\u{…}`. A group id or topic with a newline therefore never splits a table row or a
+/// `--watch` line, and the escaping can be read back without ambiguity.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn opt<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
@@ -157,7 +178,8 @@ pub fn write_json(rows: &[Row], summary: Option<&[SummaryLine]>, mut out: impl W
     writeln!(out)
 }
 
-/// Writes an aligned table of the columns a person reads first.
+/// Writes an aligned table of the columns a person reads first, one line per row (text cells
+/// escaped with [`one_line`]).
 pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
     let header = [
         "PAIR",
@@ -177,18 +199,18 @@ pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
         .iter()
         .map(|r| {
             [
-                r.cluster_pair.clone(),
-                r.group.clone(),
-                r.topic.clone(),
+                one_line(&r.cluster_pair),
+                one_line(&r.group),
+                one_line(&r.topic),
                 opt(r.partition),
                 opt(r.source_group_offset),
                 opt(r.source_group_lag),
                 opt(r.target_group_offset),
                 opt(r.expected_target_offset),
-                r.target_group_state.clone(),
+                one_line(&r.target_group_state),
                 r.is_ok.to_string(),
                 r.blocking_component.map_or("-", |c| c.as_str()).to_owned(),
-                r.message.clone(),
+                one_line(&r.message),
             ]
         })
         .collect();
@@ -322,6 +344,26 @@ mod tests {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(reader.headers().unwrap().len(), 21);
         assert!(reader.records().all(|r| r.unwrap().len() == 21));
+    }
+
+    #[test]
+    fn control_characters_never_split_a_table_row() {
+        let rows = [
+            row("evil\nOK-looking\tgroup\r\u{7}\\n", "line one\nline two", false),
+            row("plain", SUCCESS, true),
+        ];
+        let mut out = Vec::new();
+        write_table(&rows, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[1].contains("evil\\nOK-looking\\tgroup\\r\\u{7}\\\\n "),
+            "{text}"
+        );
+        assert!(lines[1].ends_with("line one\\nline two"), "{text}");
+        assert!(lines[2].contains("plain "), "{text}");
+        assert_eq!(one_line("a\u{2028}b\u{85}c"), "a\\u{2028}b\\u{85}c");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::inspect::compare::{Row, TOO_OLD_FOR_MM2};
+use crate::inspect::report::one_line;
 
 type Key = (String, String, String, Option<i32>);
 
@@ -17,7 +18,13 @@ fn key(row: &Row) -> Key {
 
 fn label(k: &Key) -> String {
     let partition = k.3.map_or("-".to_owned(), |p| p.to_string());
-    format!("{} {} {}-{}", k.0, k.1, k.2, partition)
+    format!(
+        "{} {} {}-{}",
+        one_line(&k.0),
+        one_line(&k.1),
+        one_line(&k.2),
+        partition
+    )
 }
 
 fn state(row: &Row) -> String {
@@ -26,11 +33,12 @@ fn state(row: &Row) -> String {
         if row.is_ok { "OK" } else { "NOT OK" },
         row.source_group_offset.map_or("-".into(), |o| o.to_string()),
         row.target_group_offset.map_or("-".into(), |o| o.to_string()),
-        row.message
+        one_line(&row.message)
     )
 }
 
-/// One line per row that appeared, disappeared, or changed verdict, message or offsets.
+/// One line per row that appeared, disappeared, or changed verdict, message or offsets (text
+/// escaped with [`one_line`], so each change is exactly one line).
 pub fn changes(before: &[Row], after: &[Row]) -> Vec<String> {
     let old: BTreeMap<Key, &Row> = before.iter().map(|r| (key(r), r)).collect();
     let new: BTreeMap<Key, &Row> = after.iter().map(|r| (key(r), r)).collect();
@@ -110,6 +118,14 @@ mod tests {
             ]
         );
         assert!(changes(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn a_newline_in_a_group_id_stays_on_its_line() {
+        let mut r = row(0, false, None);
+        r.group = "g\nx".into();
+        let lines = changes(&[], &[r]);
+        assert_eq!(lines, ["+ a->b g\\nx t-0: NOT OK (source 10, target -): bad"]);
     }
 
     #[test]
