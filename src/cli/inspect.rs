@@ -17,7 +17,8 @@ use diskless_migrator::inspect::{self, Inspection, parse_duration, watch};
 /// Reads the MM2 properties, inspects every enabled `source->target` pair with checkpoints on,
 /// and prints one row per (group, partition): the 21-column CSV of Aiven's offset-sync
 /// inspector (RFC 4180 quoted), or JSON, or a table. By default only rows that are not OK are
-/// printed. Exit code 0 means every row is OK, 1 that some are not.
+/// printed. Exit code 0 means every row is OK, 1 that some are not, 3 that a cluster could not
+/// be read (with --watch: the first round, or the last before --max-wait ran out).
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The MirrorMaker 2 properties file (mm2.properties).
@@ -127,8 +128,36 @@ pub fn run(args: InspectArgs) -> Exit {
                 return Exit::Cluster;
             }
             Err(e) => {
-                tracing::warn!("inspection failed, retrying at the next interval: {e}");
-                std::thread::sleep(args.watch.unwrap_or_default());
+                // A round that could not read the facts reports the failure, never the last
+                // report as if it were current, and never opens the gate.
+                let interval = args.watch.unwrap_or_default();
+                eprintln!("error: {e}");
+                let line = format!(
+                    "[+{}s] inspection failed, the last report is out of date: {}\n",
+                    started.elapsed().as_secs(),
+                    report::one_line(&e.to_string())
+                );
+                let mut out = std::io::stdout().lock();
+                let written = out
+                    .write_all(line.as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(|e| e.to_string())
+                    .and_then(|_| match &args.output_path {
+                        Some(path) => write_failure(path, format, started.elapsed(), &e.to_string()),
+                        None => Ok(()),
+                    });
+                drop(out);
+                if let Err(e) = written {
+                    eprintln!("error: cannot write the report: {e}");
+                    return Exit::Usage;
+                }
+                if let Some(max) = args.max_wait
+                    && started.elapsed() + interval > max
+                {
+                    std::thread::sleep(max.saturating_sub(started.elapsed()));
+                    return Exit::Cluster;
+                }
+                std::thread::sleep(interval);
                 continue;
             }
         };
@@ -194,7 +223,13 @@ pub fn run(args: InspectArgs) -> Exit {
             );
             for row in rows {
                 let partition = row.partition.map_or("-".to_owned(), |p| p.to_string());
-                eprintln!("  {} {} {}-{}", row.cluster_pair, row.group, row.topic, partition);
+                eprintln!(
+                    "  {} {} {}-{}",
+                    report::one_line(&row.cluster_pair),
+                    report::one_line(&row.group),
+                    report::one_line(&row.topic),
+                    partition
+                );
             }
             return Exit::Findings;
         }
@@ -207,6 +242,36 @@ pub fn run(args: InspectArgs) -> Exit {
         previous = Some(inspection);
         std::thread::sleep(interval);
     }
+}
+
+/// Replaces the report file after a failed `--watch` round with the failure, so no reader takes
+/// the previous report for the current state: a JSON object `{"error", "failed_after_seconds"}`
+/// for `--format json`, else text lines starting with `inspection failed`. Neither parses as a
+/// report.
+fn write_failure(
+    path: &std::path::Path,
+    format: Format,
+    elapsed: Duration,
+    error: &str,
+) -> Result<(), String> {
+    let body = match format {
+        Format::Json => {
+            let mut text = serde_json::json!({
+                "error": error,
+                "failed_after_seconds": elapsed.as_secs(),
+            })
+            .to_string();
+            text.push('\n');
+            text
+        }
+        Format::Csv | Format::Table => format!(
+            "inspection failed after {} s, the previous report is out of date: {}\n",
+            elapsed.as_secs(),
+            report::one_line(error)
+        ),
+    };
+    diskless_migrator::output::write_atomic(path, body.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes the report (and the summary) where the flags say.
