@@ -32,7 +32,9 @@ use crate::inspect::checkpoints;
 use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, TopicOffsets, Tp};
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
-use crate::kafka::admin::{Admin, AdminError, GroupListing, Node, OffsetSpec, socket_timeout_ms};
+use crate::kafka::admin::{
+    Admin, AdminError, GroupListing, Node, OffsetResults, OffsetSpec, socket_timeout_ms,
+};
 use crate::kafka::client::ClientSettings;
 use crate::kafka::coordinated::{self, Committed};
 use crate::kafka::wire::{Pool, Security, WireError};
@@ -461,7 +463,15 @@ fn partition_offsets(
         let latest = admin.list_offsets(&present, OffsetSpec::Latest);
         (earliest.join().expect("list offsets thread"), latest)
     });
-    let (earliest, latest) = (earliest?, latest?);
+    // After the cluster answered, a failed call (a partition leader down or moving) is an
+    // error of each partition asked about, not of the cluster; refused credentials still end
+    // the run.
+    let per_partition = |answer: Result<OffsetResults, AdminError>| match answer {
+        Err(e @ AdminError::AuthenticationFailed(_)) => Err(e),
+        Err(e) => Ok(present.iter().map(|tp| (tp.clone(), Err(e.clone()))).collect()),
+        ok => ok,
+    };
+    let (earliest, latest) = (per_partition(earliest)?, per_partition(latest)?);
     for tp in present {
         let value = match (earliest.get(&tp), latest.get(&tp)) {
             (Some(Ok(e)), Some(Ok(l))) => Ok(Some((*e, *l))),
