@@ -1078,3 +1078,318 @@ fn a_transaction_marker_after_the_newest_sync_is_no_gap() {
     );
     mm2.assert_running();
 }
+
+/// `inspect --watch` run as a child process: standard output collected line by line (with the
+/// time each line arrived), standard error in a file; killed when dropped.
+struct Watcher {
+    child: std::process::Child,
+    lines: Arc<Mutex<Vec<(Instant, String)>>>,
+    stderr: tempfile::NamedTempFile,
+}
+
+impl Watcher {
+    fn start(file: &Path, args: &[&str]) -> Watcher {
+        use std::io::BufRead;
+        let stderr = tempfile::NamedTempFile::new().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_diskless-migrator"))
+            .arg("inspect")
+            .arg("--mm2-config")
+            .arg(file)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr.reopen().unwrap())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().unwrap().push((Instant::now(), line));
+            }
+        });
+        Watcher { child, lines, stderr }
+    }
+
+    /// The round lines (`[+Ns] …`) printed so far.
+    fn rounds(&self) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, l)| l.starts_with("[+"))
+            .count()
+    }
+
+    /// Panics, with the exit status and standard error, if the process has ended.
+    fn assert_running(&mut self) {
+        if let Some(status) = self.child.try_wait().unwrap() {
+            panic!(
+                "inspect --watch ended ({status}, code {:?}); stdout:\n{}\nstderr:\n{}",
+                status.code(),
+                self.stdout(),
+                std::fs::read_to_string(self.stderr.path()).unwrap_or_default()
+            );
+        }
+    }
+
+    /// Waits until `more` round lines have been printed after the `seen` ones.
+    fn wait_rounds(&mut self, seen: usize, more: usize, what: &str) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(45);
+        loop {
+            self.assert_running();
+            let now = self.rounds();
+            if now >= seen + more {
+                return now;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no new inspection round within 45 s {what}; stdout:\n{}",
+                self.stdout()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn stdout(&self) -> String {
+        let lines = self.lines.lock().unwrap();
+        lines
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The broker that coordinates `group`, as any running broker of `cluster` says.
+fn group_coordinator(cluster: &KafkaCluster, group: &str) -> u32 {
+    use diskless_migrator::kafka::wire::coordinator::find_group_coordinators;
+    use diskless_migrator::kafka::wire::{Connection, Security};
+    let settings = ClientSettings::from_java(
+        [("bootstrap.servers", cluster.bootstrap())],
+        &EnvFallback::default(),
+    )
+    .unwrap();
+    let security = Security::from_settings(&settings).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for id in cluster.broker_ids() {
+            let address = cluster.broker_address(id, Listener::Plaintext).unwrap();
+            let (host, port) = address.rsplit_once(':').unwrap();
+            let Ok(mut connection) =
+                Connection::open(host, port.parse().unwrap(), &security, Duration::from_secs(2))
+            else {
+                continue;
+            };
+            if let Ok(found) = find_group_coordinators(&mut connection, &[group.to_owned()])
+                && let Some(c) = found.first()
+                && c.error == 0
+            {
+                return u32::try_from(c.node_id).unwrap();
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no broker named the coordinator of {group}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Waits until broker `id` itself answers metadata requests.
+fn wait_broker_answers(cluster: &KafkaCluster, id: u32) {
+    let mut config = ClientConfig::new();
+    config.set(
+        "bootstrap.servers",
+        cluster.broker_address(id, Listener::Plaintext).unwrap(),
+    );
+    support::wait_until(
+        Duration::from_secs(60),
+        &format!("broker {id} of {} to answer", cluster.name()),
+        || support::records::probe(&config, Duration::from_secs(2)).is_ok(),
+    );
+}
+
+/// The gate under broker failures: the target broker coordinating the checked group is killed
+/// (SIGKILL) and restarted twenty times while `inspect --watch` runs. The coordinator moves on
+/// every kill (and `NOT_COORDINATOR` answers follow), which made the librdkafka offset reader
+/// crash the process. Asserted: the process never ends, every cycle gets inspection rounds
+/// (each round prints its line), and no round reports the group OK with facts other than the
+/// true ones (an unreadable group is an error row or a failed round, never OK). Last, with every
+/// target broker down, a round fails and `--output-path` then holds the failure, not the last
+/// report.
+#[test]
+fn target_broker_killed_and_restarted_twenty_times_during_watch() {
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let test_started = Instant::now();
+    // Brokers are fenced 4 s after their last heartbeat (default 9 s), so the coordinator of a
+    // killed broker moves within the cycle.
+    let target = ClusterOptions::new("backup")
+        .with_broker_property("broker.heartbeat.interval.ms", "500")
+        .with_broker_property("broker.session.timeout.ms", "4000");
+    let mut clusters = KafkaCluster::start_many(vec![ClusterOptions::new("primary"), target]);
+    let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
+    create_topic(&primary, "orders", 1, &[]);
+    create_topic(&backup, "orders", 1, &[]);
+    produce_to(&primary, "orders", 0, 10);
+    commit(&primary, "gate-group", "orders", &[(0, 10)]);
+    let properties = format!(
+        "clusters = primary, backup\n\
+         primary.bootstrap.servers = {}\n\
+         backup.bootstrap.servers = {}\n\
+         primary->backup.enabled = true\n\
+         backup->primary.enabled = false\n\
+         primary->backup.topics = orders\n\
+         groups = gate-group\n\
+         replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy\n\
+         sync.group.offsets.enabled = true\n\
+         sync.group.offsets.interval.seconds = 1\n\
+         offset.lag.max = 0\n\
+         {}",
+        clusters[0].bootstrap(),
+        clusters[1].bootstrap(),
+        fast_properties(3, &["primary", "backup"])
+    );
+    let mut mm2 = MirrorMaker::start(&properties);
+    wait_for(
+        "MM2 to sync gate-group",
+        Duration::from_secs(150),
+        &mut mm2,
+        || committed(&backup, "gate-group", "orders", 1) == [Some(10)],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mm2.properties");
+    std::fs::copy(mm2.properties_file(), &file).unwrap();
+    mm2.stop();
+    let setup = test_started.elapsed();
+
+    let report = dir.path().join("report.csv");
+    let report_arg = report.display().to_string();
+    let mut watcher = Watcher::start(
+        &file,
+        &[
+            "--include-inactive-groups",
+            "--include-ok-groups",
+            "--watch",
+            "200ms",
+            "--admin-timeout",
+            "PT3S",
+            "--request-timeout",
+            "PT2S",
+            "--output-path",
+            &report_arg,
+        ],
+    );
+    let ok_row = format!(
+        "primary->backup,orders,0,gate-group,0,10,Empty,10,0,0,10,Empty,10,0,0,true,true,true,true,-,{SUCCESS}"
+    );
+    support::wait_until(Duration::from_secs(60), "the first report", || {
+        watcher.assert_running();
+        std::fs::read_to_string(&report).is_ok_and(|t| !t.is_empty())
+    });
+    assert_lines(
+        &std::fs::read_to_string(&report).unwrap(),
+        &[HEADER.to_owned(), ok_row.clone()],
+    );
+
+    let cycles_started = Instant::now();
+    let mut rounds = watcher.rounds();
+    let mut killed = Vec::new();
+    for cycle in 0..20 {
+        let id = group_coordinator(&clusters[1], "gate-group");
+        killed.push(id);
+        let at_kill = watcher.rounds();
+        clusters[1].kill_broker(id);
+        // The JVM takes seconds to start: rounds run with the broker down meanwhile.
+        clusters[1].spawn_broker(id);
+        watcher.wait_rounds(at_kill, 1, &format!("while broker {id} was down (cycle {cycle})"));
+        clusters[1].restart_broker(id);
+        wait_broker_answers(&clusters[1], id);
+        let at_return = watcher.rounds();
+        // The second round from now started after the broker was back.
+        rounds = watcher.wait_rounds(
+            at_return,
+            2,
+            &format!("after broker {id} returned (cycle {cycle})"),
+        );
+        eprintln!(
+            "cycle {cycle}: broker {id} down for {} round(s)",
+            at_return - at_kill
+        );
+    }
+    let cycles = cycles_started.elapsed();
+    watcher.assert_running();
+
+    // Every state the rounds reported for the group: OK only with the true facts.
+    let stdout = watcher.stdout();
+    let mut failed_rounds = 0;
+    let mut not_ok_states = 0;
+    for line in stdout.lines() {
+        if line.starts_with("[+") {
+            assert!(
+                line.contains(" rows, ") || line.contains("inspection failed"),
+                "unexpected round line: {line}"
+            );
+            failed_rounds += usize::from(line.contains("inspection failed"));
+            continue;
+        }
+        let new_state = match line.split_once(" -> ") {
+            Some((_, after)) => after.to_owned(),
+            None => line
+                .strip_prefix("+ primary->backup gate-group orders-0: ")
+                .unwrap_or_else(|| panic!("unexpected line: {line}\n{stdout}"))
+                .to_owned(),
+        };
+        if new_state.starts_with("OK") {
+            assert_eq!(
+                new_state, "OK (source 10, target 10): Successfully synced, operating normally",
+                "{stdout}"
+            );
+        } else {
+            not_ok_states += 1;
+        }
+    }
+    eprintln!(
+        "killed brokers {killed:?}; {rounds} rounds, {failed_rounds} failed, {not_ok_states} not-OK states; \
+         setup {setup:?}, 20 cycles {cycles:?}"
+    );
+
+    eprintln!("{stdout}");
+    // Every target broker down: the round fails, and the report file says so.
+    let failures = |w: &Watcher| w.stdout().matches("inspection failed").count();
+    let failed_before = failures(&watcher);
+    for id in clusters[1].broker_ids() {
+        clusters[1].kill_broker(id);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while failures(&watcher) == failed_before {
+        watcher.assert_running();
+        assert!(
+            Instant::now() < deadline,
+            "no failed round:\n{}",
+            watcher.stdout()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.starts_with("inspection failed after "), "{text}");
+    assert!(text.contains("out of date"), "{text}");
+    assert!(!text.contains("gate-group"), "{text}");
+    watcher.assert_running();
+    drop(watcher);
+    // SIGKILL, as in the cycles: a graceful stop of the source would only add to the wall time.
+    for id in clusters[0].broker_ids() {
+        clusters[0].kill_broker(id);
+    }
+    eprintln!("test wall time {:?}", test_started.elapsed());
+}

@@ -348,13 +348,20 @@ impl KafkaCluster {
     /// Starts broker `id` again after [`KafkaCluster::kill_broker`] or
     /// [`KafkaCluster::stop_broker`], and waits until every broker is registered again.
     pub fn restart_broker(&mut self, id: u32) {
+        self.spawn_broker(id);
+        self.wait_ready(Instant::now() + START_TIMEOUT);
+    }
+
+    /// Starts broker `id`'s JVM again after [`KafkaCluster::kill_broker`] or
+    /// [`KafkaCluster::stop_broker`], without waiting for it (the broker stays unreachable while
+    /// it starts; [`KafkaCluster::restart_broker`] waits).
+    pub fn spawn_broker(&mut self, id: u32) {
         let name = self.name.clone();
         let dir = self.dir.path().to_owned();
         let node = self.node_mut(id);
         if node.process.is_none() {
             node.spawn(&name, &dir);
         }
-        self.wait_ready(Instant::now() + START_TIMEOUT);
     }
 
     /// Whether broker `id` is running (not stopped by the test, not exited).
