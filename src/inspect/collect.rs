@@ -33,7 +33,7 @@ use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, 
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
 use crate::kafka::admin::{
-    Admin, AdminError, GroupListing, Node, OffsetResults, OffsetSpec, socket_timeout_ms,
+    Admin, AdminError, GroupDescription, GroupListing, Node, OffsetResults, OffsetSpec, socket_timeout_ms,
 };
 use crate::kafka::client::ClientSettings;
 use crate::kafka::coordinated::{self, Committed};
@@ -376,7 +376,19 @@ fn collect_target_groups(
             .unwrap_or_else(|_| Err(AdminError::Unreachable("the describing thread failed".into())));
         (described, offsets)
     });
-    let described = described?;
+    // A describe call that fails after the cluster answered (the coordinators down or moving)
+    // is an error of each group; refused credentials still end the run.
+    let described = match described {
+        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
+        Err(e) => ids
+            .iter()
+            .map(|id| GroupDescription {
+                id: id.clone(),
+                result: Err(e.clone()),
+            })
+            .collect(),
+        Ok(described) => described,
+    };
     let mut offsets = offsets?;
     let mut out = HashMap::with_capacity(ids.len());
     for d in described {
