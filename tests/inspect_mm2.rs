@@ -856,7 +856,7 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
         format!(
             "{pb},-,-,consumer-group-undescribable,-,-,Empty,-,-,-,-,Empty,-,-,-,false,false,false,false,\
              SOURCE GROUP,Cannot read the source group's committed offsets: not authorized: \
-             LISTCONSUMERGROUPOFFSETS worker coordinator request failed: Broker: Group authorization failed"
+             GROUP_AUTHORIZATION_FAILED (30)"
         ),
     ];
     assert_lines(&stdout, &expected);

@@ -25,7 +25,8 @@ pub struct InspectArgs {
     #[arg(long, value_name = "FILE")]
     mm2_config: PathBuf,
 
-    /// Write the report here instead of standard output (created or replaced).
+    /// Write the report here instead of standard output (created or replaced). With --watch, a
+    /// round that fails replaces it with the failure, so it never looks current.
     #[arg(long, value_name = "FILE")]
     output_path: Option<PathBuf>,
 
@@ -61,7 +62,8 @@ pub struct InspectArgs {
     #[arg(long, requires = "watch")]
     until_ok: bool,
 
-    /// With --watch: stop after this long; exit 1 if rows are still not OK.
+    /// With --watch: stop after this long; exit 1 if rows are still not OK, 3 if the last round
+    /// failed.
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = duration)]
     max_wait: Option<Duration>,
 }
