@@ -143,7 +143,7 @@ fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<Strin
                             options.admin_timeout,
                             options.request_timeout,
                         )?;
-                        let nodes = admin.describe_cluster()?.nodes;
+                        let nodes = brokers(&admin)?;
                         Ok(Cluster {
                             admin,
                             nodes,
@@ -177,6 +177,38 @@ fn connect(config: &Mm2Config, options: CollectOptions) -> Result<BTreeMap<Strin
         }
     }
     Ok(clusters)
+}
+
+/// The brokers of the cluster: `DescribeCluster`, or, when that call fails for a reason other
+/// than the credentials (librdkafka may send it to a broker that has just died), the brokers of
+/// a metadata answer from any broker.
+fn brokers(admin: &Admin) -> Result<Vec<Node>, AdminError> {
+    let error = match admin.describe_cluster() {
+        Ok(description) => return Ok(description.nodes),
+        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
+        Err(e) => e,
+    };
+    let Ok(metadata) = admin.client().inner().fetch_metadata(None, admin.timeout()) else {
+        return Err(error);
+    };
+    let mut nodes: Vec<Node> = metadata
+        .brokers()
+        .iter()
+        .filter_map(|b| {
+            Some(Node {
+                id: b.id(),
+                host: b.host().to_owned(),
+                port: u16::try_from(b.port()).ok()?,
+                rack: None,
+            })
+        })
+        .collect();
+    if nodes.is_empty() {
+        return Err(error);
+    }
+    nodes.sort_by_key(|n| n.id);
+    tracing::debug!("DescribeCluster failed ({error}); using the brokers of a metadata answer");
+    Ok(nodes)
 }
 
 /// Every group of the cluster, listed again while brokers fail to answer, for up to `patience`.
