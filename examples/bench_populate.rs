@@ -78,7 +78,7 @@ fn main() {
         }
         producer.poll(Duration::ZERO);
     }
-    producer.flush(Duration::from_secs(120)).unwrap();
+    producer.flush(Duration::from_secs(600)).unwrap();
     eprintln!("bench_populate: one record per partition");
 
     for g in 0..groups {
