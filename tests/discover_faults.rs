@@ -229,6 +229,34 @@ fn broker_killed_during_discover_leaves_all_facts_or_named_gaps() {
     }
     eprintln!("discover-faults: with broker 2 down: exit 0, {missing} facts missing, each named by a gap");
     cluster.restart_broker(2);
+
+    // A broker killed during `--sample`: the first reading is whole, the second one's failures
+    // are `throughput` gaps (the rates are unknown), not `offsets` or `log_dirs` gaps.
+    let run = dir.path().join("sampled");
+    let child = discover_command(cluster.bootstrap(), &run, &["--sample", "4"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(calm + Duration::from_secs(1));
+    cluster.kill_broker(3);
+    let out = finish(child);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let inv = read(&run);
+    assert_eq!(assert_all_facts_or_named_gaps(&inv), 0, "{:?}", inv.gaps);
+    assert!(
+        inv.gaps
+            .iter()
+            .any(|g| g.fact == "throughput" && g.reason.starts_with("the second reading of the sample failed")),
+        "{:?}",
+        inv.gaps
+    );
+    assert!(
+        !inv.gaps.iter().any(|g| g.fact == "offsets" || g.fact == "log_dirs"),
+        "a failed second reading is recorded as a missing first one: {:?}",
+        inv.gaps
+    );
+    eprintln!("discover-faults: broker 3 killed during --sample: every fact of the first reading, throughput gaps for the second");
+    cluster.restart_broker(3);
 }
 
 #[test]
