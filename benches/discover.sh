@@ -63,7 +63,7 @@ group.initial.rebalance.delay.ms=0
 P
   java -Xmx128m -cp "$libs/*" kafka.tools.StorageTool format --cluster-id=q1Sh-9_ISia_zwGINzRvyQ \
     -c "$work/server-$i.properties" >/dev/null
-  setsid java -Xmx1g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server-$i.properties" \
+  setsid java -Xmx3g -XX:+UseSerialGC -cp "$libs/*" kafka.Kafka "$work/server-$i.properties" \
     >"$work/broker-$i.log" 2>&1 &
   pids+=($!)
 done
