@@ -244,18 +244,22 @@ fn broker_killed_during_discover_leaves_all_facts_or_named_gaps() {
     let inv = read(&run);
     assert_eq!(assert_all_facts_or_named_gaps(&inv), 0, "{:?}", inv.gaps);
     assert!(
-        inv.gaps
-            .iter()
-            .any(|g| g.fact == "throughput" && g.reason.starts_with("the second reading of the sample failed")),
+        inv.gaps.iter().any(
+            |g| g.fact == "throughput" && g.reason.starts_with("the second reading of the sample failed")
+        ),
         "{:?}",
         inv.gaps
     );
     assert!(
-        !inv.gaps.iter().any(|g| g.fact == "offsets" || g.fact == "log_dirs"),
+        !inv.gaps
+            .iter()
+            .any(|g| g.fact == "offsets" || g.fact == "log_dirs"),
         "a failed second reading is recorded as a missing first one: {:?}",
         inv.gaps
     );
-    eprintln!("discover-faults: broker 3 killed during --sample: every fact of the first reading, throughput gaps for the second");
+    eprintln!(
+        "discover-faults: broker 3 killed during --sample: every fact of the first reading, throughput gaps for the second"
+    );
     cluster.restart_broker(3);
 }
 
