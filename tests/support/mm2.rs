@@ -54,6 +54,7 @@ pub struct MirrorMaker {
     // Declared before `dir` so the process stops before its folder is removed.
     process: ManagedProcess,
     dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
 }
 
 impl MirrorMaker {
@@ -69,18 +70,19 @@ impl MirrorMaker {
         let dir = super::run_dir("mm2-");
         let config = dir.path().join("mm2.properties");
         std::fs::write(&config, properties).expect("write mm2.properties");
-        let log = dir.path().join("mm2.log");
-        let log4j = dir.path().join("log4j2.properties");
-        std::fs::write(&log4j, super::log4j_file_config(&log, "INFO")).expect("write log4j2 config");
-        let mut cmd = super::java_command(&super::mirror_maker_libs(), MM2_HEAP_MB, &log4j);
-        cmd.arg("org.apache.kafka.connect.mirror.MirrorMaker")
-            .arg(&config)
-            .current_dir(dir.path())
-            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let mut process = ManagedProcess::spawn("mm2", cmd, dir.path(), vec![log]);
-        std::thread::sleep(Duration::from_millis(500));
-        process.assert_running();
-        MirrorMaker { process, dir }
+        let process = spawn(dir.path(), env);
+        MirrorMaker {
+            process,
+            dir,
+            env: env.to_vec(),
+        }
+    }
+
+    /// Stops MirrorMaker gracefully (its tasks commit their offsets as they stop) and starts it
+    /// again on the same properties, in the same folder.
+    pub fn restart(&mut self) {
+        self.process.stop();
+        self.process = spawn(self.dir.path(), &self.env);
     }
 
     /// Panics, printing the log tail, if MirrorMaker has exited.
@@ -127,4 +129,21 @@ impl Drop for MirrorMaker {
             eprintln!("testbed: kept the run folder {}", self.dir.path().display());
         }
     }
+}
+
+/// Starts the MirrorMaker 2 JVM on `dir/mm2.properties`, logging to `dir/mm2.log`.
+fn spawn(dir: &Path, env: &[(String, String)]) -> ManagedProcess {
+    let config = dir.join("mm2.properties");
+    let log = dir.join("mm2.log");
+    let log4j = dir.join("log4j2.properties");
+    std::fs::write(&log4j, super::log4j_file_config(&log, "INFO")).expect("write log4j2 config");
+    let mut cmd = super::java_command(&super::mirror_maker_libs(), MM2_HEAP_MB, &log4j);
+    cmd.arg("org.apache.kafka.connect.mirror.MirrorMaker")
+        .arg(&config)
+        .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let mut process = ManagedProcess::spawn("mm2", cmd, dir, vec![log]);
+    std::thread::sleep(Duration::from_millis(500));
+    process.assert_running();
+    process
 }
