@@ -1145,6 +1145,12 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
     // next offset commit that has new records, which never comes once the copy is done. Small
     // tasks (a few partitions each) send every partition's last sync at the first commit.
     appended.push_str("tasks.max = 24\n");
+    // The worker commits each task's offsets (and so sends its pending offset syncs) every
+    // second instead of every minute.
+    appended.push_str("offset.flush.interval.ms = 1000\n");
+    for alias in &aliases {
+        appended.push_str(&format!("{alias}.offset.flush.interval.ms = 1000\n"));
+    }
     (format!("{generated}{appended}"), appended)
 }
 

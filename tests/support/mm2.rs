@@ -10,7 +10,7 @@ use super::process::ManagedProcess;
 const MM2_HEAP_MB: u32 = 384;
 
 /// Properties that keep MirrorMaker 2 quick and small on test clusters: frequent topic and
-/// group refreshes and offset commits (which send pending offset syncs), `replication_factor` for every internal topic (the smaller cluster's broker
+/// group refreshes, `replication_factor` for every internal topic (the smaller cluster's broker
 /// count, at most 3), no ACL sync, plugin discovery by service manifests only (reflective
 /// scanning costs seconds per herder). `clusters` are the cluster aliases of the test's
 /// `mm2.properties`; append the result to it.
@@ -37,14 +37,9 @@ pub fn fast_properties(replication_factor: usize, clusters: &[&str]) -> String {
          dedicated.mode.enable.internal.rest = false\n\
          plugin.discovery = service_load\n",
     );
-    // MirrorMaker 2 sends a task's pending offset syncs (at most ten at a time) when the worker
-    // commits the task's offsets, every `offset.flush.interval.ms` (60 s by default): partitions
-    // that went idle wait for those commits. Each second here, like the other intervals.
-    text.push_str("offset.flush.interval.ms = 1000\n");
     // Each herder's worker takes its settings from the target cluster's prefix.
     for cluster in clusters {
         text.push_str(&format!("{cluster}.plugin.discovery = service_load\n"));
-        text.push_str(&format!("{cluster}.offset.flush.interval.ms = 1000\n"));
     }
     text
 }
