@@ -310,25 +310,6 @@ pub struct PartitionDescription {
     pub isr: Vec<i32>,
 }
 
-/// One ACL binding as `DescribeAcls` reports it; names are Kafka's (`TOPIC`, `LITERAL`, ...).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct AclBinding {
-    /// Resource type name.
-    pub resource_type: String,
-    /// Resource name.
-    pub resource_name: String,
-    /// Pattern type name.
-    pub pattern_type: String,
-    /// Principal.
-    pub principal: String,
-    /// Host.
-    pub host: String,
-    /// Operation name.
-    pub operation: String,
-    /// Permission type name.
-    pub permission_type: String,
-}
-
 /// How many requests of one kind may wait for an answer at once when librdkafka takes only one
 /// item per request (committed offsets: one group per request).
 const MAX_IN_FLIGHT: usize = 256;
@@ -750,70 +731,6 @@ impl Admin {
             }
         }
         Ok(out)
-    }
-
-    /// Every ACL binding, sorted. A principal without `Describe` on the cluster gets
-    /// [`AdminError::NotAuthorized`]; a cluster without an authorizer gets
-    /// [`AdminError::Unsupported`].
-    pub fn describe_acls(&self) -> Result<Vec<AclBinding>, AdminError> {
-        let call = Call::new(self, rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBEACLS)?;
-        let mut errstr = [0 as c_char; 512];
-        // SAFETY: the filter is created, handed over, and destroyed here.
-        unsafe {
-            let filter = rd::rd_kafka_AclBindingFilter_new(
-                rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_ANY,
-                ptr::null(),
-                rd::rd_kafka_ResourcePatternType_t::RD_KAFKA_RESOURCE_PATTERN_ANY,
-                ptr::null(),
-                ptr::null(),
-                rd::rd_kafka_AclOperation_t::RD_KAFKA_ACL_OPERATION_ANY,
-                rd::rd_kafka_AclPermissionType_t::RD_KAFKA_ACL_PERMISSION_TYPE_ANY,
-                errstr.as_mut_ptr(),
-                errstr.len(),
-            );
-            if filter.is_null() {
-                return Err(AdminError::Other {
-                    name: "INVALID_ARG".into(),
-                    message: cstr(errstr.as_ptr()).unwrap_or_default(),
-                });
-            }
-            rd::rd_kafka_DescribeAcls(call.rk, filter, call.options, call.queue);
-            rd::rd_kafka_AclBinding_destroy(filter);
-        }
-        let event = call.wait_one()?;
-        // SAFETY: no request-level error.
-        unsafe {
-            let result = rd::rd_kafka_event_DescribeAcls_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("DescribeAcls"));
-            }
-            let mut n = 0;
-            let acls = rd::rd_kafka_DescribeAcls_result_acls(result, &mut n);
-            let mut out: Vec<AclBinding> = slice(acls, n)
-                .iter()
-                .map(|&a| AclBinding {
-                    resource_type: cstr(rd::rd_kafka_ResourceType_name(rd::rd_kafka_AclBinding_restype(a)))
-                        .unwrap_or_default(),
-                    resource_name: cstr(rd::rd_kafka_AclBinding_name(a)).unwrap_or_default(),
-                    pattern_type: cstr(rd::rd_kafka_ResourcePatternType_name(
-                        rd::rd_kafka_AclBinding_resource_pattern_type(a),
-                    ))
-                    .unwrap_or_default(),
-                    principal: cstr(rd::rd_kafka_AclBinding_principal(a)).unwrap_or_default(),
-                    host: cstr(rd::rd_kafka_AclBinding_host(a)).unwrap_or_default(),
-                    operation: cstr(rd::rd_kafka_AclOperation_name(rd::rd_kafka_AclBinding_operation(
-                        a,
-                    )))
-                    .unwrap_or_default(),
-                    permission_type: cstr(rd::rd_kafka_AclPermissionType_name(
-                        rd::rd_kafka_AclBinding_permission_type(a),
-                    ))
-                    .unwrap_or_default(),
-                })
-                .collect();
-            out.sort();
-            Ok(out)
-        }
     }
 
     /// Explains a call that got no answer: the last connection error librdkafka reported
