@@ -83,6 +83,13 @@ fn properties(ctx: &Context) -> String {
     let _ = writeln!(out, "sync.topic.configs.enabled=true");
     let _ = writeln!(out, "sync.topic.acls.enabled=false");
     let _ = writeln!(out, "offset.lag.max={}", w.offset_lag_max);
+    // MirrorMaker 2 runs a herder for every pair of clusters that emits heartbeats, flows or not:
+    // one would write a `heartbeats` topic into each source, and its appearance there makes the
+    // flow's connector reconfigure its tasks mid-copy, dropping the offset syncs they still held.
+    // Heartbeats go along the flows only (as `emit_backward_heartbeats_enabled = false` does on
+    // Aiven); each flow switches them back on below.
+    out.push_str("# Heartbeats only along the flows: nothing is written into a source cluster.\n");
+    let _ = writeln!(out, "emit.heartbeats.enabled=false");
     out.push('\n');
 
     let _ = writeln!(

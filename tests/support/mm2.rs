@@ -11,8 +11,10 @@ const MM2_HEAP_MB: u32 = 384;
 
 /// Properties that keep MirrorMaker 2 quick and small on test clusters: frequent topic and
 /// group refreshes, `replication_factor` for every internal topic (the smaller cluster's broker
-/// count, at most 3), no ACL sync, plugin discovery by service manifests only (reflective
-/// scanning costs seconds per herder). `clusters` are the cluster aliases of the test's
+/// count, at most 3), no ACL sync, no heartbeats (MirrorMaker 2 would otherwise run a herder
+/// for every pair of clusters, flows or not, and the heartbeats topic it writes into a source
+/// makes that flow's connector reconfigure its tasks mid-copy), plugin discovery by service
+/// manifests only (reflective scanning costs seconds per herder). `clusters` are the cluster aliases of the test's
 /// `mm2.properties`; append the result to it.
 pub fn fast_properties(replication_factor: usize, clusters: &[&str]) -> String {
     let mut text = String::new();
@@ -30,7 +32,7 @@ pub fn fast_properties(replication_factor: usize, clusters: &[&str]) -> String {
     text.push_str(
         "refresh.topics.interval.seconds = 1\n\
          refresh.groups.interval.seconds = 1\n\
-         emit.heartbeats.interval.seconds = 1\n\
+         emit.heartbeats.enabled = false\n\
          emit.checkpoints.interval.seconds = 1\n\
          sync.topic.configs.interval.seconds = 1\n\
          sync.topic.acls.enabled = false\n\
