@@ -66,6 +66,7 @@ fn main() {
                 .collect(),
             configs: Some(configs),
             transactional: Some(false),
+            transactional_evidence: None,
         });
         list.push_str(&name);
         list.push('\n');

@@ -166,8 +166,31 @@ pub struct Topic {
     pub partitions: Vec<Partition>,
     /// Topic configs, or `null` when they could not be read.
     pub configs: Option<Vec<ConfigEntry>>,
-    /// Whether transactional producers write to this topic: `null` when unknown.
+    /// Whether transactional producers write to this topic: `null` when unknown (a `gaps` entry
+    /// says why).
     pub transactional: Option<bool>,
+    /// What was read to decide `transactional`; `null` when nothing was read.
+    #[serde(default)]
+    pub transactional_evidence: Option<TransactionalEvidence>,
+}
+
+/// What discover read to tell whether transactional producers write to a topic: the brokers'
+/// producer states (DescribeProducers) and the newest record batches of each partition.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TransactionalEvidence {
+    /// Partitions whose producer state the leader reported.
+    pub producer_state_partitions: u32,
+    /// Producers in those states that are transactional (a coordinator epoch or an open
+    /// transaction).
+    pub transactional_producers: u32,
+    /// Partitions whose newest record batches were read.
+    pub tail_partitions: u32,
+    /// Offsets the tail reads covered, over all partitions: how far back they looked.
+    pub tail_offsets: u64,
+    /// Record batches the tail reads returned.
+    pub tail_batches: u64,
+    /// Of those, transaction markers (control batches) or batches with the transactional flag.
+    pub transactional_batches: u64,
 }
 
 impl Topic {
@@ -253,6 +276,11 @@ pub struct ConsumerGroup {
     pub members: Option<Vec<Member>>,
     /// Committed offsets sorted by topic and partition, or `null` when they could not be read.
     pub offsets: Option<Vec<CommittedOffset>>,
+    /// The Kafka Streams application id, when the group is a Streams application's (a classic
+    /// group with Streams' assignor, or a KIP-1071 `streams` group); `null` when it is not or
+    /// that was not read.
+    #[serde(default)]
+    pub streams_application_id: Option<String>,
 }
 
 /// One member of a consumer group.

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-use super::model::{ConfigEntry, Inventory, Throughput, Topic, config_value};
+use super::model::{ConfigEntry, Inventory, Throughput, Topic, TransactionalEvidence, config_value};
 
 /// A topic with its partitions summed up; see the module documentation.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -26,6 +26,8 @@ pub struct TopicSummary {
     pub configs: Option<Vec<ConfigEntry>>,
     /// Whether transactional producers write to this topic: `None` when unknown.
     pub transactional: Option<bool>,
+    /// What was read to decide `transactional`, when anything was.
+    pub transactional_evidence: Option<TransactionalEvidence>,
 }
 
 /// One topic as the format has it, with the fields a summary does not keep checked and dropped.
@@ -39,6 +41,8 @@ struct CheckedTopic {
     partitions: PartitionTotals,
     configs: Option<Vec<ConfigEntry>>,
     transactional: Option<bool>,
+    #[serde(default)]
+    transactional_evidence: Option<TransactionalEvidence>,
 }
 
 impl From<CheckedTopic> for TopicSummary {
@@ -49,6 +53,7 @@ impl From<CheckedTopic> for TopicSummary {
             partitions: topic.partitions,
             configs: topic.configs,
             transactional: topic.transactional,
+            transactional_evidence: topic.transactional_evidence,
         }
     }
 }
@@ -77,6 +82,7 @@ impl TopicSummary {
             },
             configs: topic.configs.clone(),
             transactional: topic.transactional,
+            transactional_evidence: topic.transactional_evidence.clone(),
         }
     }
 

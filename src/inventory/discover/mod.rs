@@ -109,6 +109,7 @@ pub fn discover(
                     .collect(),
                 configs: None,
                 transactional: None,
+                transactional_evidence: None,
             }),
             Some(Err(e)) => gap("topic", Some(name.clone()), e.to_string()),
             None => gap("topic", Some(name.clone()), "not described by the cluster".into()),

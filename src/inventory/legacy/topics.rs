@@ -50,6 +50,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Topic>, LegacyError> {
                 partitions: Vec::new(),
                 configs: Some(configs(get("Configs").unwrap_or_default())),
                 transactional: None,
+                transactional_evidence: None,
             });
         }
     }
