@@ -10,4 +10,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/testbed/setup-kafka.sh >&2
-exec cargo test --test e2e_migration mm2_throughput_generated_vs_seed -- --ignored --nocapture --test-threads=1
+exec cargo test --test it e2e_migration::mm2_throughput_generated_vs_seed -- --ignored --nocapture --test-threads=1

@@ -9,4 +9,4 @@ bash tests/testbed/setup-kafka.sh >&2
 profile="${BENCH_PROFILE:-release}"
 args=()
 [[ "$profile" == "release" ]] && args+=(--release)
-exec cargo test "${args[@]}" --test inspect_bench -- --ignored --nocapture --test-threads=1
+exec cargo test "${args[@]}" --test it inspect_bench:: -- --ignored --nocapture --test-threads=1

@@ -2,8 +2,8 @@
 # Regenerates tests/fixtures/aiven-provider-schema.json from the real aiven/aiven provider:
 # `terraform providers schema -json` of the provider the test bed installs, cut to the
 # resources and data sources the project generates or ships in modules/, so the schema walk of
-# generated HCL (tests/generate_schema.rs) runs without Terraform or Go.
-# tests/testbed_terraform.rs checks on every run that the installed provider still prints it.
+# generated HCL (tests/it/generate_schema.rs) runs without Terraform or Go.
+# tests/it/testbed_terraform.rs checks on every run that the installed provider still prints it.
 #
 # Usage: bash tests/testbed/regenerate-provider-schema.sh   (runs setup-terraform.sh first)
 set -euo pipefail

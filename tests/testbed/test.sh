@@ -92,61 +92,107 @@ fi
 step setup bash tests/testbed/setup.sh
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
-# The tests: compiled once; the e2e migration runs first, alone (MirrorMaker 2's offset syncs lag
-# when it shares the two cores), then the other test binaries run in two streams at once. Most of
-# a Kafka test's time is spent waiting (clusters starting, MirrorMaker 2's intervals), so two
-# streams nearly halve their wall time. Each stream's output goes to its own log, printed whole
-# when both are done. The discover tests form one stream, everything else the other.
+# The tests: compiled once, then run in parallel streams. Most of a Kafka test's time is spent
+# waiting (clusters starting, MirrorMaker 2's intervals), so streams on two cores cut the wall
+# time nearly by their number. The integration tests are one binary (`tests/it`) with a module
+# per area; a stream runs its entries one after the other, each an area (`discover`) or one test
+# (`inspect_mm2::<test>`), so a long area can be split across streams. The last stream also runs
+# every area no stream names and the unit tests. Each stream's output goes to its own log,
+# printed whole when all are done.
 logs_dir="$DM_TESTBED_DIR/test-logs"
-SOLO="e2e_migration"
-HEAVY="discover discover_faults"
-run_stream() { # log binaries...
-  local log=$1 rc=0 bin
-  shift
+LONG_TEST="inspect_mm2::target_broker_killed_and_restarted_twenty_times_during_watch"
+STREAMS=(
+  "e2e_migration discover_faults discover discover_transactions"
+  "$LONG_TEST testbed_kafka"
+  "inspect_mm2"
+)
+# Runs a stream's entries (lines of "<exe> <libtest arguments>" on stdin) with their output in
+# `log`; a failed entry is listed in $logs_dir/failed.
+run_stream() { # log
+  local log=$1 rc=0 line started
   : >"$log"
-  for bin in "$@"; do
-    printf '\n     Running %s\n' "${bin#"$repo"/}" >>"$log"
-    "$bin" --nocapture >>"$log" 2>&1 || { rc=1; echo "  ${bin#"$repo"/}" >>"$logs_dir/failed"; }
+  while read -r line; do
+    local words=($line)
+    printf '\n     Running %s\n' "${line#"$repo"/}" >>"$log"
+    started=$SECONDS
+    if ! "${words[@]}" --nocapture >>"$log" 2>&1; then
+      rc=1
+      echo "  ${line#"$repo"/}" >>"$logs_dir/failed"
+    fi
+    printf '     (took %ss: %s)\n' "$((SECONDS - started))" "${line##*/}" >>"$log"
   done
   return "$rc"
 }
 run_tests() {
   mkdir -p "$logs_dir"
-  rm -f "$logs_dir/failed"
+  rm -f "$logs_dir/failed" "$logs_dir"/stream-*.log
   local listing
   listing="$(cargo test --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
-        print(m["target"]["kind"][0], m["target"]["name"], m["executable"])
+        print(m["target"]["name"], m["executable"])
 ')" || { cargo test --no-run; return 1; }
-  local solo=() heavy=() rest=() kind name exe
-  while read -r kind name exe; do
-    if [[ " $SOLO " == *" $name "* ]]; then
-      solo+=("$exe")
-    elif [[ " $HEAVY " == *" $name "* ]]; then
-      heavy+=("$exe")
-    else
-      rest+=("$exe")
-    fi
+  local it="" others=() name exe
+  while read -r name exe; do
+    if [[ "$name" == it ]]; then it=$exe; else others+=("$exe"); fi
   done <<<"$listing"
-  local a b ra=0 rb=0 rs=0
-  run_stream "$logs_dir/solo.log" "${solo[@]}" || rs=1
-  cat "$logs_dir/solo.log"
-  run_stream "$logs_dir/heavy.log" "${heavy[@]}" &
-  a=$!
-  run_stream "$logs_dir/rest.log" "${rest[@]}" &
-  b=$!
-  wait "$a" || ra=1
-  wait "$b" || rb=1
-  cat "$logs_dir/heavy.log" "$logs_dir/rest.log"
+  [[ -n "$it" ]] || { echo "test.sh: no integration test binary \`it\`" >&2; return 1; }
+  # Every named area or test must exist: a filter that matches nothing would pass silently.
+  local names
+  names="$("$it" --list 2>/dev/null | sed -n 's/: test$//p')"
+  for entry in ${STREAMS[*]}; do
+    if [[ "$entry" == *::* ]]; then
+      grep -qxF -- "$entry" <<<"$names"
+    else
+      grep -q -- "^$entry::" <<<"$names"
+    fi || { echo "test.sh: a stream names $entry, which no test in tests/it is" >&2; return 1; }
+  done
+  # An area's filter is "<area>::"; a test's is its whole name. Each named area or test is
+  # skipped where another entry runs it.
+  local plans=() skips=() i entry
+  for i in "${!STREAMS[@]}"; do
+    for entry in ${STREAMS[$i]}; do
+      [[ "$entry" == *::* ]] && skips+=(--skip "$entry") || skips+=(--skip "$entry::")
+    done
+  done
+  for i in "${!STREAMS[@]}"; do
+    local plan=""
+    for entry in ${STREAMS[$i]}; do
+      if [[ "$entry" == *::* ]]; then
+        plan+="$it $entry"$'\n'
+      else
+        # The area without the single tests other entries run.
+        local own=()
+        for other in ${STREAMS[*]}; do
+          [[ "$other" == "$entry::"* ]] && own+=(--skip "$other")
+        done
+        plan+="$it $entry:: ${own[*]}"$'\n'
+      fi
+    done
+    plans+=("$plan")
+  done
+  local last=$((${#plans[@]} - 1))
+  plans[last]+="$it ${skips[*]}"$'\n'
+  for exe in "${others[@]}"; do plans[last]+="$exe"$'\n'; done
+  local pids=() rc=0 pid
+  for i in "${!plans[@]}"; do
+    run_stream "$logs_dir/stream-$i.log" <<<"${plans[$i]%$'\n'}" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  for i in "${!plans[@]}"; do
+    printf '\n==> stream %s\n' "$i"
+    cat "$logs_dir/stream-$i.log"
+  done
   printf '\n==> doc tests\n'
-  local rd=0
-  cargo test --doc --no-fail-fast || rd=1
-  printf '\ntest binaries that failed:\n'
+  cargo test --doc --no-fail-fast || rc=1
+  printf '\ntest entries that failed:\n'
   cat "$logs_dir/failed" 2>/dev/null || echo "  none"
-  return $((rs || ra || rb || rd))
+  printf '\nentry times:\n'
+  grep -h '^     (took' "$logs_dir"/stream-*.log || true
+  return "$rc"
 }
 step build cargo test --no-run
 step test run_tests

@@ -1,0 +1,252 @@
+//! Test bed support shared by the integration tests: real Apache Kafka clusters and
+//! MirrorMaker 2, run from the jars that `tests/testbed/setup.sh` lays out.
+//!
+//! This module owns locating the test bed (`DM_TESTBED_DIR`, default `target/testbed`), the
+//! Java command line used for every JVM, free loopback ports, and small waiting helpers. The
+//! submodules own one thing each:
+//!
+//! * [`kafka`]: KRaft clusters of three brokers (or one where a test says why) (PLAINTEXT, SASL_SSL with SCRAM-SHA-512/-256 and PLAIN, mTLS,
+//!   optionally with ACLs);
+//! * [`mm2`]: MirrorMaker 2 in dedicated mode;
+//! * [`tls`]: the CA and certificates the TLS listeners use;
+//! * [`records`]: producing and reading records, creating topics, probing connections;
+//! * [`process`]: the child processes, which never outlive their handle.
+//!
+//! Test modules use it with `use crate::support;`. Set `DM_TESTBED_KEEP=1` to
+//! keep every run folder (configuration, data, logs) after the tests.
+
+pub mod kafka;
+pub mod mm2;
+pub mod process;
+pub mod records;
+pub mod tls;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::pin::pin;
+use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
+
+/// Folder of the test bed: `$DM_TESTBED_DIR`, or `target/testbed` in the crate root.
+pub fn testbed_dir() -> PathBuf {
+    match std::env::var_os("DM_TESTBED_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("testbed"),
+    }
+}
+
+/// Folder holding the Kafka jars (broker, storage tool, CLI tools); panics with the setup
+/// command when they are missing.
+pub fn kafka_libs() -> PathBuf {
+    libs_dir("kafka-libs")
+}
+
+/// Folder holding MirrorMaker 2's class path (its own Kafka version, see
+/// `tests/testbed/pom.xml`); panics with the setup command when the jars are missing.
+pub fn mirror_maker_libs() -> PathBuf {
+    libs_dir("mirrormaker-libs")
+}
+
+fn libs_dir(name: &str) -> PathBuf {
+    let libs = testbed_dir().join(name);
+    let has_broker = std::fs::read_dir(&libs)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("kafka-clients-"))
+        })
+        .unwrap_or(false);
+    assert!(
+        has_broker,
+        "the Kafka jars are missing from {}: run `bash tests/testbed/setup.sh` first",
+        libs.display()
+    );
+    libs
+}
+
+/// Folder where running processes are recorded, one file per PID (see [`process`]).
+pub fn pids_dir() -> PathBuf {
+    testbed_dir().join("pids")
+}
+
+/// Whether run folders are kept after the test (`DM_TESTBED_KEEP=1`), e.g. to read the logs.
+pub fn keep_run_dirs() -> bool {
+    std::env::var("DM_TESTBED_KEEP").is_ok_and(|v| v == "1")
+}
+
+/// A fresh folder under `$DM_TESTBED_DIR/runs` for one cluster or MirrorMaker; it holds
+/// configuration, data and logs, and is removed on drop unless a test failed or
+/// [`keep_run_dirs`].
+pub fn run_dir(prefix: &str) -> tempfile::TempDir {
+    let runs = testbed_dir().join("runs");
+    std::fs::create_dir_all(&runs).expect("create the test bed runs folder");
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(&runs)
+        .expect("create a run folder")
+}
+
+/// `count` distinct free TCP ports on 127.0.0.1, never handed out twice in this process.
+pub fn free_ports(count: usize) -> Vec<u16> {
+    static GIVEN: OnceLock<Mutex<HashSet<u16>>> = OnceLock::new();
+    let mut given = GIVEN.get_or_init(Default::default).lock().unwrap();
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    while ports.len() < count {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port");
+        let port = listener.local_addr().expect("local address").port();
+        if given.insert(port) {
+            ports.push(port);
+        }
+        // Holding every listener until all are chosen keeps the OS from repeating a port.
+        held.push(listener);
+    }
+    ports
+}
+
+/// A `java` command with the small-footprint JVM options of the test bed, the jars of `libs`
+/// (see [`kafka_libs`], [`mirror_maker_libs`]) on the class path and log4j2 configured from
+/// `log4j_config`. Add the main class and its arguments.
+pub fn java_command(libs: &Path, heap_mb: u32, log4j_config: &Path) -> Command {
+    let java = match std::env::var_os("JAVA_HOME") {
+        Some(home) if !home.is_empty() => PathBuf::from(home).join("bin").join("java"),
+        _ => PathBuf::from("java"),
+    };
+    let mut cmd = Command::new(java);
+    cmd.arg("-Xms32m")
+        .arg(format!("-Xmx{heap_mb}m"))
+        .args([
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:-UsePerfData",
+            "-Xss512k",
+            "-Djava.awt.headless=true",
+        ])
+        .arg(format!("-Dlog4j2.configurationFile={}", log4j_config.display()));
+    // The class data archive made by setup-kafka.sh from a broker run (about half the start
+    // time); the JVM ignores it if it does not match, and -Xlog:disable keeps that quiet.
+    let archive = testbed_dir().join("cds").join("kafka.jsa");
+    if libs == kafka_libs().as_path() && archive.is_file() {
+        cmd.arg(format!("-XX:SharedArchiveFile={}", archive.display()))
+            .arg("-Xlog:disable");
+    }
+    cmd.arg("-cp").arg(format!("{}/*", libs.display()));
+    cmd
+}
+
+/// log4j2 configuration text that writes everything at `level` and above to `file`.
+pub fn log4j_file_config(file: &Path, level: &str) -> String {
+    format!(
+        "status = warn\n\
+         appender.file.type = File\n\
+         appender.file.name = file\n\
+         appender.file.fileName = {}\n\
+         appender.file.layout.type = PatternLayout\n\
+         appender.file.layout.pattern = [%d] %p %m (%c)%n\n\
+         rootLogger.level = {level}\n\
+         rootLogger.appenderRef.file.ref = file\n",
+        file.display()
+    )
+}
+
+/// Runs a Kafka CLI tool by its main class (for example `org.apache.kafka.tools.TopicCommand`)
+/// and returns its standard output; panics with both outputs when it exits non-zero.
+///
+/// Main classes in Kafka 4.4: `org.apache.kafka.tools.TopicCommand`,
+/// `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`,
+/// `org.apache.kafka.tools.ConfigCommand`, `org.apache.kafka.tools.LogDirsCommand`,
+/// `org.apache.kafka.tools.AclCommand`,
+/// `org.apache.kafka.tools.GetOffsetShell`, `kafka.tools.StorageTool`.
+pub fn run_kafka_tool(main_class: &str, args: &[&str]) -> String {
+    let output = java_command(&kafka_libs(), 256, &tools_log4j_config())
+        .arg(main_class)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start java for {main_class}: {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{main_class} {args:?} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// log4j2 configuration for CLI tools: warnings and errors to standard error.
+fn tools_log4j_config() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = testbed_dir();
+        std::fs::create_dir_all(&dir).expect("create the test bed folder");
+        let path = dir.join("log4j2-tools.properties");
+        let text = "status = warn\n\
+                    appender.err.type = Console\n\
+                    appender.err.name = err\n\
+                    appender.err.target = SYSTEM_ERR\n\
+                    appender.err.layout.type = PatternLayout\n\
+                    appender.err.layout.pattern = [%d] %p %m (%c)%n\n\
+                    rootLogger.level = WARN\n\
+                    rootLogger.appenderRef.err.ref = err\n";
+        // Written under a unique name and renamed, so concurrent test binaries never see half.
+        let tmp = dir.join(format!("log4j2-tools.properties.{}", std::process::id()));
+        std::fs::write(&tmp, text).expect("write the tools log4j2 configuration");
+        std::fs::rename(&tmp, &path).expect("install the tools log4j2 configuration");
+        path
+    })
+    .clone()
+}
+
+/// Polls `check` every 200 ms until it returns true; panics naming `what` after `timeout`.
+pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if check() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Runs a future to completion on the current thread (the rdkafka admin futures are driven
+/// by librdkafka's own threads, so parking until woken is enough).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unparker(Thread);
+    impl Wake for Unparker {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unparker(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        match future.as_mut().poll(&mut cx) {
+            Poll::Ready(value) => return value,
+            Poll::Pending => thread::park(),
+        }
+    }
+}
+
+/// The last `lines` lines of a text file, or a note saying why there are none.
+pub fn tail(path: &Path, lines: usize) -> String {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let all: Vec<&str> = text.lines().collect();
+            all[all.len().saturating_sub(lines)..].join("\n")
+        }
+        Err(e) => format!("(cannot read {}: {e})", path.display()),
+    }
+}
