@@ -63,6 +63,11 @@ pub struct PartitionRead {
     tail: Result<Tail, String>,
 }
 
+/// Both signals of a leader's partitions.
+type LeaderReads = Vec<((String, i32), PartitionRead)>;
+/// Tail reads by partition: what was read, or why not.
+type Tails = BTreeMap<(String, i32), Result<Tail, String>>;
+
 /// Reads both signals of every partition in `plan` (`leader → partitions`), one thread per
 /// leader. Refused credentials end the run; any other failure is recorded per partition.
 pub fn read(
@@ -71,7 +76,7 @@ pub fn read(
     nodes: &[Node],
     plan: BTreeMap<i32, Vec<Planned>>,
 ) -> Result<BTreeMap<(String, i32), PartitionRead>, AdminError> {
-    let answers: Vec<Result<Vec<((String, i32), PartitionRead)>, AdminError>> = std::thread::scope(|s| {
+    let answers: Vec<Result<LeaderReads, AdminError>> = std::thread::scope(|s| {
         let handles: Vec<_> = plan
             .into_iter()
             .map(|(leader, partitions)| {
@@ -94,7 +99,7 @@ pub fn read(
     Ok(out)
 }
 
-fn fail_all(partitions: Vec<Planned>, reason: &str) -> Vec<((String, i32), PartitionRead)> {
+fn fail_all(partitions: Vec<Planned>, reason: &str) -> LeaderReads {
     partitions
         .into_iter()
         .map(|p| {
@@ -136,7 +141,7 @@ fn read_leader(
     timeout: Duration,
     node: &Node,
     partitions: Vec<Planned>,
-) -> Result<Vec<((String, i32), PartitionRead)>, AdminError> {
+) -> Result<LeaderReads, AdminError> {
     let fatal = |e: &WireError| AdminError::AuthenticationFailed(e.to_string());
     let mut connection = match Connection::open(&node.host, node.port, security, timeout) {
         Ok(c) => c,
@@ -200,10 +205,7 @@ fn read_leader(
 
 /// The tails of `partitions`, in as few `Fetch` requests as the answers' byte limit allows
 /// (one, unless the partitions' batches exceed it). `Err` only for refused credentials.
-fn read_tails(
-    connection: &mut Connection,
-    partitions: &[Planned],
-) -> Result<BTreeMap<(String, i32), Result<Tail, String>>, WireError> {
+fn read_tails(connection: &mut Connection, partitions: &[Planned]) -> Result<Tails, WireError> {
     let mut out = BTreeMap::new();
     let mut pending: Vec<(FetchPartition, i64)> = Vec::new();
     for p in partitions {

@@ -157,10 +157,7 @@ const MAGIC_AT: usize = 16;
 pub fn batch_headers(records: &[u8]) -> Vec<BatchHeader> {
     let mut out = Vec::new();
     let mut rest = records;
-    loop {
-        let Some(magic) = rest.get(MAGIC_AT).copied() else {
-            break;
-        };
+    while let Some(magic) = rest.get(MAGIC_AT).copied() {
         let mut r = Reader::new(rest);
         let (Ok(base_offset), Ok(length)) = (r.i64(), r.i32()) else {
             break;
