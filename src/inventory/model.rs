@@ -277,8 +277,10 @@ pub struct ConsumerGroup {
     /// Committed offsets sorted by topic and partition, or `null` when they could not be read.
     pub offsets: Option<Vec<CommittedOffset>>,
     /// The Kafka Streams application id, when the group is a Streams application's (a classic
-    /// group with Streams' assignor, or a KIP-1071 `streams` group); `null` when it is not or
-    /// that was not read.
+    /// `consumer` group whose members use Streams' assignor, `stream`); `null` when it is not or
+    /// that was not read. An empty group reports no assignor, so it is `null` even when a
+    /// Streams application committed its offsets. KIP-1071 `streams` groups are not recognized
+    /// yet.
     #[serde(default)]
     pub streams_application_id: Option<String>,
 }
@@ -361,7 +363,8 @@ pub struct Gap {
     /// Which kind of fact: `acls`, `broker_configs`, `topic`, `topic_configs`, `log_dirs`,
     /// `offsets`, `consumer_groups` (the listing itself may be incomplete), `consumer_group`,
     /// `group_offsets`, `cluster_id`, `kafka_version`, `throughput`, `listing` (the cluster
-    /// enforces ACLs, so topics and groups the principal may not describe are not listed).
+    /// enforces ACLs, so topics and groups the principal may not describe are not listed),
+    /// `transactional` (whether transactional producers write to a topic).
     pub fact: String,
     /// What it is about (a topic, group or broker), when it is not the whole cluster.
     pub subject: Option<String>,

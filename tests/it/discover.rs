@@ -121,6 +121,8 @@ fn assert_known_facts(inv: &Inventory) {
         assert_eq!(p.earliest_offset, Some(0));
         assert_eq!(p.leader, Some(p.replicas[0]));
     }
+    // Written by idempotent, non-transactional producers only, and read whole.
+    assert_eq!(orders.transactional, Some(false));
     let events = topic(inv, "events-2024");
     assert_eq!(events.record_count(), Some(40));
     assert!(topic(inv, "__consumer_offsets").internal);
@@ -361,6 +363,13 @@ fn plaintext_cluster_live_and_legacy_import() {
         .iter()
         .flat_map(|t| t.partitions.iter().filter_map(|p| p.leader))
         .collect();
+    let leaders_of_records: std::collections::BTreeSet<i32> = live
+        .topics
+        .iter()
+        .flat_map(|t| t.partitions.iter())
+        .filter(|p| p.latest_offset > p.earliest_offset)
+        .filter_map(|p| p.leader)
+        .collect();
     for (api, expected) in [
         // Once to find the coordinators, once more to check none moved while they were read.
         ("FindCoordinator v4", 2),
@@ -376,6 +385,10 @@ fn plaintext_cluster_live_and_legacy_import() {
         ("DescribeLogDirs v3", 3),
         ("DescribeAcls v1", 1),
         ("ListOffsets v7", 2 * leaders.len()),
+        // Transactional writes: producer states once per leader, and one tail read per leader
+        // of a partition that holds records.
+        ("DescribeProducers v0", leaders.len()),
+        ("Fetch v12", leaders_of_records.len()),
     ] {
         assert_eq!(
             stderr.matches(&format!("wire: sent {api} ")).count(),
@@ -409,6 +422,16 @@ fn plaintext_cluster_live_and_legacy_import() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let imported = read(&imported_dir);
     assert_eq!(imported.cluster.kafka_version.as_deref(), Some("4.4.0"));
+    // The seed's files do not tell transactional writes: unknown, and a gap says what to run.
+    assert!(imported.topics.iter().all(|t| t.transactional.is_none()));
+    assert!(
+        imported
+            .gaps
+            .iter()
+            .any(|g| g.fact == "transactional" && g.reason.contains("describe-producers")),
+        "{:?}",
+        imported.gaps
+    );
     assert_import_agrees(&imported, &live, true);
 
     // The files discover writes read back the same way.

@@ -11,6 +11,7 @@ mod terraform_support;
 mod discover;
 mod discover_bad_input;
 mod discover_faults;
+mod discover_transactions;
 mod e2e_migration;
 mod generate;
 mod generate_cli;

@@ -291,6 +291,8 @@ fn batched(
         match described.remove(&listing.id) {
             Some(Ok(d)) => {
                 group.state = Some(d.state);
+                group.streams_application_id =
+                    streams_application(&listing.id, &d.protocol_type, &d.protocol);
                 group.protocol_type = Some(d.protocol_type);
                 group.assignment_strategy = Some(d.protocol).filter(|s| !s.is_empty());
                 group.coordinator = coordinator_of.get(&listing.id).copied();
@@ -320,4 +322,29 @@ fn batched(
         out.push(group);
     }
     Ok(out)
+}
+
+/// The name Kafka Streams' assignor (`StreamsPartitionAssignor`) joins classic groups with.
+const STREAMS_ASSIGNOR: &str = "stream";
+
+/// The Kafka Streams application id of a classic group: its id, when the group speaks the
+/// `consumer` protocol with Streams' assignor. An empty group reports no assignor: `None`.
+pub(super) fn streams_application(group: &str, protocol_type: &str, assignor: &str) -> Option<String> {
+    (protocol_type == "consumer" && assignor == STREAMS_ASSIGNOR).then(|| group.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::streams_application;
+
+    #[test]
+    fn streams_groups_are_told_by_their_assignor() {
+        assert_eq!(
+            streams_application("wordcount", "consumer", "stream").as_deref(),
+            Some("wordcount")
+        );
+        assert_eq!(streams_application("app", "consumer", "range"), None);
+        assert_eq!(streams_application("app", "consumer", ""), None);
+        assert_eq!(streams_application("app", "connect", "stream"), None);
+    }
 }

@@ -7,7 +7,8 @@
 //! own ([`crate::kafka::wire`]) `ListOffsets` per partition leader (twice: earliest and latest),
 //! `DescribeLogDirs` per broker, one `DescribeAcls`, one `FindCoordinator` for all groups, and
 //! per coordinator one `DescribeGroups`, `ConsumerGroupDescribe` and `OffsetFetch` (up to
-//! [`crate::kafka::coordinated::BATCH`] groups each).
+//! [`crate::kafka::coordinated::BATCH`] groups each); per partition leader one
+//! `DescribeProducers` and one `Fetch` of the newest batches (see [`transactions`]).
 //!
 //! A fact the principal may not read becomes a [`Gap`] with the cluster's reason; only an
 //! unreachable cluster or refused credentials stop the run. Where the cluster enforces ACLs,
@@ -17,6 +18,7 @@
 mod groups;
 mod one_by_one;
 mod sample;
+mod transactions;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -62,6 +64,7 @@ pub fn discover(
     let security =
         Security::from_settings(settings).map_err(|e| AdminError::AuthenticationFailed(e.to_string()))?;
     let group_security = security.clone();
+    let txn_security = security.clone();
     let mut pool = Pool::new(security, options.timeout);
     let total = if options.sample.is_some() { 9 } else { 8 };
     let mut gaps = Vec::new();
@@ -140,7 +143,7 @@ pub fn discover(
             }
         }
     }
-    let (earliest, latest, sizes, acls, configs, groups_answer) = std::thread::scope(|s| {
+    let (earliest, latest, sizes, acls, configs, groups_answer, txn) = std::thread::scope(|s| {
         let admin = &admin;
         let resources = &resources;
         let nodes = &cluster.nodes;
@@ -157,18 +160,28 @@ pub fn discover(
         progress.step(4, total, "reading earliest and latest offsets");
         let earliest = offsets(&mut pool, &by_leader, nodes, End::Earliest, &mut gap);
         let latest = offsets(&mut pool, &by_leader, nodes, End::Latest, &mut gap);
-        progress.step(5, total, "reading partition sizes (DescribeLogDirs) and ACLs");
+        // Transactional writes, per leader on threads of their own: they need the offsets.
+        let plan = tail_plan(&by_leader, earliest.as_ref().ok(), latest.as_ref().ok());
+        let txn_security = &txn_security;
+        let txn_thread = s.spawn(move || transactions::read(txn_security, options.timeout, nodes, plan));
+        progress.step(
+            5,
+            total,
+            "reading partition sizes (DescribeLogDirs), ACLs and transactional writes",
+        );
         let sizes = partition_sizes(&mut pool, nodes, &mut gap);
         let acls = read_acls(&mut pool, nodes, &mut gap);
+        let txn = txn_thread.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         progress.step(6, total, "describing consumer groups");
         let groups_answer = groups_thread
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         progress.step(7, total, "reading configs");
         let configs = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (earliest, latest, sizes, acls, configs, groups_answer)
+        (earliest, latest, sizes, acls, configs, groups_answer, txn)
     });
-    let (earliest, latest, sizes, acls) = (earliest?, latest?, sizes?, acls?);
+    let (earliest, latest, sizes, acls, txn) = (earliest?, latest?, sizes?, acls?, txn?);
+    transactions::apply(&mut topics, &txn, &mut gap);
 
     let (topic_configs, broker_configs) = configs;
     let mut configs = match topic_configs {
@@ -411,6 +424,30 @@ fn offsets(
         }
     }
     Ok(out)
+}
+
+/// The partitions each leader is asked about for transactional writes, with their log start and
+/// end offsets when both were read.
+fn tail_plan(
+    by_leader: &BTreeMap<i32, Vec<(String, i32)>>,
+    earliest: Option<&BTreeMap<(String, i32), i64>>,
+    latest: Option<&BTreeMap<(String, i32), i64>>,
+) -> BTreeMap<i32, Vec<transactions::Planned>> {
+    by_leader
+        .iter()
+        .map(|(leader, partitions)| {
+            let planned = partitions
+                .iter()
+                .map(|key| transactions::Planned {
+                    key: key.clone(),
+                    offsets: earliest
+                        .and_then(|e| e.get(key).copied())
+                        .zip(latest.and_then(|l| l.get(key).copied())),
+                })
+                .collect();
+            (*leader, planned)
+        })
+        .collect()
 }
 
 /// A per-item Kafka error code, classified like the errors librdkafka reports.

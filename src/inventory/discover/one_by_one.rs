@@ -30,6 +30,10 @@ pub fn groups(
                 } else {
                     "consumer".into()
                 });
+                if !d.is_simple {
+                    group.streams_application_id =
+                        super::groups::streams_application(&listing.id, "consumer", &d.partition_assignor);
+                }
                 group.assignment_strategy = Some(d.partition_assignor).filter(|s| !s.is_empty());
                 group.coordinator = d.coordinator.map(|c| c.id);
                 group.members = Some(

@@ -202,6 +202,14 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
     gap("cluster_id", "the seed's files do not carry the cluster id");
     gap("acls", "the seed's files do not carry ACLs");
     gap("throughput", "the seed's files carry no throughput sample");
+    gap(
+        "transactional",
+        "the seed's files do not tell whether transactional producers write to the topics: run \
+         `diskless-migrator discover` against the cluster, or `kafka-transactions.sh \
+         --bootstrap-server HOST:PORT describe-producers --topic TOPIC --partition N` for each \
+         partition (a producer with a coordinator epoch or a current transaction start offset \
+         other than -1 is transactional)",
+    );
 
     if found.is_empty() {
         return Err(LegacyError::Empty {
