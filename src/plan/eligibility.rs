@@ -144,14 +144,14 @@ pub fn decide(topic: &TopicSummary, context: &Context<'_>) -> Verdict {
         None => {
             let gap = context
                 .transactional_gap
-                .unwrap_or("the inventory does not say (transactional: null)");
+                .unwrap_or("the inventory has transactional: null and no gap saying why");
             reason.push_str(&format!("transactional writes not checked: {gap}"));
             warning = Some(Finding {
                 code: "transactional-unknown",
                 message: format!(
                     "{name} is planned diskless, but whether transactional producers write to it \
-                     was not checked ({gap}); diskless topics do not support transactions: check \
-                     its producers before cutover, or keep it classic with keep_classic in the settings"
+                     was not checked: {gap}. Diskless topics do not support transactions: check its \
+                     producers before cutover, or keep it classic with keep_classic in the settings"
                 ),
             });
         }
@@ -389,7 +389,7 @@ mod tests {
         let v = decide(&t, &none());
         assert!(
             v.reason
-                .ends_with("not checked: the inventory does not say (transactional: null)")
+                .ends_with("not checked: the inventory has transactional: null and no gap saying why")
         );
         // A classic topic needs no transactional check: no warning.
         let v = decide(&topic(&[("cleanup.policy", "compact")]), &none());
