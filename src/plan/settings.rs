@@ -147,6 +147,7 @@ impl Settings {
                 plan: self.destination.plan.clone(),
                 kafka_version: self.destination.kafka_version.clone(),
                 cluster_alias: self.destination.cluster_alias.clone(),
+                tiered_storage: self.destination.tiered_storage,
             },
             mirrormaker: MirrorMakerService {
                 service_name: derived(&self.mirrormaker.service_name, "mm2"),
