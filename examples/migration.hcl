@@ -10,6 +10,7 @@ destination {
   kafka_version = "4.1"
   # service_name  = "acme-kafka"   # default: <service_prefix>-kafka
   # cluster_alias = "destination"  # default
+  # tiered_storage = true           # default; false drops the source's tiered-storage configs
 }
 
 mirrormaker {
@@ -37,6 +38,13 @@ observability {
   # grafana_plan = "startup-8"
   # thanos_plan  = "startup-4"
 }
+
+# Topics to keep classic whatever the inventory says (repeatable), e.g. read by
+# read_committed consumers, which the brokers cannot report:
+# keep_classic {
+#   regex  = "payments\\..*"
+#   reason = "read by read_committed consumers"
+# }
 
 # terraform_cloud {
 #   organization          = "acme"

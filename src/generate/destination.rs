@@ -147,7 +147,7 @@ fn main_tf(ctx: &Context) -> String {
                 )
                 .add_block(
                     Block::builder("tiered_storage")
-                        .add_attribute(("enabled", true))
+                        .add_attribute(("enabled", s.destination.tiered_storage))
                         .build(),
                 )
                 .build(),

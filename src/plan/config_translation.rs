@@ -256,12 +256,16 @@ pub struct Translation {
     pub dropped: Vec<DroppedConfig>,
 }
 
-/// Translates a topic's explicit configs for a destination topic of kind `decision`.
+/// Translates a topic's explicit configs for a destination topic of kind `decision`;
+/// `destination_tiered` says whether the destination service has tiered storage.
 ///
-/// Diskless topics also get `diskless_enable = true`; they never get `remote_storage_enable`.
-pub fn translate(topic: &TopicSummary, decision: Decision) -> Translation {
+/// Diskless topics also get `diskless_enable = true`; they never get `remote_storage_enable`
+/// nor local retention. A classic topic keeps the tiered-storage configs only when the source
+/// topic is tiered (`remote.storage.enable=true`) and the destination has tiered storage.
+pub fn translate(topic: &TopicSummary, decision: Decision, destination_tiered: bool) -> Translation {
     let mut out = Translation::default();
-    let tiered = decision == Decision::Classic && topic.config("remote.storage.enable") == Some("true");
+    let source_tiered = topic.config("remote.storage.enable") == Some("true");
+    let tiered = decision == Decision::Classic && source_tiered && destination_tiered;
     let mut explicit: Vec<_> = topic
         .configs
         .iter()
@@ -297,9 +301,11 @@ pub fn translate(topic: &TopicSummary, decision: Decision) -> Translation {
             }
             Applies::TieredOnly if !tiered => {
                 let reason = if decision == Decision::Diskless {
-                    "diskless topics do not use tiered storage"
-                } else {
+                    "diskless topics do not use tiered storage: their data is in object storage"
+                } else if !source_tiered {
                     "the topic does not use tiered storage (remote.storage.enable is not true)"
+                } else {
+                    "the destination has no tiered storage (settings destination.tiered_storage = false)"
                 };
                 out.dropped.push(drop(reason.into()));
                 continue;
@@ -395,7 +401,7 @@ mod tests {
             ]),
             ..TopicSummary::default()
         };
-        let t = translate(&topic, Decision::Diskless);
+        let t = translate(&topic, Decision::Diskless, true);
         assert_eq!(t.config["retention_ms"], ConfigValue::String("1209600000".into()));
         assert_eq!(t.config["compression_type"], ConfigValue::String("zstd".into()));
         assert_eq!(t.config["diskless_enable"], ConfigValue::Bool(true));
@@ -410,7 +416,7 @@ mod tests {
             ]
         );
 
-        let c = translate(&topic, Decision::Classic);
+        let c = translate(&topic, Decision::Classic, true);
         assert_eq!(c.config["min_insync_replicas"], ConfigValue::String("2".into()));
         assert_eq!(
             c.config["unclean_leader_election_enable"],
@@ -430,7 +436,7 @@ mod tests {
             ]),
             ..TopicSummary::default()
         };
-        let c = translate(&topic, Decision::Classic);
+        let c = translate(&topic, Decision::Classic, true);
         assert_eq!(c.config["remote_storage_enable"], ConfigValue::Bool(true));
         assert_eq!(
             c.config["local_retention_ms"],
@@ -438,8 +444,74 @@ mod tests {
         );
         assert_eq!(c.config["min_cleanable_dirty_ratio"], ConfigValue::Number(0.25));
         assert_eq!(c.dropped[0].name, "retention.bytes");
-        let d = translate(&topic, Decision::Diskless);
+        let d = translate(&topic, Decision::Diskless, true);
         assert!(!d.config.contains_key("remote_storage_enable"));
         assert!(!d.config.contains_key("local_retention_ms"));
+    }
+
+    /// The tiered-storage configs of a tiered source topic, by destination kind and tiering.
+    #[test]
+    fn tiered_configs_follow_the_destination() {
+        let tiered = |remote: &str| TopicSummary {
+            configs: Some(vec![
+                entry("local.retention.bytes", "1048576", ConfigSource::DynamicTopic),
+                entry("local.retention.ms", "3600000", ConfigSource::DynamicTopic),
+                entry("remote.storage.enable", remote, ConfigSource::DynamicTopic),
+                entry("retention.ms", "604800000", ConfigSource::DynamicTopic),
+            ]),
+            ..TopicSummary::default()
+        };
+        let reasons = |t: &Translation| -> Vec<(String, String)> {
+            t.dropped
+                .iter()
+                .map(|d| (d.name.clone(), d.reason.clone()))
+                .collect()
+        };
+        const NAMES: [&str; 3] = [
+            "local.retention.bytes",
+            "local.retention.ms",
+            "remote.storage.enable",
+        ];
+        let expect = |reason: &str| -> Vec<(String, String)> {
+            NAMES
+                .iter()
+                .map(|n| ((*n).to_owned(), reason.to_owned()))
+                .collect()
+        };
+
+        let d = translate(&tiered("true"), Decision::Diskless, true);
+        assert_eq!(
+            reasons(&d),
+            expect("diskless topics do not use tiered storage: their data is in object storage")
+        );
+        assert_eq!(
+            d.config.keys().collect::<Vec<_>>(),
+            ["diskless_enable", "retention_ms"]
+        );
+        assert_eq!(
+            reasons(&translate(&tiered("true"), Decision::Diskless, false)),
+            reasons(&d)
+        );
+
+        let c = translate(&tiered("true"), Decision::Classic, true);
+        assert!(c.dropped.is_empty(), "{:?}", c.dropped);
+        assert_eq!(c.config["remote_storage_enable"], ConfigValue::Bool(true));
+        assert_eq!(
+            c.config["local_retention_bytes"],
+            ConfigValue::String("1048576".into())
+        );
+
+        let c = translate(&tiered("true"), Decision::Classic, false);
+        assert_eq!(
+            reasons(&c),
+            expect("the destination has no tiered storage (settings destination.tiered_storage = false)")
+        );
+        assert_eq!(c.config.keys().collect::<Vec<_>>(), ["retention_ms"]);
+
+        let c = translate(&tiered("false"), Decision::Classic, true);
+        assert_eq!(
+            reasons(&c),
+            expect("the topic does not use tiered storage (remote.storage.enable is not true)")
+        );
     }
 }

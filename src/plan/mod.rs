@@ -6,7 +6,8 @@
 //!
 //! 1. [`selection`]: which topics the user asked for (topic list, `--include`, `--exclude`);
 //!    internal, MirrorMaker 2 and Connect topics are never migrated as data topics;
-//! 2. [`eligibility`]: diskless or classic, with the reason;
+//! 2. [`eligibility`]: diskless or classic, with the reason (settings `keep_classic`, Kafka
+//!    Streams internal topics found by [`streams`], compaction, transactions);
 //! 3. [`config_translation`]: source configs into `aiven_kafka_topic` `config` keys, and the
 //!    dropped ones with their reasons;
 //! 4. [`flows`]: balanced replication flows, regexes, MirrorMaker 2 task sizing and copy-time
@@ -23,6 +24,7 @@ mod json;
 mod model;
 pub mod selection;
 pub mod settings;
+pub mod streams;
 pub mod summary;
 
 use std::collections::HashMap;
@@ -126,14 +128,20 @@ pub fn build(
     }
     let mut diagnostics = Vec::new();
     let candidates = select(inventory, selection, &mut diagnostics)?;
-    let gaps = ConfigGaps::of(inventory);
+    warn_keep_classic_matches_nothing(inventory, settings, &mut diagnostics);
+    let known = Known {
+        config_gaps: Gaps::of(inventory, "topic_configs"),
+        transactional_gaps: Gaps::of(inventory, "transactional"),
+        streams: streams::StreamsApps::of(&inventory.consumer_groups),
+        settings,
+    };
 
-    // Each topic's plan depends on that topic only.
+    // Each topic's plan depends on that topic (and what `known` says of it) only.
     let parts = crate::parallel::chunks_on_all_cores(&candidates, |part| {
         let mut diagnostics = Vec::new();
         let plans: Vec<TopicPlan> = part
             .iter()
-            .map(|(topic, listed)| plan_topic(topic, *listed, &gaps, &mut diagnostics))
+            .map(|(topic, listed)| plan_topic(topic, *listed, &known, &mut diagnostics))
             .collect();
         (plans, diagnostics)
     });
@@ -154,16 +162,6 @@ pub fn build(
         });
     }
 
-    if migrated_uses_unknown_transactions(inventory, &topics, &candidates) {
-        diagnostics.push(warning(
-            "transactions-unknown",
-            None,
-            "the source has __transaction_state, but the inventory does not say which topics \
-             transactional producers write to or which consumers read_committed; diskless topics \
-             support neither, so check the producers and consumers of diskless topics before cutover"
-                .into(),
-        ));
-    }
     if !settings.destination.plan.contains("inkless") {
         diagnostics.push(warning(
             "destination-plan",
@@ -204,6 +202,27 @@ pub fn build(
         mirrormaker,
         diagnostics,
     })
+}
+
+/// Warns about `keep_classic` settings that match no topic of the inventory (a typo would
+/// otherwise silently leave a topic diskless).
+fn warn_keep_classic_matches_nothing(
+    inventory: &Inventory<TopicSummary>,
+    settings: &Settings,
+    diagnostics: &mut Vec<PlanDiagnostic>,
+) {
+    for keep in &settings.keep_classic {
+        if !inventory.topics.iter().any(|t| keep.matches(&t.name)) {
+            diagnostics.push(warning(
+                "keep-classic-matches-nothing",
+                Some(keep.pattern.clone()),
+                format!(
+                    "settings keep_classic `{}` matches no topic of the inventory",
+                    keep.pattern
+                ),
+            ));
+        }
+    }
 }
 
 /// Warns about migrated topics MirrorMaker 2's `topics.exclude` list matches: they are created
@@ -366,20 +385,20 @@ fn near_matches(name: &str, inventory: &Inventory<TopicSummary>) -> Vec<String> 
         .collect()
 }
 
-/// The decision, configs and measures of one selected topic.
-/// The inventory's reasons why topic configs are missing: per topic, and for all topics.
-struct ConfigGaps<'a> {
-    by_topic: std::collections::HashMap<&'a str, &'a str>,
+/// The inventory's reasons why one kind of fact is missing: per topic, and for all topics.
+struct Gaps<'a> {
+    by_topic: HashMap<&'a str, &'a str>,
     all: Option<&'a str>,
 }
 
-impl<'a> ConfigGaps<'a> {
-    fn of(inventory: &'a Inventory<TopicSummary>) -> ConfigGaps<'a> {
-        let mut gaps = ConfigGaps {
-            by_topic: std::collections::HashMap::new(),
+impl<'a> Gaps<'a> {
+    /// The gaps of `fact` (e.g. `topic_configs`, `transactional`).
+    fn of(inventory: &'a Inventory<TopicSummary>, fact: &str) -> Gaps<'a> {
+        let mut gaps = Gaps {
+            by_topic: HashMap::new(),
             all: None,
         };
-        for gap in inventory.gaps.iter().filter(|g| g.fact == "topic_configs") {
+        for gap in inventory.gaps.iter().filter(|g| g.fact == fact) {
             match &gap.subject {
                 Some(topic) => {
                     gaps.by_topic.insert(topic.as_str(), gap.reason.as_str());
@@ -395,10 +414,19 @@ impl<'a> ConfigGaps<'a> {
     }
 }
 
+/// What topics are planned against, besides the topics themselves.
+struct Known<'a> {
+    config_gaps: Gaps<'a>,
+    transactional_gaps: Gaps<'a>,
+    streams: streams::StreamsApps<'a>,
+    settings: &'a Settings,
+}
+
+/// The decision, configs and measures of one selected topic.
 fn plan_topic(
     topic: &TopicSummary,
     listed: bool,
-    gaps: &ConfigGaps<'_>,
+    known: &Known<'_>,
     diagnostics: &mut Vec<PlanDiagnostic>,
 ) -> TopicPlan {
     let partitions = topic.partitions.count;
@@ -436,15 +464,22 @@ fn plan_topic(
             ),
         ));
     }
-    let verdict = eligibility::decide(topic, gaps.of_topic(&topic.name));
-    if let Some(code) = verdict.refusal {
-        diagnostics.push(warning(
-            code,
-            Some(topic.name.clone()),
-            format!("{} stays a classic topic: {}", topic.name, verdict.reason),
-        ));
+    let context = eligibility::Context {
+        configs_gap: known.config_gaps.of_topic(&topic.name),
+        transactional_gap: known.transactional_gaps.of_topic(&topic.name),
+        keep_classic: known
+            .settings
+            .keep_classic
+            .iter()
+            .find(|k| k.matches(&topic.name)),
+        streams: known.streams.internal_topic(&topic.name),
+    };
+    let verdict = eligibility::decide(topic, &context);
+    if let Some(found) = verdict.warning {
+        diagnostics.push(warning(found.code, Some(topic.name.clone()), found.message));
     }
-    let translation = config_translation::translate(topic, verdict.decision);
+    let translation =
+        config_translation::translate(topic, verdict.decision, known.settings.destination.tiered_storage);
     TopicPlan {
         decision: verdict.decision,
         reason: verdict.reason,
@@ -456,20 +491,6 @@ fn plan_topic(
         dropped_configs: translation.dropped,
         ..base
     }
-}
-
-/// True when a diskless topic's transactional use is unknown and the source uses transactions.
-fn migrated_uses_unknown_transactions(
-    inventory: &Inventory<TopicSummary>,
-    topics: &[TopicPlan],
-    candidates: &[(&TopicSummary, bool)],
-) -> bool {
-    let has_transactions = inventory.topics.iter().any(|t| t.name == "__transaction_state");
-    has_transactions
-        && topics
-            .iter()
-            .zip(candidates)
-            .any(|(p, (t, _))| p.decision == Decision::Diskless && t.transactional.is_none())
 }
 
 /// Splits the migrated topics into flows, records each topic's flow, and sizes MirrorMaker 2.

@@ -63,7 +63,7 @@ pub struct ResolvedSettings {
 }
 
 /// The destination Aiven for Apache Kafka service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DestinationService {
     /// Service name.
     pub service_name: String,
@@ -73,6 +73,26 @@ pub struct DestinationService {
     pub kafka_version: String,
     /// The cluster alias MirrorMaker 2 uses for the destination.
     pub cluster_alias: String,
+    /// Whether the service has tiered storage; classic topics keep the source's tiered-storage
+    /// configs only when it has (absent in older plans: `true`).
+    #[serde(default = "yes")]
+    pub tiered_storage: bool,
+}
+
+impl Default for DestinationService {
+    fn default() -> Self {
+        DestinationService {
+            service_name: String::new(),
+            plan: String::new(),
+            kafka_version: String::new(),
+            cluster_alias: String::new(),
+            tiered_storage: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The Aiven for Apache Kafka MirrorMaker 2 service.

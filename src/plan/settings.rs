@@ -38,6 +38,32 @@ pub struct Settings {
     pub observability: Option<ObservabilitySettings>,
     /// Terraform Cloud, when configured.
     pub terraform_cloud: Option<TerraformCloudSettings>,
+    /// Topics the user keeps classic whatever the inventory says, in file order.
+    pub keep_classic: Vec<KeepClassic>,
+}
+
+/// One `keep_classic` block: topics whose whole name matches `regex` are planned classic.
+#[derive(Clone, Debug)]
+pub struct KeepClassic {
+    /// The pattern as written in the settings file.
+    pub pattern: String,
+    /// The pattern anchored to match whole topic names.
+    pub regex: regex::Regex,
+    /// Why, as the user wrote it (e.g. read by `read_committed` consumers).
+    pub reason: String,
+}
+
+impl PartialEq for KeepClassic {
+    fn eq(&self, other: &Self) -> bool {
+        self.pattern == other.pattern && self.reason == other.reason
+    }
+}
+
+impl KeepClassic {
+    /// True when the whole of `topic` matches the pattern.
+    pub fn matches(&self, topic: &str) -> bool {
+        self.regex.is_match(topic)
+    }
 }
 
 /// The `destination` block.
@@ -51,6 +77,9 @@ pub struct DestinationSettings {
     pub kafka_version: String,
     /// MirrorMaker 2 cluster alias of the destination (default `destination`).
     pub cluster_alias: String,
+    /// Whether the destination service has tiered storage (default `true`): classic topics
+    /// keep the source's tiered-storage configs only when it has.
+    pub tiered_storage: bool,
 }
 
 /// The `mirrormaker` block.
@@ -118,6 +147,7 @@ impl Settings {
                 plan: self.destination.plan.clone(),
                 kafka_version: self.destination.kafka_version.clone(),
                 cluster_alias: self.destination.cluster_alias.clone(),
+                tiered_storage: self.destination.tiered_storage,
             },
             mirrormaker: MirrorMakerService {
                 service_name: derived(&self.mirrormaker.service_name, "mm2"),
@@ -213,8 +243,18 @@ const TOP: &[&str] = &[
     "flows",
     "observability",
     "terraform_cloud",
+    "keep_classic",
 ];
-const DESTINATION: &[&str] = &["service_name", "plan", "kafka_version", "cluster_alias"];
+const DESTINATION: &[&str] = &[
+    "service_name",
+    "plan",
+    "kafka_version",
+    "cluster_alias",
+    "tiered_storage",
+];
+const KEEP_CLASSIC: &[&str] = &["regex", "reason"];
+/// Blocks that may appear more than once.
+const REPEATABLE: &[&str] = &["keep_classic"];
 const MIRRORMAKER: &[&str] = &["service_name", "plan", "cpus", "task_bytes_per_second"];
 const SOURCE: &[&str] = &[
     "bootstrap_servers",
@@ -254,6 +294,7 @@ const BLOCKS: &[&str] = &[
     "flows",
     "observability",
     "terraform_cloud",
+    "keep_classic",
 ];
 
 /// One attribute or block of a body, with the span of its key.
@@ -273,6 +314,11 @@ struct Items<'b> {
 impl<'b> Items<'b> {
     fn get(&self, key: &str) -> Option<&Item<'b>> {
         self.items.iter().find(|(k, _)| k == key).map(|(_, i)| i)
+    }
+
+    /// Every item named `key`, in source order (for repeatable blocks).
+    fn all(&self, key: &str) -> impl Iterator<Item = &Item<'b>> {
+        self.items.iter().filter(move |(k, _)| k == key).map(|(_, i)| i)
     }
 }
 
@@ -385,7 +431,7 @@ impl<'a> Parser<'a> {
                 let what = if is_block { "an attribute" } else { "a block" };
                 return Err(self.error(span, format!("`{key}` must be {what}"), "wrong kind", Some(help)));
             }
-            if items.iter().any(|(k, _)| *k == key) {
+            if items.iter().any(|(k, _)| *k == key) && !REPEATABLE.contains(&key.as_str()) {
                 return Err(self.error(span, format!("`{key}` is set twice {place}"), "repeated", None));
             }
             items.push((key, item));
@@ -599,6 +645,7 @@ impl<'a> Parser<'a> {
                 Some(v) => self.checked(v, is_alias, "is not a valid cluster alias", ALIAS_HELP)?,
                 None => "destination".into(),
             },
+            tiered_storage: self.opt_bool(&d, "tiered_storage")?.unwrap_or(true),
         };
 
         let m = self.required_block(&top, "mirrormaker", MIRRORMAKER)?;
@@ -711,6 +758,8 @@ impl<'a> Parser<'a> {
             None => None,
         };
 
+        let keep_classic = self.keep_classic(&top)?;
+
         Ok(Settings {
             project,
             cloud,
@@ -721,7 +770,64 @@ impl<'a> Parser<'a> {
             flows,
             observability,
             terraform_cloud,
+            keep_classic,
         })
+    }
+
+    /// The `keep_classic` blocks, in file order: each needs a valid `regex` and a `reason`.
+    fn keep_classic(&mut self, top: &Items<'_>) -> Result<Vec<KeepClassic>, SettingsError> {
+        let mut out = Vec::new();
+        for item in top.all("keep_classic") {
+            let Item::Block(body, span) = item else {
+                continue;
+            };
+            // Keys of the block come after its name.
+            self.cursor = span.end;
+            let k = self.items(body, "keep_classic", KEEP_CLASSIC, span.clone())?;
+            let (pattern, pattern_span) = self.string(&k, "regex")?;
+            // Checked alone first, so an error shows the pattern as written.
+            let regex = match regex::Regex::new(&pattern)
+                .and_then(|_| regex::Regex::new(&format!("^(?:{pattern})$")))
+            {
+                Ok(regex) if !pattern.is_empty() => regex,
+                Ok(_) => {
+                    return Err(self.error(
+                        pattern_span,
+                        "`regex` in `keep_classic` is empty".into(),
+                        "empty regex",
+                        Some(
+                            "write a regex matching whole topic names, e.g. `regex = \"payments\\\\..*\"`"
+                                .into(),
+                        ),
+                    ));
+                }
+                Err(err) => {
+                    return Err(self.error(
+                        pattern_span,
+                        format!("`{pattern}` in `keep_classic` is not a valid regex"),
+                        "invalid regex",
+                        Some(format!(
+                            "{err}\n(Rust regex syntax; the pattern must match the whole topic name)"
+                        )),
+                    ));
+                }
+            };
+            let (reason, reason_span) = self.string(&k, "reason")?;
+            if reason.trim().is_empty() {
+                return Err(self.error(
+                    reason_span,
+                    "`reason` in `keep_classic` is empty".into(),
+                    "empty reason",
+                    Some("say why these topics stay classic, e.g. `reason = \"read by read_committed consumers\"`".into()),
+                ));
+            }
+            out.push(KeepClassic {
+                pattern,
+                regex,
+                reason: reason.trim().to_owned(),
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -936,6 +1042,81 @@ source {
         );
         let line = text[..e.span.offset()].matches('\n').count() + 1;
         assert!(line >= 2, "line {line}");
+    }
+
+    #[test]
+    fn keep_classic_blocks_in_file_order() {
+        let text = format!(
+            "{MINIMAL}\nkeep_classic {{\n  regex  = \"payments\\\\..*\"\n  reason = \"read by read_committed consumers\"\n}}\n\
+             keep_classic {{\n  regex  = \"ledger\"\n  reason = \" audited \"\n}}\n"
+        );
+        let s = parse_settings("m.hcl", &text).unwrap();
+        let patterns: Vec<_> = s.keep_classic.iter().map(|k| k.pattern.as_str()).collect();
+        assert_eq!(patterns, ["payments\\..*", "ledger"]);
+        assert_eq!(s.keep_classic[0].reason, "read by read_committed consumers");
+        assert_eq!(s.keep_classic[1].reason, "audited");
+        assert!(s.keep_classic[0].matches("payments.v2"));
+        assert!(!s.keep_classic[0].matches("paymentsXv2"));
+        assert!(!s.keep_classic[1].matches("ledger.events"), "whole names only");
+        assert!(parse_settings("m.hcl", MINIMAL).unwrap().keep_classic.is_empty());
+    }
+
+    #[test]
+    fn bad_keep_classic_points_at_the_key() {
+        let text = format!(
+            "{MINIMAL}\nkeep_classic {{\n  regex  = \"ok\"\n  reason = \"fine\"\n}}\n\
+             keep_classic {{\n  regex  = \"payments.(v2\"\n  reason = \"read_committed\"\n}}\n"
+        );
+        let e = err(&text);
+        assert_eq!(e.message, "`payments.(v2` in `keep_classic` is not a valid regex");
+        assert_eq!(spanned(&text, &e), "regex");
+        let line = text[..e.span.offset()].matches('\n').count() + 1;
+        assert_eq!(line, text.lines().position(|l| l.contains("(v2")).unwrap() + 1);
+        assert!(
+            e.help.as_deref().unwrap().contains("unclosed group"),
+            "{:?}",
+            e.help
+        );
+        insta::assert_snapshot!("invalid_keep_classic_regex", render(&e));
+
+        let e = err(&format!("{MINIMAL}\nkeep_classic {{\n  regex = \"x\"\n}}\n"));
+        assert_eq!(e.message, "`reason` is required in `keep_classic`");
+        let e = err(&format!(
+            "{MINIMAL}\nkeep_classic {{\n  regex = \"x\"\n  reason = \"  \"\n}}\n"
+        ));
+        assert_eq!(e.message, "`reason` in `keep_classic` is empty");
+        let e = err(&format!(
+            "{MINIMAL}\nkeep_classic {{\n  regex = \"\"\n  reason = \"r\"\n}}\n"
+        ));
+        assert_eq!(e.message, "`regex` in `keep_classic` is empty");
+        let e = err(&format!(
+            "{MINIMAL}\nkeep_classic {{\n  regexp = \"x\"\n  reason = \"r\"\n}}\n"
+        ));
+        assert!(e.help.unwrap().starts_with("did you mean `regex`?"));
+        let e = err(&format!(
+            "{MINIMAL}\nkeep_classic = [{{ regex = \"x\", reason = \"r\" }}]\n"
+        ));
+        assert_eq!(e.message, "`keep_classic` must be a block");
+    }
+
+    #[test]
+    fn destination_tiered_storage_defaults_to_true() {
+        assert!(
+            parse_settings("m.hcl", MINIMAL)
+                .unwrap()
+                .destination
+                .tiered_storage
+        );
+        let text = MINIMAL.replace(
+            "  kafka_version = \"4.0\"",
+            "  kafka_version = \"4.0\"\n  tiered_storage = false",
+        );
+        assert!(!parse_settings("m.hcl", &text).unwrap().destination.tiered_storage);
+        let e = err(&MINIMAL.replace(
+            "  kafka_version = \"4.0\"",
+            "  kafka_version = \"4.0\"\n  tiered_storage = \"no\"",
+        ));
+        assert_eq!(e.message, "`tiered_storage` must be `true` or `false`");
     }
 
     #[test]

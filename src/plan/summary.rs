@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::model::{Decision, Plan, Severity};
+use super::model::{Decision, Plan, PlanDiagnostic, Severity};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,24 +138,58 @@ pub fn render(plan: &Plan, style: Style) -> String {
         if plan.diagnostics.is_empty() {
             let _ = writeln!(out, "None.");
         }
-        for d in &plan.diagnostics {
-            let _ = writeln!(
-                out,
-                "- **{}** `{}`: {}",
-                severity(d.severity),
-                d.code,
-                escape_md(&d.message)
-            );
-        }
     } else {
         let warnings = plan.diagnostics.len();
         let _ = writeln!(out, "\n{warnings} warning(s)");
-        for d in &plan.diagnostics {
-            let _ = writeln!(out, "  {}[{}]: {}", severity(d.severity), d.code, d.message);
+    }
+    // The diagnostics are sorted by severity and code: at most PER_CODE of each code are
+    // shown, then how many more (plan.json has them all).
+    let mut shown = 0;
+    for (i, d) in plan.diagnostics.iter().enumerate() {
+        let same = |o: &PlanDiagnostic| o.severity == d.severity && o.code == d.code;
+        if i > 0 && same(&plan.diagnostics[i - 1]) {
+            shown += 1;
+        } else {
+            shown = 1;
+        }
+        if shown <= PER_CODE {
+            let _ = if md {
+                writeln!(
+                    out,
+                    "- **{}** `{}`: {}",
+                    severity(d.severity),
+                    d.code,
+                    escape_md(&d.message)
+                )
+            } else {
+                writeln!(out, "  {}[{}]: {}", severity(d.severity), d.code, d.message)
+            };
+        }
+        let last = plan.diagnostics.get(i + 1).is_none_or(|next| !same(next));
+        if last && shown > PER_CODE {
+            let more = shown - PER_CODE;
+            let _ = if md {
+                writeln!(
+                    out,
+                    "- … and {more} more `{}` {}(s); see `diagnostics` in plan.json",
+                    d.code,
+                    severity(d.severity)
+                )
+            } else {
+                writeln!(
+                    out,
+                    "  … and {more} more {}[{}]; see diagnostics in plan.json",
+                    severity(d.severity),
+                    d.code
+                )
+            };
         }
     }
     out
 }
+
+/// Diagnostics of one code shown in a summary before the rest are counted.
+pub const PER_CODE: usize = 5;
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -252,6 +286,27 @@ pub fn duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_diagnostics_of_one_code_are_counted() {
+        let mut plan = crate::plan::tests::crafted_plan();
+        let diagnostic = |code: &str, i: usize| PlanDiagnostic {
+            severity: Severity::Warning,
+            code: code.into(),
+            subject: Some(format!("t{i:02}")),
+            message: format!("{code} t{i:02}"),
+        };
+        plan.diagnostics = (0..8)
+            .map(|i| diagnostic("transactional-unknown", i))
+            .chain([diagnostic("z-other", 0)])
+            .collect();
+        let text = render(&plan, Style::Text);
+        assert!(text.contains("9 warning(s)"), "{text}");
+        assert!(text.contains("transactional-unknown t04\n  … and 3 more warning[transactional-unknown]; see diagnostics in plan.json\n  warning[z-other]: z-other t00"), "{text}");
+        assert!(!text.contains("t05"), "{text}");
+        let md = render(&plan, Style::Markdown);
+        assert!(md.contains("- … and 3 more `transactional-unknown` warning(s); see `diagnostics` in plan.json\n- **warning** `z-other`"), "{md}");
+    }
 
     #[test]
     fn units() {

@@ -418,3 +418,292 @@ fn topics_mirrormaker_would_not_copy_are_warned_about() {
         Err(PlanError::Findings { .. })
     ));
 }
+
+/// A topic whose transactional use was read, with the evidence of three partitions.
+fn read_topic(name: &str, configs: &[(&str, &str)], producers: u32, batches: u64) -> Topic {
+    Topic {
+        transactional: Some(producers > 0 || batches > 0),
+        transactional_evidence: Some(crate::inventory::TransactionalEvidence {
+            producer_state_partitions: 3,
+            transactional_producers: producers,
+            tail_partitions: 3,
+            tail_offsets: 3000,
+            tail_batches: 120,
+            transactional_batches: batches,
+        }),
+        ..topic(name, 3, 100, configs)
+    }
+}
+
+/// Transactional, idempotent-only, unknown, Streams internal and tiered topics.
+fn truths() -> Inventory {
+    use crate::inventory::{ConsumerGroup, Gap};
+    let mut inv = inventory(vec![
+        read_topic("payments.ledger", &[("cleanup.policy", "delete")], 2, 14),
+        read_topic("orders.events", &[("cleanup.policy", "delete")], 0, 0),
+        topic("clicks.raw", 3, 100, &[]),
+        read_topic(
+            "orders-enricher-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition",
+            &[("cleanup.policy", "delete")],
+            0,
+            0,
+        ),
+        read_topic(
+            "orders-enricher-totals-changelog",
+            &[("cleanup.policy", "compact")],
+            0,
+            0,
+        ),
+        read_topic("billing-balances-changelog", &[], 0, 0),
+        read_topic(
+            "metrics.tiered",
+            &[
+                ("remote.storage.enable", "true"),
+                ("local.retention.ms", "3600000"),
+                ("local.retention.bytes", "1073741824"),
+                ("retention.ms", "2592000000"),
+            ],
+            0,
+            0,
+        ),
+        read_topic("audit.trail", &[], 0, 0),
+    ]);
+    inv.consumer_groups = vec![
+        ConsumerGroup {
+            id: "billing".into(),
+            state: Some("Empty".into()),
+            protocol_type: Some("consumer".into()),
+            ..ConsumerGroup::default()
+        },
+        ConsumerGroup {
+            id: "orders-enricher".into(),
+            state: Some("Stable".into()),
+            protocol_type: Some("consumer".into()),
+            assignment_strategy: Some("stream".into()),
+            streams_application_id: Some("orders-enricher".into()),
+            ..ConsumerGroup::default()
+        },
+    ];
+    inv.gaps = vec![Gap {
+        fact: "transactional".into(),
+        subject: Some("clicks.raw".into()),
+        reason: "DescribeProducers: CLUSTER_AUTHORIZATION_FAILED".into(),
+    }];
+    inv
+}
+
+fn settings_keeping(extra: &str) -> Settings {
+    parse_settings("migration.hcl", &format!("{SETTINGS}\n{extra}")).unwrap()
+}
+
+const KEEP_AUDIT: &str =
+    "keep_classic {\n  regex  = \"audit\\\\..*\"\n  reason = \"read by read_committed consumers\"\n}\n";
+
+#[test]
+fn transactional_streams_tiered_and_kept_topics() {
+    let plan = plan_full(&truths(), &settings_keeping(KEEP_AUDIT), &all(), false).unwrap();
+    let decided = |name: &str| {
+        let t = topic_plan(&plan, name);
+        (t.decision, t.reason.as_str())
+    };
+    assert_eq!(
+        decided("payments.ledger"),
+        (
+            Decision::Classic,
+            "transactional writes seen (2 transactional producers in the producer state of 3 \
+             partitions, 14 transactional batches or markers among 120 batches in the last 3,000 \
+             offsets read); diskless topics do not support transactions"
+        )
+    );
+    assert_eq!(
+        decided("orders.events"),
+        (
+            Decision::Diskless,
+            "append-only (cleanup.policy=delete, read from its configs); no transactional writers \
+             in the producer state of 3 partitions or the last 3,000 offsets read (3 partitions)"
+        )
+    );
+    assert_eq!(
+        decided("clicks.raw"),
+        (
+            Decision::Diskless,
+            "append-only (cleanup.policy not among its configs; Kafka's default is delete); \
+             transactional writes not checked: DescribeProducers: CLUSTER_AUTHORIZATION_FAILED"
+        )
+    );
+    assert_eq!(
+        decided("orders-enricher-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition"),
+        (
+            Decision::Classic,
+            "internal topic of Kafka Streams application orders-enricher (repartition topic, \
+             written by Streams, transactional under exactly-once)"
+        )
+    );
+    assert_eq!(
+        decided("orders-enricher-totals-changelog"),
+        (
+            Decision::Classic,
+            "internal topic of Kafka Streams application orders-enricher (changelog: Streams state store)"
+        )
+    );
+    assert_eq!(
+        decided("billing-balances-changelog"),
+        (
+            Decision::Classic,
+            "named like an internal topic of Kafka Streams application billing (changelog: \
+             Streams state store): consumer group billing matches the name, but its protocol was \
+             not read (no assignment strategy in the inventory)"
+        )
+    );
+    assert_eq!(
+        decided("audit.trail"),
+        (
+            Decision::Classic,
+            "kept classic by settings keep_classic `audit\\..*`: read by read_committed consumers"
+        )
+    );
+
+    let tiered = topic_plan(&plan, "metrics.tiered");
+    assert_eq!((tiered.decision, tiered.replication), (Decision::Diskless, 1));
+    assert!(
+        tiered.reason.ends_with(
+            "; tiered storage on the source (remote.storage.enable=true) is not carried: a diskless \
+             topic keeps its data in object storage"
+        ),
+        "{}",
+        tiered.reason
+    );
+    let dropped: Vec<(&str, &str)> = tiered
+        .dropped_configs
+        .iter()
+        .map(|d| (d.name.as_str(), d.reason.as_str()))
+        .collect();
+    let why = "diskless topics do not use tiered storage: their data is in object storage";
+    assert_eq!(
+        dropped,
+        [
+            ("local.retention.bytes", why),
+            ("local.retention.ms", why),
+            ("remote.storage.enable", why)
+        ]
+    );
+    let keys: Vec<_> = tiered.config.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["diskless_enable", "retention_ms"]);
+
+    let codes: Vec<(&str, &str)> = plan
+        .diagnostics
+        .iter()
+        .filter_map(|d| Some((d.code.as_str(), d.subject.as_deref()?)))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "diskless-refused-streams",
+                "orders-enricher-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition"
+            ),
+            ("diskless-refused-streams", "orders-enricher-totals-changelog"),
+            (
+                "diskless-refused-streams-unconfirmed",
+                "billing-balances-changelog"
+            ),
+            ("diskless-refused-transactional", "payments.ledger"),
+            ("transactional-unknown", "clicks.raw"),
+        ]
+    );
+}
+
+#[test]
+fn strict_makes_unknown_transactions_an_error() {
+    let mut inv = truths();
+    inv.topics
+        .retain(|t| t.name == "clicks.raw" || t.name == "orders.events");
+    match plan_full(&inv, &settings(), &all(), true).unwrap_err() {
+        PlanError::Findings { errors, diagnostics } => {
+            assert_eq!(errors, 1);
+            assert_eq!(diagnostics[0].code, "transactional-unknown");
+            assert_eq!(diagnostics[0].subject.as_deref(), Some("clicks.raw"));
+        }
+        other => panic!("{other:?}"),
+    }
+    inv.topics.retain(|t| t.name == "orders.events");
+    assert!(plan_full(&inv, &settings(), &all(), true).is_ok());
+}
+
+#[test]
+fn keep_classic_that_matches_nothing_is_a_warning() {
+    let keep = "keep_classic {\n  regex  = \"audit-typo\\\\..*\"\n  reason = \"read_committed\"\n}\n";
+    let plan = plan_full(&truths(), &settings_keeping(keep), &all(), false).unwrap();
+    let d = plan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "keep-classic-matches-nothing")
+        .unwrap();
+    assert_eq!(d.subject.as_deref(), Some("audit-typo\\..*"));
+}
+
+#[test]
+fn classic_tiered_topics_keep_tiering_only_on_a_tiered_destination() {
+    let keep = "keep_classic {\n  regex  = \"metrics\\\\.tiered\"\n  reason = \"kept\"\n}\n";
+    let plan = plan_full(&truths(), &settings_keeping(keep), &all(), false).unwrap();
+    let t = topic_plan(&plan, "metrics.tiered");
+    assert_eq!(t.decision, Decision::Classic);
+    assert_eq!(t.config["remote_storage_enable"], ConfigValue::Bool(true));
+    assert!(t.dropped_configs.is_empty());
+
+    let without = settings_keeping(keep);
+    let text = format!("{SETTINGS}\n{keep}").replace(
+        "  kafka_version = \"4.1\"",
+        "  kafka_version = \"4.1\"\n  tiered_storage = false",
+    );
+    let untiered = parse_settings("migration.hcl", &text).unwrap();
+    assert_ne!(without, untiered);
+    let plan = plan_full(&truths(), &untiered, &all(), false).unwrap();
+    let t = topic_plan(&plan, "metrics.tiered");
+    assert!(!t.config.contains_key("remote_storage_enable"));
+    let dropped: Vec<_> = t.dropped_configs.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        dropped,
+        [
+            "local.retention.bytes",
+            "local.retention.ms",
+            "remote.storage.enable"
+        ]
+    );
+    assert!(
+        t.dropped_configs
+            .iter()
+            .all(|d| d.reason.contains("destination.tiered_storage = false"))
+    );
+}
+
+#[test]
+fn legacy_inventories_warn_that_transactions_are_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("topics_list_source.txt"),
+        "Topic: orders\tTopicId: igW4M_ECQaGzylfEs5MZIA\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: retention.ms=86400000\n\
+         \tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n\
+         Topic: audit\tTopicId: FcpPyy8_TJyM__cGxXwHNQ\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: cleanup.policy=compact\n\
+         \tTopic: audit\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n",
+    )
+    .unwrap();
+    let inv = crate::inventory::legacy::import(dir.path()).unwrap();
+    assert!(inv.topics.iter().all(|t| t.transactional.is_none()));
+    let plan = plan_full(&inv, &settings(), &all(), false).unwrap();
+    let unknown: Vec<_> = plan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "transactional-unknown")
+        .filter_map(|d| d.subject.as_deref())
+        .collect();
+    // The compacted topic is classic anyway: only the diskless one is warned about.
+    assert_eq!(unknown, ["orders"]);
+    assert!(
+        topic_plan(&plan, "orders")
+            .reason
+            .contains("transactional writes not checked: "),
+        "{}",
+        topic_plan(&plan, "orders").reason
+    );
+}

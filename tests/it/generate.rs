@@ -350,3 +350,22 @@ fn bad_plans_are_input_errors() {
     assert!(err.contains("kafka_version \"3.9\""), "{err}");
     assert!(err.contains("retention_ms"), "{err}");
 }
+
+#[test]
+fn destination_tiered_storage_comes_from_the_plan() {
+    let main = |tiered: bool| {
+        let mut plan = small_plan();
+        plan.settings.destination.tiered_storage = tiered;
+        tree(&plan).get_str("destination/main.tf").unwrap().to_owned()
+    };
+    let tiered_block = |text: &str| {
+        let start = text.find("tiered_storage {").expect("a tiered_storage block");
+        text[start..start + text[start..].find('}').unwrap()].to_owned()
+    };
+    assert!(tiered_block(&main(true)).contains("enabled = true"));
+    assert!(tiered_block(&main(false)).contains("enabled = false"));
+    let mut plan = small_plan();
+    plan.settings.destination.tiered_storage = false;
+    let readme = tree(&plan).get_str("destination/README.md").unwrap().to_owned();
+    assert!(readme.contains("(`kafka_diskless`) and"), "{readme}");
+}

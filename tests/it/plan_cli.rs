@@ -152,3 +152,63 @@ fn bad_inputs_exit_2() {
         .code(2);
     assert!(stderr(&a).contains("schema_version 99"));
 }
+
+#[test]
+fn keep_classic_in_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(example("migration.hcl")).unwrap();
+    let run = |extra: &str, out: &str| {
+        let settings = dir.path().join(format!("{out}.hcl"));
+        std::fs::write(&settings, format!("{base}\n{extra}")).unwrap();
+        Command::cargo_bin("diskless-migrator")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .args([
+                "--color",
+                "never",
+                "plan",
+                "--include",
+                "orders\\..*",
+                "--format",
+                "json",
+            ])
+            .arg("--inventory")
+            .arg(example("inventory.json"))
+            .arg("--settings")
+            .arg(&settings)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+    };
+    let ok = run(
+        "keep_classic {\n  regex  = \"orders\\\\.events\"\n  reason = \"read by read_committed consumers\"\n}\n",
+        "ok",
+    )
+    .success();
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&ok)).unwrap();
+    let orders = plan["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "orders.events")
+        .unwrap();
+    assert_eq!(orders["decision"], "classic");
+    assert_eq!(
+        orders["reason"],
+        "kept classic by settings keep_classic `orders\\.events`: read by read_committed consumers"
+    );
+
+    let bad = run(
+        "keep_classic {\n  regex  = \"orders.(events\"\n  reason = \"read_committed\"\n}\n",
+        "bad",
+    )
+    .code(2);
+    let err = stderr(&bad);
+    assert!(
+        err.contains("`orders.(events` in `keep_classic` is not a valid regex"),
+        "{err}"
+    );
+    let line = base.lines().count() + 3;
+    assert!(err.contains(&format!("bad.hcl:{line}:3")), "{err}");
+    assert!(!dir.path().join("bad").join("plan.json").exists());
+}

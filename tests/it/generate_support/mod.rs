@@ -31,6 +31,7 @@ impl PlanBuilder {
                         plan: "business-8-inkless".into(),
                         kafka_version: "4.1".into(),
                         cluster_alias: "destination".into(),
+                        tiered_storage: true,
                     },
                     mirrormaker: MirrorMakerService {
                         service_name: "acme-migration-mm2".into(),
