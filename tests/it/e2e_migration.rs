@@ -108,7 +108,33 @@ fn seed_topics() -> Vec<SeedTopic> {
         };
         topics.push(topic(&name, 1 + (i % 4) as i32, configs[i % 6], true));
     }
+    // Last, so the groups' picks above keep their topics. A transactional producer also writes
+    // to TXN_TOPIC (planned classic); TIERED_TOPIC uses the source's tiered storage (planned
+    // diskless without its tiering configs).
+    topics.push(topic(TXN_TOPIC, 1, &[], true));
+    topics.push(topic(
+        TIERED_TOPIC,
+        2,
+        &[
+            ("remote.storage.enable", "true"),
+            ("local.retention.ms", "600000"),
+            ("local.retention.bytes", "1048576"),
+        ],
+        true,
+    ));
     topics
+}
+
+/// The topic a transactional producer writes to (one transaction: one commit marker).
+const TXN_TOPIC: &str = "txn.audit-trail";
+/// Transaction markers at the end of TXN_TOPIC's only partition: offsets MM2 never copies.
+const TXN_MARKERS: i64 = 1;
+/// A topic with tiered storage on the source.
+const TIERED_TOPIC: &str = "archive.tiered-events";
+
+/// Offsets at the end of `topic`'s partitions that are transaction markers, not records.
+fn trailing_markers(topic: &str) -> i64 {
+    if topic == TXN_TOPIC { TXN_MARKERS } else { 0 }
 }
 
 /// A consumer group seeded on the source.
@@ -311,10 +337,13 @@ fn topic_names(config: &ClientConfig) -> BTreeSet<String> {
     metadata.topics().iter().map(|t| t.name().to_owned()).collect()
 }
 
-/// Every record (offset, key) of `topics`, by topic and partition, in offset order.
+/// Every record (offset, key) of some topics, by topic and partition, in offset order.
 type Contents = BTreeMap<(String, i32), Vec<(i64, Vec<u8>)>>;
 
-fn read_all(config: &ClientConfig, topics: &[String]) -> Contents {
+/// Reads every record of `topics`; `markers` gives the transaction markers that end a
+/// topic's partitions on this cluster (the source has them; MirrorMaker 2 copies records,
+/// never markers).
+fn read_all(config: &ClientConfig, topics: &[String], markers: fn(&str) -> i64) -> Contents {
     let consumer = reader(config);
     let marks = watermarks(&consumer, topics);
     let mut assignment = TopicPartitionList::new();
@@ -330,8 +359,10 @@ fn read_all(config: &ClientConfig, topics: &[String]) -> Contents {
             assignment
                 .add_partition_offset(name, p, Offset::Offset(*low))
                 .unwrap();
-            if high > low {
-                remaining.insert((name.clone(), p), *high);
+            // The last record sits before any trailing transaction markers.
+            let last_record_end = high - markers(name);
+            if last_record_end > *low {
+                remaining.insert((name.clone(), p), last_record_end);
             }
         }
     }
@@ -664,7 +695,8 @@ fn migration_end_to_end() {
         KafkaCluster::start_many(vec![
             ClusterOptions::new("source")
                 .with_sasl_ssl()
-                .with_scram_user(SCRAM_USER, SCRAM_PASSWORD),
+                .with_scram_user(SCRAM_USER, SCRAM_PASSWORD)
+                .with_tiered_storage(),
             ClusterOptions::new("destination"),
         ])
     });
@@ -685,11 +717,10 @@ fn migration_end_to_end() {
         for t in &topics {
             create_topic(&src, &t.name, t.partitions, &t.configs);
         }
-        create_topic(&src, "txn.audit-trail", 1, &[]);
         eprintln!("e2e: topics created in {:.1} s", started.elapsed().as_secs_f64());
         let started = Instant::now();
         produce_all(&src, &topics, RECORDS_PER_TOPIC, 0);
-        transactional_writes(&src, "txn.audit-trail");
+        transactional_writes(&src, TXN_TOPIC);
         eprintln!("e2e: records written in {:.1} s", started.elapsed().as_secs_f64());
         let started = Instant::now();
         let members = seed_consumers(&src, &groups, &stop_running);
@@ -704,7 +735,7 @@ fn migration_end_to_end() {
     eprintln!(
         "e2e: source has {} topics ({} seeded, internal: {:?}), {} groups ({} running)",
         names.len(),
-        topics.len() + 1,
+        topics.len(),
         names.iter().filter(|n| n.starts_with("__")).collect::<Vec<_>>(),
         groups.len(),
         groups.iter().filter(|g| g.running).count()
@@ -742,6 +773,13 @@ fn migration_end_to_end() {
                 "compacted topic {} must stay classic",
                 t.name
             );
+        } else if t.name == TXN_TOPIC {
+            assert_eq!(t.decision, Decision::Classic, "{TXN_TOPIC}: {}", t.reason);
+            assert!(
+                t.reason.starts_with("transactional writes seen ("),
+                "{TXN_TOPIC}: {}",
+                t.reason
+            );
         } else if t.decision != Decision::Skip {
             assert_eq!(
                 t.decision,
@@ -750,7 +788,37 @@ fn migration_end_to_end() {
                 t.name,
                 t.reason
             );
+            // Every seeded topic was written by an idempotent producer only, and discover read
+            // that (producer state and the newest batches).
+            assert!(
+                t.reason
+                    .contains("no transactional writers in the producer state"),
+                "{}: {}",
+                t.name,
+                t.reason
+            );
         }
+    }
+    let tiered = plan
+        .topics
+        .iter()
+        .find(|t| t.name == TIERED_TOPIC)
+        .expect("the tiered topic is planned");
+    for key in [
+        "remote.storage.enable",
+        "local.retention.ms",
+        "local.retention.bytes",
+    ] {
+        assert!(
+            tiered.dropped_configs.iter().any(|d| d.name == key),
+            "{TIERED_TOPIC}: {key} not dropped: {:?}",
+            tiered.dropped_configs
+        );
+        let provider_key = key.replace('.', "_");
+        assert!(
+            !tiered.config.contains_key(&provider_key),
+            "{TIERED_TOPIC} keeps {key} on the diskless destination"
+        );
     }
 
     // The runbook gives the steps this test rehearses: the inspect gate on mm2.properties,
@@ -820,10 +888,9 @@ fn migration_end_to_end() {
     let source_reader = reader(&src);
     let source_ends = watermarks(&source_reader, &migrated);
     let total_records: i64 = source_ends
-        .values()
-        .flatten()
-        .flatten()
-        .map(|(low, high)| high - low)
+        .iter()
+        .flat_map(|(topic, marks)| marks.iter().flatten().map(move |m| (topic, m)))
+        .map(|(topic, (low, high))| high - low - trailing_markers(topic))
         .sum();
     let mut mm2 = stages.time("MirrorMaker 2: start and copy every record", || {
         let (mm2, copy) = run_mm2_copy(&properties, &env, &dst, &migrated, total_records);
@@ -862,12 +929,14 @@ fn migration_end_to_end() {
                         .iter()
                         .find_map(|s| s.history(topic, p))
                         .and_then(|h| h.latest());
-                    (end > 0 && newest.is_none_or(|n| n.upstream + 1 < end)).then(|| {
-                        format!(
-                            "{topic}-{p} (log end {end}, newest sync upstream {:?})",
-                            newest.map(|n| n.upstream)
-                        )
-                    })
+                    (end > 0 && newest.is_none_or(|n| n.upstream + 1 + trailing_markers(topic) < end)).then(
+                        || {
+                            format!(
+                                "{topic}-{p} (log end {end}, newest sync upstream {:?})",
+                                newest.map(|n| n.upstream)
+                            )
+                        },
+                    )
                 })
                 .collect();
             if !behind.is_empty() {
@@ -976,8 +1045,8 @@ fn migration_end_to_end() {
 
     // --- every record is on the destination
     stages.time("verify records, topics and group positions", || {
-        let on_source = read_all(&src, &migrated);
-        let on_destination = read_all(&dst, &migrated);
+        let on_source = read_all(&src, &migrated, trailing_markers);
+        let on_destination = read_all(&dst, &migrated, |_| 0);
         for (tp, records) in &on_source {
             let copied = on_destination
                 .get(tp)
@@ -1006,8 +1075,12 @@ fn migration_end_to_end() {
             );
         }
         assert!(
-            !on_dest.contains("txn.audit-trail"),
-            "an unlisted topic was replicated"
+            on_dest.contains(TXN_TOPIC) && !declared[TXN_TOPIC].diskless,
+            "{TXN_TOPIC} must be copied to a classic topic"
+        );
+        assert!(
+            declared[TIERED_TOPIC].diskless,
+            "{TIERED_TOPIC} must be copied to a diskless topic"
         );
         for name in ["customers-state", "sessions.by-user"] {
             let planned = plan.topics.iter().find(|t| t.name == name).unwrap();

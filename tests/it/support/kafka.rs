@@ -62,6 +62,9 @@ pub struct ClusterOptions {
     /// The names in the TLS listeners' certificate; `None` for `localhost` and `127.0.0.1`,
     /// the addresses clients use.
     pub server_certificate_names: Option<String>,
+    /// Tiered storage on: Kafka's `LocalTieredStorage` (from its published test jar) as the
+    /// remote storage, a folder of the cluster's run folder shared by its brokers.
+    pub tiered_storage: bool,
 }
 
 impl ClusterOptions {
@@ -130,6 +133,13 @@ impl ClusterOptions {
         self
     }
 
+    /// Tiered storage on the brokers (see [`ClusterOptions::tiered_storage`]): topics may set
+    /// `remote.storage.enable=true`.
+    pub fn with_tiered_storage(mut self) -> ClusterOptions {
+        self.tiered_storage = true;
+        self
+    }
+
     /// Sets a broker property (overrides the test bed's defaults).
     pub fn with_broker_property(mut self, key: &str, value: &str) -> ClusterOptions {
         self.broker_properties.push((key.to_owned(), value.to_owned()));
@@ -146,6 +156,8 @@ struct BrokerNode {
     properties: PathBuf,
     log4j: PathBuf,
     log: PathBuf,
+    /// The Kafka jars the broker runs on (see [`broker_libs`]).
+    libs: PathBuf,
     plaintext: String,
     sasl_ssl: Option<String>,
     mtls: Option<String>,
@@ -153,7 +165,7 @@ struct BrokerNode {
 
 impl BrokerNode {
     fn spawn(&mut self, cluster: &str, dir: &Path) {
-        let mut cmd = super::java_command(&super::kafka_libs(), BROKER_HEAP_MB, &self.log4j);
+        let mut cmd = super::java_command(&self.libs, BROKER_HEAP_MB, &self.log4j);
         cmd.arg("kafka.Kafka").arg(&self.properties).current_dir(dir);
         self.process = Some(ManagedProcess::spawn(
             &format!("kafka-{cluster}-{}", self.id),
@@ -226,6 +238,7 @@ impl KafkaCluster {
                 properties,
                 log4j,
                 log,
+                libs: broker_libs(&options),
                 plaintext: listeners.plaintext,
                 sasl_ssl: listeners.sasl_ssl,
                 mtls: listeners.mtls,
@@ -235,7 +248,7 @@ impl KafkaCluster {
         std::thread::scope(|scope| {
             for node in &nodes {
                 let (dir, users, cluster_id) = (dir.path(), &options.scram_users, &cluster_id);
-                scope.spawn(move || format_storage(dir, &node.properties, &node.log4j, users, cluster_id));
+                scope.spawn(move || format_storage(dir, node, users, cluster_id));
             }
         });
         for node in &mut nodes {
@@ -644,16 +657,49 @@ fn server_properties(
             &format!("org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"),
         );
     }
+    if options.tiered_storage {
+        set("remote.log.storage.system.enable", "true");
+        set(
+            "remote.log.storage.manager.class.name",
+            "org.apache.kafka.server.log.remote.storage.LocalTieredStorage",
+        );
+        // LocalTieredStorage's folder ("remote" storage every broker shares, as a bucket is).
+        set(
+            "rsm.config.dir",
+            &dir.join("remote-storage").display().to_string(),
+        );
+        set("remote.log.metadata.manager.listener.name", "PLAINTEXT");
+        set(
+            "rlmm.config.remote.log.metadata.topic.replication.factor",
+            &replication,
+        );
+        set("rlmm.config.remote.log.metadata.topic.num.partitions", "1");
+        set("remote.log.manager.task.interval.ms", "1000");
+    }
     for (k, v) in &options.broker_properties {
         set(k, v);
     }
     p
 }
 
+/// The Kafka jars a cluster's brokers run on: the test bed's Kafka, or, for tiered storage, the
+/// older Kafka of MirrorMaker 2's class path (`mirror.version` in `tests/testbed/pom.xml`):
+/// `LocalTieredStorage` ships only in a test jar the registry serves up to that version, and it
+/// does not load on newer clients. Such a source cluster is an older Kafka than the
+/// destination, as a real migration's source often is.
+fn broker_libs(options: &ClusterOptions) -> PathBuf {
+    if options.tiered_storage {
+        super::mirror_maker_libs()
+    } else {
+        super::kafka_libs()
+    }
+}
+
 /// Formats one broker's log folders for a new cluster (`cluster_id`, the static quorum of its
 /// properties) and creates the SCRAM users.
-fn format_storage(dir: &Path, properties: &Path, log4j: &Path, users: &[ScramUser], cluster_id: &str) {
-    let mut cmd = super::java_command(&super::kafka_libs(), 256, log4j);
+fn format_storage(dir: &Path, node: &BrokerNode, users: &[ScramUser], cluster_id: &str) {
+    let (properties, log4j) = (&node.properties, &node.log4j);
+    let mut cmd = super::java_command(&node.libs, 256, log4j);
     cmd.arg("kafka.tools.StorageTool")
         .arg("format")
         // `=` keeps an id that starts with `-` from reading as an option.
