@@ -150,6 +150,35 @@ impl Drop for StreamsMember {
     }
 }
 
+/// Internal topics of the Streams application `wordcount-app`, named as Kafka Streams names them.
+const REPARTITION: &str = "wordcount-app-KSTREAM-AGGREGATE-STATE-STORE-0000000003-repartition";
+const CHANGELOG: &str = "wordcount-app-KSTREAM-AGGREGATE-STATE-STORE-0000000003-changelog";
+
+/// Runs `plan` on `inventory` for `topics` (the example settings) and returns plan.json.
+fn plan(inventory: &Path, out: &Path, topics: &[&str]) -> serde_json::Value {
+    let list = out.with_extension("topics.txt");
+    std::fs::write(&list, topics.join("\n")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_diskless-migrator"))
+        .args(["plan", "--inventory"])
+        .arg(inventory)
+        .args([
+            "--settings",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/migration.hcl"),
+        ])
+        .arg("--topics")
+        .arg(&list)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap()
+}
+
 #[test]
 fn transactional_writes_and_streams_groups() {
     let started = Instant::now();
@@ -173,9 +202,11 @@ fn transactional_writes_and_streams_groups() {
         ("txn-empty", 2),
         ("txn-secret", 2),
         ("streams-in", 1),
+        (REPARTITION, 1),
     ] {
         create_topic(&config, name, partitions, &[]);
     }
+    create_topic(&config, CHANGELOG, 1, &[("cleanup.policy", "compact")]);
     eprintln!(
         "discover-txn: cluster up and topics created after {:.1?}",
         started.elapsed()
@@ -232,6 +263,48 @@ fn transactional_writes_and_streams_groups() {
         started.elapsed()
     );
     live.commit_transaction(Duration::from_secs(30)).unwrap();
+
+    // plan on what discover read: transactional writers and the Streams application's internal
+    // topics stay classic, each with its reason; a topic read as free of transactions goes
+    // diskless saying so.
+    let plan = plan(
+        &dir.path().join("plain").join("inventory.json"),
+        &dir.path().join("plan"),
+        &["txn-live", "txn-none", REPARTITION, CHANGELOG],
+    );
+    let decision = |name: &str| {
+        let t = plan["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("{name} not in the plan"));
+        (
+            t["decision"].as_str().unwrap().to_owned(),
+            t["reason"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (d, reason) = decision("txn-live");
+    assert_eq!(d, "classic", "{reason}");
+    assert!(reason.starts_with("transactional writes seen ("), "{reason}");
+    let (d, reason) = decision("txn-none");
+    assert_eq!(d, "diskless", "{reason}");
+    assert!(
+        reason.contains("no transactional writers in the producer state of 3 partitions"),
+        "{reason}"
+    );
+    let (d, reason) = decision(REPARTITION);
+    assert_eq!(d, "classic", "{reason}");
+    assert!(
+        reason.starts_with("internal topic of Kafka Streams application wordcount-app (repartition"),
+        "{reason}"
+    );
+    let (d, reason) = decision(CHANGELOG);
+    assert_eq!(d, "classic", "{reason}");
+    assert!(
+        reason.starts_with("internal topic of Kafka Streams application wordcount-app (changelog"),
+        "{reason}"
+    );
 
     // One DescribeProducers per partition leader, one Fetch per leader of a partition with
     // records.
