@@ -22,3 +22,4 @@ pub mod kafka;
 pub mod output;
 pub mod parallel;
 pub mod plan;
+pub mod snippet;

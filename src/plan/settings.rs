@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use hcl::{Body, Expression};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::model::{
@@ -146,9 +146,9 @@ impl Settings {
 pub struct SettingsError {
     /// What is wrong.
     pub message: String,
-    /// The file's text.
+    /// The lines around the offending text (bounded, see [`crate::snippet`]).
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: crate::snippet::Snippet,
     /// Where.
     #[label("{label}")]
     pub span: SourceSpan,
@@ -166,7 +166,7 @@ pub fn read_settings(path: &std::path::Path) -> Result<Settings, SettingsError> 
         Ok(text) => parse_settings(&name, &text),
         Err(err) => Err(SettingsError {
             message: format!("cannot read settings {name}: {err}"),
-            src: NamedSource::new(name, String::new()),
+            src: crate::snippet::Snippet::empty(name),
             span: (0, 0).into(),
             label: String::new(),
             help: Some("check the path given to --settings".into()),
@@ -285,12 +285,14 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn error(&self, span: Range<usize>, message: String, label: &str, help: Option<String>) -> SettingsError {
+        let (src, span) = crate::snippet::Snippet::around(self.name, self.text, span);
+        let shorten = |s: &str| crate::snippet::shorten(s).into_owned();
         SettingsError {
-            message,
-            src: NamedSource::new(self.name, self.text.to_owned()),
-            span: (span.start, span.end - span.start).into(),
-            label: label.to_owned(),
-            help,
+            message: shorten(&message),
+            src,
+            span,
+            label: shorten(label),
+            help: help.as_deref().map(shorten),
         }
     }
 
@@ -827,7 +829,8 @@ source {
         parse_settings("migration.hcl", text).unwrap_err()
     }
 
-    fn spanned(text: &str, e: &SettingsError) -> String {
+    fn spanned(_text: &str, e: &SettingsError) -> String {
+        let text = e.src.text();
         text[e.span.offset()..e.span.offset() + e.span.len()].to_owned()
     }
 
