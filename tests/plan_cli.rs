@@ -256,3 +256,67 @@ fn a_huge_topic_list_line_is_reported_briefly() {
     assert!(flat(&err).contains("(100001 bytes in all)` (line 2)"), "{err}");
     assert!(err.len() < 4_000, "{} bytes of stderr", err.len());
 }
+
+/// Two partitions of 2^63 bytes each: refused with exit 2 (the total wrapped to 0 B before).
+#[test]
+fn sizes_that_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("inventory.json")).unwrap()).unwrap();
+    let topic = value["topics"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["partitions"].as_array().unwrap().len() >= 2)
+        .unwrap();
+    for p in topic["partitions"].as_array_mut().unwrap().iter_mut().take(2) {
+        p["size_bytes"] = serde_json::json!(1u64 << 63);
+    }
+    let inventory = dir.path().join("inv.json");
+    std::fs::write(&inventory, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(&inventory)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--include", ".*"])
+        .assert()
+        .code(2);
+    let err = flat(&stderr(&a));
+    assert!(
+        err.contains("add up to more than 18446744073709551615 bytes"),
+        "{err}"
+    );
+    assert!(err.contains("inv.json:"), "{err}");
+}
+
+/// A partition listed twice in the inventory: refused with exit 2 (it counted twice before).
+#[test]
+fn a_repeated_partition_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("inventory.json")).unwrap()).unwrap();
+    let partitions = value["topics"][0]["partitions"].as_array_mut().unwrap();
+    let first = partitions[0].clone();
+    partitions.push(first);
+    let inventory = dir.path().join("inv.json");
+    std::fs::write(&inventory, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(&inventory)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--include", ".*"])
+        .assert()
+        .code(2);
+    let err = flat(&stderr(&a));
+    assert!(err.contains("partition 0 is listed twice"), "{err}");
+}

@@ -554,7 +554,21 @@ fn plan_flows(
             flow.topics.push(t.name.clone());
             flow.topic_regexes.push(flows::topic_regex(&t.name));
             flow.partitions = flow.partitions.saturating_add(t.partitions);
-            flow.size_bytes = flow.size_bytes.zip(t.size_bytes).map(|(a, b)| a + b);
+            // Past u64::MAX (topics are checked on reading, a flow's sum is not): null, with a
+            // warning below, never a wrapped number.
+            let sum = flow.size_bytes.zip(t.size_bytes).map(|(a, b)| a.checked_add(b));
+            if sum == Some(None) {
+                diagnostics.push(warning(
+                    "flow-size-overflow",
+                    Some(name.clone()),
+                    format!(
+                        "the sizes of the topics of {name} add up to more than {} bytes; its size is \
+                         left unknown (null); check the inventory's size_bytes",
+                        u64::MAX
+                    ),
+                ));
+            }
+            flow.size_bytes = sum.flatten();
             flow.bytes_per_second = flow.bytes_per_second.zip(t.bytes_per_second).map(|(a, b)| a + b);
         }
         let live = flow.bytes_per_second.unwrap_or(0.0);
