@@ -121,7 +121,15 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
 
     if let Some(text) = read(FILES[0])? {
         found.push(FILES[0]);
-        inventory.topics = topics::parse(FILES[0], &text)?;
+        let (topics, mismatches) = topics::parse(FILES[0], &text)?;
+        inventory.topics = topics;
+        for (topic, reason) in mismatches {
+            inventory.gaps.push(Gap {
+                fact: "topic".into(),
+                subject: Some(topic),
+                reason,
+            });
+        }
         gap(
             "topic_configs",
             "topics_list_source.txt lists only the configs that differ from Kafka's defaults, without their source",
