@@ -23,3 +23,6 @@ pub mod output;
 pub mod parallel;
 pub mod plan;
 pub mod snippet;
+
+#[cfg(test)]
+mod hostile_input_tests;

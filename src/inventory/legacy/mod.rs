@@ -222,3 +222,59 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
     inventory.gaps.dedup();
     Ok(inventory)
 }
+
+/// The seed's text formats never make a reader panic, and their diagnostics render.
+#[cfg(test)]
+mod hostile_input {
+    use crate::hostile_input_tests::{config, hostile, render};
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "Topic: ",
+        "\tTopic: ",
+        "orders",
+        "\t",
+        "Partition: ",
+        "PartitionCount: ",
+        "Leader: ",
+        "Replicas: ",
+        "1,2",
+        "Isr: ",
+        "none",
+        "Configs: ",
+        "a=b,c",
+        "-1",
+        "99999999999",
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "-",
+        " ",
+        "\"size\":",
+        "{",
+        "}",
+        "[",
+        "]",
+        "brokers",
+        "logDirs",
+        "partitions",
+        "Dynamic",
+        "config for broker",
+    ];
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn legacy_readers_never_panic(text in hostile(PIECES)) {
+            if let Err(e) = super::topics::parse("t.txt", &text) { render(&e); }
+            if let Err(e) = super::groups::parse("g.txt", &text) { render(&e); }
+            if let Err(e) = super::configs::parse("c.txt", &text) { render(&e); }
+            if let Err(e) = super::log_dirs::parse("l.txt", &text) { render(&e); }
+        }
+    }
+}
