@@ -81,7 +81,8 @@ pub(crate) fn format_error(file: &str, line: usize, message: impl Into<String>) 
     LegacyError::Format {
         file: file.into(),
         line,
-        message: message.into(),
+        // Values echoed in messages are bounded (a 50 MB field must not flood stderr).
+        message: crate::snippet::shorten(&message.into()).into_owned(),
     }
 }
 
