@@ -4,6 +4,7 @@
 #
 #   benches/discover.sh [TOPICS PARTITIONS GROUPS]     (default 2000 5 1000)
 #   RUNS=3 benches/discover.sh                          (time each command 3 times)
+#   BENCH_HOLD=600 benches/discover.sh                  (keep the filled cluster 600 s first)
 #
 # Starts a KRaft cluster of BROKERS brokers (default 3, as in production: replication factor 3,
 # min.insync.replicas 2; PLAINTEXT, loopback) from target/testbed/kafka-libs
@@ -79,6 +80,11 @@ cargo build -q --release --example bench_populate --bin diskless-migrator
 started=$SECONDS
 "$repo/target/release/examples/bench_populate" "$bootstrap" "$topics" "$partitions" "$groups"
 echo "populated in $((SECONDS - started)) s" >&2
+# BENCH_HOLD=SECONDS keeps the filled cluster for that long before measuring (to profile by hand).
+if [[ -n "${BENCH_HOLD:-}" ]]; then
+  echo "holding the cluster at $bootstrap for $BENCH_HOLD s" >&2
+  sleep "$BENCH_HOLD"
+fi
 
 measure() { # name command...
   local name=$1

@@ -22,3 +22,7 @@ pub mod kafka;
 pub mod output;
 pub mod parallel;
 pub mod plan;
+pub mod snippet;
+
+#[cfg(test)]
+mod hostile_input_tests;

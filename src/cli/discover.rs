@@ -13,7 +13,9 @@ use diskless_migrator::kafka::admin::AdminError;
 use diskless_migrator::kafka::client::{ClientConfigError, ClientSettings, EnvFallback};
 use diskless_migrator::kafka::properties::Properties;
 use diskless_migrator::output::write_atomic;
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
+
+use diskless_migrator::snippet::Snippet;
 use thiserror::Error;
 
 /// Reads every fact about a source cluster into inventory.json.
@@ -84,7 +86,7 @@ enum DiscoverError {
         #[help]
         help: Option<String>,
         #[source_code]
-        src: NamedSource<String>,
+        src: Snippet,
         #[label("this setting")]
         span: SourceSpan,
     },
@@ -189,17 +191,22 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
             properties.as_ref(),
             key.and_then(|k| properties.as_ref()?.entry(k)),
         ) {
-            (Some(p), Some(entry)) => DiscoverError::ConfigAt {
-                message: format!(
-                    "{}:{}: {error}",
-                    args.command_config.as_ref().unwrap().display(),
-                    entry.line
-                ),
-                help: miette::Diagnostic::help(&error).map(|h| h.to_string()),
-                src: redacted_source(p),
-                span: entry.span.into(),
+            (Some(p), Some(entry)) => {
+                let (start, len) = entry.span;
+                let (src, span) = Snippet::around(&p.name, &redacted_text(p), start..start + len);
+                DiscoverError::ConfigAt {
+                    message: format!(
+                        "{}:{}: {}",
+                        args.command_config.as_ref().unwrap().display(),
+                        entry.line,
+                        diskless_migrator::snippet::shorten(&error.to_string())
+                    ),
+                    help: miette::Diagnostic::help(&error).map(|h| h.to_string()),
+                    src,
+                    span,
+                }
+                .into()
             }
-            .into(),
             _ => DiscoverError::Config(error).into(),
         }
     })
@@ -207,10 +214,8 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
 
 /// The properties text for a diagnostic, with the values of secret keys masked (same length,
 /// so spans stay valid): a diagnostic shows the lines around the one it points at.
-fn redacted_source(properties: &Properties) -> NamedSource<String> {
-    let text = properties.source();
-    let name = text.name().to_owned();
-    let mut bytes = text.inner().clone().into_bytes();
+fn redacted_text(properties: &Properties) -> String {
+    let mut bytes = properties.text.clone().into_bytes();
     for entry in properties.entries() {
         let key = entry.key.to_ascii_lowercase();
         let secret = key.contains("password")
@@ -231,7 +236,7 @@ fn redacted_source(properties: &Properties) -> NamedSource<String> {
             }
         }
     }
-    NamedSource::new(name, String::from_utf8_lossy(&bytes).into_owned())
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Writes the seed's text files (live runs) and then inventory.json, each atomically:

@@ -14,15 +14,17 @@
 //! are resolved in every value. Settings that cannot be honoured (custom filter or policy
 //! classes, unknown providers, look-around in a filter regex) are errors, never silently ignored.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::path::Path;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use crate::inspect::replication_policy::{PolicyKind, ReplicationPolicy};
 use crate::kafka::client::{ClientConfigError, ClientSettings, EnvFallback};
 use crate::kafka::properties::{Properties, PropertiesError};
+use crate::snippet::{Snippet, shorten};
 
 /// Default of `groups.exclude`.
 pub const DEFAULT_GROUPS_EXCLUDE: &str = "console-consumer-.*, connect-.*, __.*";
@@ -46,7 +48,8 @@ pub enum Mm2ConfigError {
         /// The file.
         file: String,
     },
-    /// A value that is not allowed, pointing at its line when it comes from the file.
+    /// A value that is not allowed, pointing at its line when it comes from the file
+    /// (`file` is then `name:line:column`).
     #[error("{file}: {key}={value}: {reason}")]
     #[diagnostic(code(inspect::config::value))]
     Invalid {
@@ -54,13 +57,13 @@ pub enum Mm2ConfigError {
         file: String,
         /// The key.
         key: String,
-        /// The offending value.
+        /// The offending value, shortened to a few hundred characters.
         value: String,
         /// What is wrong and what is accepted.
         reason: String,
-        /// The text.
+        /// The lines around the entry.
         #[source_code]
-        src: Option<NamedSource<String>>,
+        src: Option<Snippet>,
         /// Where.
         #[label("here")]
         span: Option<SourceSpan>,
@@ -181,15 +184,7 @@ impl Resolved<'_> {
     }
 
     fn invalid(&self, key: &str, value: &str, reason: impl Into<String>) -> Mm2ConfigError {
-        let entry = self.props.entry(key);
-        Mm2ConfigError::Invalid {
-            file: self.props.name.clone(),
-            key: key.into(),
-            value: value.into(),
-            reason: reason.into(),
-            src: entry.map(|_| self.props.source()),
-            span: entry.map(|e| e.span.into()),
-        }
+        invalid_entry(self.props, key, value, reason)
     }
 
     fn bool(&self, pair: &str, key: &str, default: bool) -> Result<bool, Mm2ConfigError> {
@@ -227,45 +222,58 @@ impl Mm2Config {
             return Err(Mm2ConfigError::NoClusters { file });
         }
 
+        // Pairs come from the `<src>-><tgt>.enabled` keys, not from every pair of aliases,
+        // so a long `clusters` list costs no more than its enabled pairs.
+        let known: BTreeSet<&str> = aliases.iter().map(String::as_str).collect();
         let mut pairs = Vec::new();
-        for source in &aliases {
-            for target in &aliases {
-                if source == target {
-                    continue;
-                }
-                let name = format!("{source}->{target}");
-                let enabled = r.get(&format!("{name}.enabled")).map(str::trim);
-                if !enabled.is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-                    continue;
-                }
-                if let Some(pair) = resolve_pair(&r, source, target)? {
-                    pairs.push(pair);
-                }
+        for (key, value) in &r.values {
+            let Some(name) = key.strip_suffix(".enabled") else {
+                continue;
+            };
+            let Some((source, target)) = name
+                .match_indices("->")
+                .map(|(i, _)| (&name[..i], &name[i + 2..]))
+                .find(|(s, t)| s != t && known.contains(s) && known.contains(t))
+            else {
+                continue;
+            };
+            if !value.trim().eq_ignore_ascii_case("true") {
+                continue;
+            }
+            if let Some(pair) = resolve_pair(&r, source, target)? {
+                pairs.push(pair);
             }
         }
         pairs.sort_by_key(Pair::name);
 
+        let linked: BTreeSet<&str> = pairs
+            .iter()
+            .flat_map(|p| [p.source.as_str(), p.target.as_str()])
+            .collect();
+        let hosting: BTreeSet<&str> = pairs.iter().map(Pair::offset_syncs_cluster).collect();
+        let layers = ConnectionLayers::new(&r.values);
         let mut admin = BTreeMap::new();
         let mut consumer = BTreeMap::new();
-        for alias in &aliases {
+        for alias in known {
             let client = |role: &str| {
                 ClientSettings::from_java(
-                    connection_settings(&r.values, alias, role)
+                    layers
+                        .settings(&r.values, alias, role)
                         .iter()
                         .map(|(k, v)| (k.as_str(), v.as_str())),
                     &EnvFallback::default(),
                 )
                 .map_err(|source| Mm2ConfigError::Client {
                     file: file.clone(),
-                    alias: alias.clone(),
+                    alias: alias.to_owned(),
                     source,
                 })
             };
-            if pairs.iter().any(|p| &p.source == alias || &p.target == alias) {
-                admin.insert(alias.clone(), client("admin")?);
+            if linked.contains(alias) {
+                admin.insert(alias.to_owned(), client("admin")?);
             }
-            if pairs.iter().any(|p| p.offset_syncs_cluster() == alias) {
-                consumer.insert(alias.clone(), client("consumer")?);
+            if hosting.contains(alias) {
+                consumer.insert(alias.to_owned(), client("consumer")?);
             }
         }
         Ok(Mm2Config {
@@ -420,6 +428,7 @@ pub fn java_regex_list(value: &str) -> Result<Option<regex::Regex>, String> {
     for item in &items {
         for construct in ["(?=", "(?!", "(?<=", "(?<!", "(?>"] {
             if item.contains(construct) {
+                let item = shorten(item);
                 return Err(format!(
                     "`{item}` uses `{construct}`: look-around and atomic groups are not supported; \
                      rewrite it without them, or list the names explicitly"
@@ -427,6 +436,7 @@ pub fn java_regex_list(value: &str) -> Result<Option<regex::Regex>, String> {
             }
         }
         if item.contains("\\Q") {
+            let item = shorten(item);
             return Err(format!(
                 "`{item}` uses \\Q...\\E quoting; escape the characters instead"
             ));
@@ -440,7 +450,7 @@ pub fn java_regex_list(value: &str) -> Result<Option<regex::Regex>, String> {
             if detail.contains("backreference") {
                 "backreferences are not supported".to_owned()
             } else {
-                format!("not a supported regular expression: {detail}")
+                format!("not a supported regular expression: {}", shorten(&detail))
             }
         })
 }
@@ -453,30 +463,50 @@ fn is_connection_key(key: &str) -> bool {
         || key.starts_with("sasl.")
 }
 
-/// Connection settings of `alias` for `role` (`admin` or `consumer`), MM2's precedence:
-/// `<alias>.<role>.k` > `<alias>.k` > `k` > `<role>.k`.
-fn connection_settings(
-    values: &BTreeMap<String, String>,
-    alias: &str,
-    role: &str,
-) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let layers = [
-        format!("{role}."),
-        String::new(),
-        format!("{alias}."),
-        format!("{alias}.{role}."),
-    ];
-    for prefix in &layers {
-        for (key, value) in values {
-            if let Some(k) = key.strip_prefix(prefix.as_str())
-                && is_connection_key(k)
-            {
-                out.insert(k.to_owned(), value.clone());
-            }
+/// The connection keys without an alias prefix, found once so that each alias only looks up
+/// its own prefixed keys.
+struct ConnectionLayers {
+    /// `k` for every connection key `k`.
+    global: BTreeMap<String, String>,
+}
+
+impl ConnectionLayers {
+    fn new(values: &BTreeMap<String, String>) -> ConnectionLayers {
+        ConnectionLayers {
+            global: values
+                .iter()
+                .filter(|(k, _)| is_connection_key(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
-    out
+
+    /// Connection settings of `alias` for `role` (`admin` or `consumer`), MM2's precedence:
+    /// `<alias>.<role>.k` > `<alias>.k` > `k` > `<role>.k`.
+    fn settings(
+        &self,
+        values: &BTreeMap<String, String>,
+        alias: &str,
+        role: &str,
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        prefixed(values, &format!("{role}."), &mut out);
+        out.extend(self.global.iter().map(|(k, v)| (k.clone(), v.clone())));
+        prefixed(values, &format!("{alias}."), &mut out);
+        prefixed(values, &format!("{alias}.{role}."), &mut out);
+        out
+    }
+}
+
+/// Puts the connection keys under `prefix` into `out`, prefix removed; reads only the keys
+/// that start with it.
+fn prefixed(values: &BTreeMap<String, String>, prefix: &str, out: &mut BTreeMap<String, String>) {
+    for (key, value) in values.range::<str, _>((Bound::Included(prefix), Bound::Unbounded)) {
+        let Some(k) = key.strip_prefix(prefix) else { break };
+        if is_connection_key(k) {
+            out.insert(k.to_owned(), value.clone());
+        }
+    }
 }
 
 /// Resolves `${provider:[path:]key}` placeholders in every value except the provider
@@ -525,13 +555,21 @@ fn resolve_providers(props: &Properties) -> Result<BTreeMap<String, String>, Mm2
 
 fn invalid_entry(props: &Properties, key: &str, value: &str, reason: impl Into<String>) -> Mm2ConfigError {
     let entry = props.entry(key);
+    let (src, span) = entry.map(|e| props.snippet(e)).unzip();
+    let file = match entry {
+        Some(e) => {
+            let column = crate::snippet::line_column(&props.text, e.span.0).1;
+            format!("{}:{}:{column}", props.name, e.line)
+        }
+        None => props.name.clone(),
+    };
     Mm2ConfigError::Invalid {
-        file: props.name.clone(),
-        key: key.into(),
-        value: value.into(),
+        file,
+        key: shorten(key).into_owned(),
+        value: shorten(value).into_owned(),
         reason: reason.into(),
-        src: entry.map(|_| props.source()),
-        span: entry.map(|e| e.span.into()),
+        src,
+        span,
     }
 }
 
@@ -568,18 +606,19 @@ fn substitute(value: &str, providers: &BTreeMap<String, Provider>) -> Result<Str
 }
 
 fn lookup(provider: Provider, path: &str, key: &str, placeholder: &str) -> Result<String, String> {
+    let (shown, shown_key, shown_path) = (shorten(placeholder), shorten(key), shorten(path));
     match provider {
         Provider::Env => std::env::var(key)
-            .map_err(|_| format!("${{{placeholder}}}: environment variable {key} is not set")),
+            .map_err(|_| format!("${{{shown}}}: environment variable {shown_key} is not set")),
         Provider::File => {
-            let props = Properties::read(Path::new(path)).map_err(|e| format!("${{{placeholder}}}: {e}"))?;
+            let props = Properties::read(Path::new(path)).map_err(|e| format!("${{{shown}}}: {e}"))?;
             props
                 .get(key)
                 .map(str::to_owned)
-                .ok_or_else(|| format!("${{{placeholder}}}: {path} has no key {key}"))
+                .ok_or_else(|| format!("${{{shown}}}: {shown_path} has no key {shown_key}"))
         }
         Provider::Directory => std::fs::read_to_string(Path::new(path).join(key))
-            .map_err(|e| format!("${{{placeholder}}}: cannot read {key} in {path}: {e}")),
+            .map_err(|e| format!("${{{shown}}}: cannot read {shown_key} in {shown_path}: {e}")),
     }
 }
 

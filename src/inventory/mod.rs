@@ -12,7 +12,7 @@
 pub mod discover;
 pub mod legacy;
 mod model;
-mod read;
+pub(crate) mod read;
 mod read_parallel;
 mod topic_summary;
 

@@ -207,9 +207,13 @@ impl Topic {
             .filter(|n| *n > 0)
     }
 
-    /// Total size in bytes over all partitions, or `None` if any partition's size is unknown.
+    /// Total size in bytes over all partitions, or `None` if any partition's size is unknown
+    /// or the sizes add up past `u64::MAX` (never a wrapped total; `plan` refuses such an
+    /// inventory when it reads it).
     pub fn size_bytes(&self) -> Option<u64> {
-        self.partitions.iter().map(|p| p.size_bytes).sum()
+        self.partitions
+            .iter()
+            .try_fold(0u64, |total, p| total.checked_add(p.size_bytes?))
     }
 
     /// Total measured bytes per second, or `None` if any partition was not sampled.
@@ -220,12 +224,12 @@ impl Topic {
             .sum::<Option<f64>>()
     }
 
-    /// Records currently held (latest minus earliest offset), or `None` if unknown.
+    /// Records currently held (latest minus earliest offset), or `None` if unknown or past
+    /// `i64::MAX`.
     pub fn record_count(&self) -> Option<i64> {
-        self.partitions
-            .iter()
-            .map(|p| Some(p.latest_offset? - p.earliest_offset?))
-            .sum()
+        self.partitions.iter().try_fold(0i64, |total, p| {
+            total.checked_add(p.latest_offset?.checked_sub(p.earliest_offset?)?)
+        })
     }
 }
 

@@ -3,13 +3,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use serde::de::DeserializeOwned;
 
 use super::model::{Inventory, SCHEMA_VERSION};
 use super::read_parallel::parse_on_all_cores;
+use crate::snippet::{Snippet, shorten};
 
 /// Why an inventory file could not be read.
 #[derive(Debug, Error, Diagnostic)]
@@ -34,11 +35,11 @@ pub enum InventoryError {
     Format {
         /// The file.
         path: String,
-        /// What serde said.
+        /// What serde said, with echoed values shortened.
         message: String,
-        /// The file's text.
+        /// The lines around the error.
         #[source_code]
-        src: NamedSource<String>,
+        src: Snippet,
         /// Where it went wrong.
         #[label("here")]
         span: SourceSpan,
@@ -113,13 +114,14 @@ pub fn parse_inventory<T: DeserializeOwned + Send>(
 /// Parses the whole inventory in one pass, for exact error positions.
 fn parse_in_one_piece<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<Inventory<T>, InventoryError> {
     let format_error = |err: serde_json::Error, bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes).into_owned();
+        let text = String::from_utf8_lossy(bytes);
         let offset = offset_of(&text, err.line(), err.column());
+        let (src, span) = Snippet::around(name, &text, offset..offset);
         InventoryError::Format {
             path: name.to_owned(),
-            message: err.to_string(),
-            src: NamedSource::new(name, text),
-            span: (offset, 0).into(),
+            message: shorten_quoted(&err.to_string()),
+            src,
+            span,
         }
     };
     // Only when the parse fails is the version looked at, so a newer format is reported as
@@ -148,6 +150,24 @@ fn parse_in_one_piece<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<I
             None => Err(format_error(err, bytes)),
         },
     }
+}
+
+/// `message` with each quoted value in it (serde echoes whole strings) shortened.
+fn shorten_quoted(message: &str) -> String {
+    let mut parts = message.split('"');
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    let rest: Vec<&str> = parts.collect();
+    let last = rest.len().saturating_sub(1);
+    for (i, part) in rest.iter().enumerate() {
+        out.push('"');
+        // Inside quotes are the even-numbered parts, except a lone trailing one.
+        if i % 2 == 0 && i != last {
+            out.push_str(&shorten(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    crate::snippet::shorten(&out).into_owned()
 }
 
 /// Byte offset of a 1-based line and column, clamped to the text.
@@ -181,9 +201,8 @@ mod tests {
     fn malformed_json_points_at_the_line() {
         let text = "{\n  \"schema_version\": 1,\n  \"topics\": [,]\n}".to_string();
         match parse_inventory::<TopicSummary>("inv.json", text.as_bytes()).unwrap_err() {
-            InventoryError::Format { span, .. } => {
-                let line = text[..span.offset()].matches('\n').count() + 1;
-                assert_eq!(line, 3);
+            InventoryError::Format { span, src, .. } => {
+                assert_eq!(src.position(span), Some((3, 14)));
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -199,9 +218,9 @@ mod tests {
         let broken = format!("{}\"leader\": \"one\", \"x\": {}", &text[..at], &text[at + 10..]);
         let line = broken[..at].matches('\n').count() + 1;
         let reported_line = |err| match err {
-            InventoryError::Format { span, message, .. } => {
-                (broken[..span.offset()].matches('\n').count() + 1, message)
-            }
+            InventoryError::Format {
+                span, message, src, ..
+            } => (src.position(span).unwrap().0, message),
             other => panic!("unexpected {other:?}"),
         };
         let full = parse_inventory::<Topic>("inv.json", broken.as_bytes()).unwrap_err();

@@ -102,14 +102,26 @@ impl Inventory {
 
 impl PartitionTotals {
     /// Adds one partition, in order, the way [`Topic::size_bytes`] and
-    /// [`Topic::bytes_per_second`] sum them.
-    fn add(&mut self, partition: &PartitionFacts) {
+    /// [`Topic::bytes_per_second`] sum them. Sizes that add up past `u64::MAX` are an error,
+    /// never a wrapped total: no real topic holds 16 EiB, so a size is wrong.
+    fn add(&mut self, partition: &PartitionFacts) -> Result<(), String> {
         self.count = self.count.saturating_add(1);
-        self.size_bytes = self.size_bytes.zip(partition.size_bytes).map(|(a, b)| a + b);
+        self.size_bytes = match (self.size_bytes, partition.size_bytes) {
+            (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| {
+                format!(
+                    "the size_bytes of the partitions up to partition {} add up to more than {} bytes; \
+                     a size is wrong",
+                    partition.partition,
+                    u64::MAX
+                )
+            })?),
+            _ => None,
+        };
         self.bytes_per_second = self
             .bytes_per_second
             .zip(partition.throughput.as_ref())
             .map(|(a, t)| a + t.bytes_per_second);
+        Ok(())
     }
 }
 
@@ -127,8 +139,16 @@ impl<'de> Deserialize<'de> for PartitionTotals {
                     size_bytes: Some(0),
                     bytes_per_second: Some(0.0),
                 };
+                // A partition listed twice would be counted twice.
+                let mut seen = std::collections::HashSet::new();
                 while let Some(partition) = seq.next_element::<PartitionFacts>()? {
-                    totals.add(&partition);
+                    if !seen.insert(partition.partition) {
+                        return Err(serde::de::Error::custom(format!(
+                            "partition {} is listed twice; each partition appears once",
+                            partition.partition
+                        )));
+                    }
+                    totals.add(&partition).map_err(serde::de::Error::custom)?;
                 }
                 Ok(totals)
             }
@@ -140,8 +160,7 @@ impl<'de> Deserialize<'de> for PartitionTotals {
 /// One partition as the format has it, with the fields `plan` does not read checked and dropped.
 #[derive(Deserialize)]
 struct PartitionFacts {
-    #[serde(rename = "partition")]
-    _partition: i32,
+    partition: i32,
     #[serde(rename = "leader")]
     _leader: Option<i32>,
     #[serde(rename = "replicas")]
@@ -232,6 +251,42 @@ mod tests {
         assert_eq!(summary.partitions.count, 2);
         assert_eq!(summary.partitions.size_bytes, None);
         assert_eq!(summary.partitions.bytes_per_second, None);
+    }
+
+    fn two_partitions(first: i32, second: i32, size: u64) -> String {
+        let p = |n: i32| {
+            format!(
+                r#"{{"partition": {n}, "leader": 1, "replicas": [1], "isr": [1], "earliest_offset": 0,
+                    "latest_offset": 5, "size_bytes": {size}, "throughput": null}}"#
+            )
+        };
+        format!(
+            r#"{{"name": "t", "id": null, "partitions": [{}, {}], "configs": null, "transactional": null}}"#,
+            p(first),
+            p(second)
+        )
+    }
+
+    #[test]
+    fn sizes_past_u64_are_an_error_not_a_wrapped_total() {
+        let json = two_partitions(0, 1, 1 << 63);
+        let err = serde_json::from_str::<TopicSummary>(&json).unwrap_err();
+        assert!(err.to_string().contains("add up to more than"), "{err}");
+        let topic: Topic = serde_json::from_str(&json).unwrap();
+        assert_eq!(topic.size_bytes(), None);
+        assert_eq!(
+            serde_json::from_str::<TopicSummary>(&two_partitions(0, 1, 1 << 62))
+                .unwrap()
+                .partitions
+                .size_bytes,
+            Some(1 << 63)
+        );
+    }
+
+    #[test]
+    fn a_partition_listed_twice_is_an_error() {
+        let err = serde_json::from_str::<TopicSummary>(&two_partitions(3, 3, 1)).unwrap_err();
+        assert!(err.to_string().contains("partition 3 is listed twice"), "{err}");
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //!
 //! Every entry remembers the line it started on, so diagnostics can point at it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
+
+use crate::snippet::Snippet;
 
 /// One `key = value` entry with the 1-based line and byte span where it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +33,8 @@ pub struct Properties {
     /// The original text, for diagnostics.
     pub text: String,
     entries: Vec<Property>,
+    /// Index in `entries` of the last entry of each key, so look-ups take constant time.
+    last: HashMap<String, usize>,
 }
 
 /// A properties file that could not be read or parsed.
@@ -45,7 +50,7 @@ pub enum PropertiesError {
         source: std::io::Error,
     },
     /// A malformed escape sequence.
-    #[error("{name}:{line}: {message}")]
+    #[error("{name}:{line}:{column}: {message}")]
     #[diagnostic(
         code(properties::syntax),
         help("Java properties files use \\uXXXX with four hex digits; write \\\\ for a literal backslash")
@@ -55,11 +60,13 @@ pub enum PropertiesError {
         name: String,
         /// 1-based line.
         line: usize,
+        /// 1-based column (bytes) where the entry starts.
+        column: usize,
         /// What is wrong.
         message: String,
-        /// The text.
+        /// The lines around the entry.
         #[source_code]
-        src: NamedSource<String>,
+        src: Snippet,
         /// Where.
         #[label("here")]
         span: SourceSpan,
@@ -83,12 +90,17 @@ impl Properties {
         for logical in logical_lines(text) {
             let (key, value) = split_entry(&logical.text);
             let unescape_here = |raw: &str| {
-                unescape(raw).map_err(|message| PropertiesError::Syntax {
-                    name: name.to_owned(),
-                    line: logical.line,
-                    message,
-                    src: NamedSource::new(name, text.to_owned()),
-                    span: logical.span.into(),
+                unescape(raw).map_err(|message| {
+                    let (start, len) = logical.span;
+                    let (src, span) = Snippet::around(name, text, start..start + len);
+                    PropertiesError::Syntax {
+                        name: name.to_owned(),
+                        line: logical.line,
+                        column: crate::snippet::line_column(text, start).1,
+                        message,
+                        src,
+                        span,
+                    }
                 })
             };
             entries.push(Property {
@@ -98,10 +110,16 @@ impl Properties {
                 span: logical.span,
             });
         }
+        let last = entries
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
         Ok(Properties {
             name: name.to_owned(),
             text: text.to_owned(),
             entries,
+            last,
         })
     }
 
@@ -112,7 +130,7 @@ impl Properties {
 
     /// The entry of `key` (the last occurrence wins), with its position.
     pub fn entry(&self, key: &str) -> Option<&Property> {
-        self.entries.iter().rev().find(|p| p.key == key)
+        self.last.get(key).map(|&i| &self.entries[i])
     }
 
     /// All entries in file order, duplicates included.
@@ -122,7 +140,7 @@ impl Properties {
 
     /// Distinct keys with their effective values, in first-appearance order.
     pub fn effective(&self) -> Vec<(&str, &str)> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         self.entries
             .iter()
             .filter(|p| seen.insert(p.key.as_str()))
@@ -130,9 +148,10 @@ impl Properties {
             .collect()
     }
 
-    /// A miette source for diagnostics pointing into this file.
-    pub fn source(&self) -> NamedSource<String> {
-        NamedSource::new(&self.name, self.text.clone())
+    /// A bounded miette source around `entry`, and the entry's span within it.
+    pub fn snippet(&self, entry: &Property) -> (Snippet, SourceSpan) {
+        let (start, len) = entry.span;
+        Snippet::around(&self.name, &self.text, start..start + len)
     }
 }
 

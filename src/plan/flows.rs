@@ -82,7 +82,12 @@ pub fn assign(loads: &[Load<'_>], by: BalanceBy, flows: usize) -> Vec<Vec<usize>
             break;
         };
         bins[f].push(i);
-        heap.push(Reverse((load + w, parts + u64::from(loads[i].partitions), f)));
+        // Saturating: only the order of the loads matters here.
+        heap.push(Reverse((
+            load.saturating_add(w),
+            parts.saturating_add(u64::from(loads[i].partitions)),
+            f,
+        )));
     }
     bins
 }

@@ -29,7 +29,7 @@ pub mod summary;
 
 use std::collections::HashMap;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource};
+use miette::{Diagnostic, LabeledSpan};
 use thiserror::Error;
 
 use crate::exit::Exit;
@@ -61,7 +61,7 @@ pub enum PlanError {
     )]
     NoSelection,
     /// The topic list names topics that the inventory does not have.
-    #[error("{count} topic(s) in {path} are not in the inventory")]
+    #[error("{count} topic(s) in {path} are not in the inventory: {listed}")]
     #[diagnostic(
         code(plan::topic_not_in_inventory),
         help("fix the names, or run `discover` again if the topics were created since")
@@ -73,10 +73,12 @@ pub enum PlanError {
         count: usize,
         /// The names, in file order.
         names: Vec<String>,
-        /// The file's text.
+        /// The first few names with their lines.
+        listed: String,
+        /// The lines around the first few.
         #[source_code]
-        src: NamedSource<String>,
-        /// One label per missing name, with near matches.
+        src: crate::snippet::Snippet,
+        /// One label per missing name shown (the first few), with near matches.
         #[label(collection)]
         labels: Vec<LabeledSpan>,
     },
@@ -314,8 +316,10 @@ fn select<'i>(
             }
         }
         if !missing.is_empty() {
-            let labels = missing
+            // Near matches cost a pass over the inventory each: only for the names shown.
+            let items: Vec<_> = missing
                 .iter()
+                .take(crate::snippet::LISTED)
                 .map(|(name, span)| {
                     let near = near_matches(name, inventory);
                     let text = if near.is_empty() {
@@ -323,14 +327,23 @@ fn select<'i>(
                     } else {
                         format!("not in the inventory; did you mean {}?", near.join(" or "))
                     };
-                    LabeledSpan::at((*span).clone(), text)
+                    ((*span).clone(), text)
                 })
                 .collect();
+            let (src, labels) = crate::snippet::labelled(&list.name, &list.text, &items);
+            // Lazy: only the names listed have their line counted.
+            let listed = crate::snippet::listing(missing.iter().map(|(name, span)| {
+                (
+                    name.as_str(),
+                    crate::snippet::line_column(&list.text, span.start).0,
+                )
+            }));
             return Err(PlanError::MissingTopics {
                 path: list.name.clone(),
                 count: missing.len(),
                 names: missing.iter().map(|(n, _)| (*n).clone()).collect(),
-                src: NamedSource::new(list.name.clone(), list.text.clone()),
+                listed,
+                src,
                 labels,
             });
         }
@@ -562,7 +575,21 @@ fn plan_flows(
             flow.topics.push(t.name.clone());
             flow.topic_regexes.push(flows::topic_regex(&t.name));
             flow.partitions = flow.partitions.saturating_add(t.partitions);
-            flow.size_bytes = flow.size_bytes.zip(t.size_bytes).map(|(a, b)| a + b);
+            // Past u64::MAX (topics are checked on reading, a flow's sum is not): null, with a
+            // warning below, never a wrapped number.
+            let sum = flow.size_bytes.zip(t.size_bytes).map(|(a, b)| a.checked_add(b));
+            if sum == Some(None) {
+                diagnostics.push(warning(
+                    "flow-size-overflow",
+                    Some(name.clone()),
+                    format!(
+                        "the sizes of the topics of {name} add up to more than {} bytes; its size is \
+                         left unknown (null); check the inventory's size_bytes",
+                        u64::MAX
+                    ),
+                ));
+            }
+            flow.size_bytes = sum.flatten();
             flow.bytes_per_second = flow.bytes_per_second.zip(t.bytes_per_second).map(|(a, b)| a + b);
         }
         let live = flow.bytes_per_second.unwrap_or(0.0);

@@ -7,7 +7,9 @@
 
 use std::ops::Range;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource};
+use miette::{Diagnostic, LabeledSpan};
+
+use crate::snippet::{Snippet, labelled, listing};
 use regex::Regex;
 use thiserror::Error;
 
@@ -49,7 +51,7 @@ pub enum SelectionError {
         source: std::io::Error,
     },
     /// Lines of the topic list are not valid topic names.
-    #[error("{path} has {count} invalid topic name(s)")]
+    #[error("{path} has {count} invalid topic name(s): {listed}")]
     #[diagnostic(
         code(selection::invalid_name),
         help(
@@ -61,25 +63,29 @@ pub enum SelectionError {
         path: String,
         /// How many.
         count: usize,
-        /// The file's text.
+        /// The first few, with their lines.
+        listed: String,
+        /// The lines around the first few.
         #[source_code]
-        src: NamedSource<String>,
-        /// One label per invalid name.
+        src: Snippet,
+        /// One label per invalid name shown.
         #[label(collection)]
         labels: Vec<LabeledSpan>,
     },
     /// A name appears more than once in the topic list.
-    #[error("{path} lists {count} topic(s) more than once")]
+    #[error("{path} lists {count} topic(s) more than once: {listed}")]
     #[diagnostic(code(selection::duplicate), help("remove the repeated lines"))]
     Duplicates {
         /// The file.
         path: String,
         /// How many repeated names.
         count: usize,
-        /// The file's text.
+        /// The first few repeats, with their lines.
+        listed: String,
+        /// The lines around the first few.
         #[source_code]
-        src: NamedSource<String>,
-        /// One label per repetition.
+        src: Snippet,
+        /// One label per repetition shown.
         #[label(collection)]
         labels: Vec<LabeledSpan>,
     },
@@ -114,48 +120,69 @@ impl TopicList {
     /// trailing), and checks every name and that none repeats.
     pub fn parse(name: &str, text: String) -> Result<TopicList, SelectionError> {
         let mut entries = Vec::new();
+        // 1-based line of each entry, for messages.
+        let mut lines = Vec::new();
         let mut offset = 0;
-        for line in text.split_inclusive('\n') {
+        for (index, line) in text.split_inclusive('\n').enumerate() {
             let content = line.split('#').next().unwrap_or_default();
             let trimmed = content.trim();
             if !trimmed.is_empty() {
                 let start = offset + (content.len() - content.trim_start().len());
                 entries.push((trimmed.to_owned(), start..start + trimmed.len()));
+                lines.push(index + 1);
             }
             offset += line.len();
         }
-        let invalid: Vec<LabeledSpan> = entries
+        let invalid: Vec<(usize, String)> = entries
             .iter()
-            .filter_map(|(topic, span)| {
-                topic_name_problem(topic).map(|problem| LabeledSpan::at(span.clone(), problem))
-            })
+            .enumerate()
+            .filter_map(|(i, (topic, _))| topic_name_problem(topic).map(|problem| (i, problem)))
             .collect();
         if !invalid.is_empty() {
+            let items: Vec<_> = invalid
+                .iter()
+                .take(crate::snippet::LISTED)
+                .map(|(i, problem)| (entries[*i].1.clone(), problem.clone()))
+                .collect();
+            let (src, labels) = labelled(name, &text, &items);
             return Err(SelectionError::InvalidNames {
                 path: name.to_owned(),
                 count: invalid.len(),
-                src: NamedSource::new(name, text),
-                labels: invalid,
+                listed: listing(invalid.iter().map(|(i, _)| (entries[*i].0.as_str(), lines[*i]))),
+                src,
+                labels,
             });
         }
         let mut seen = std::collections::HashMap::new();
         let mut duplicates = Vec::new();
-        for (i, (topic, span)) in entries.iter().enumerate() {
+        for (i, (topic, _)) in entries.iter().enumerate() {
             if let Some(first) = seen.insert(topic.as_str(), i) {
                 seen.insert(topic.as_str(), first);
-                let line = text[..entries[first].1.start].matches('\n').count() + 1;
-                duplicates.push(LabeledSpan::at(
-                    span.clone(),
-                    format!("already listed on line {line}"),
-                ));
+                duplicates.push((i, first));
             }
         }
         if !duplicates.is_empty() {
+            let items: Vec<_> = duplicates
+                .iter()
+                .take(crate::snippet::LISTED)
+                .map(|(i, first)| {
+                    (
+                        entries[*i].1.clone(),
+                        format!("already listed on line {}", lines[*first]),
+                    )
+                })
+                .collect();
+            let (src, labels) = labelled(name, &text, &items);
             return Err(SelectionError::Duplicates {
                 path: name.to_owned(),
                 count: duplicates.len(),
-                src: NamedSource::new(name, text),
-                labels: duplicates,
+                listed: listing(
+                    duplicates
+                        .iter()
+                        .map(|(i, _)| (entries[*i].0.as_str(), lines[*i])),
+                ),
+                src,
+                labels,
             });
         }
         Ok(TopicList {
@@ -310,9 +337,16 @@ mod tests {
     fn duplicates_point_at_the_repeat() {
         let text = "a\nb\na\na\n".to_string();
         match TopicList::parse("t.txt", text).unwrap_err() {
-            SelectionError::Duplicates { count, labels, .. } => {
+            SelectionError::Duplicates {
+                count,
+                labels,
+                src,
+                listed,
+                ..
+            } => {
                 assert_eq!(count, 2);
-                assert_eq!(labels[0].offset(), 4);
+                assert_eq!(src.position(*labels[0].inner()), Some((3, 1)));
+                assert_eq!(listed, "`a` (line 3), `a` (line 4)");
                 assert_eq!(labels[0].label(), Some("already listed on line 1"));
             }
             other => panic!("{other:?}"),

@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use hcl::{Body, Expression};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::model::{
@@ -176,9 +176,9 @@ impl Settings {
 pub struct SettingsError {
     /// What is wrong.
     pub message: String,
-    /// The file's text.
+    /// The lines around the offending text (bounded, see [`crate::snippet`]).
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: crate::snippet::Snippet,
     /// Where.
     #[label("{label}")]
     pub span: SourceSpan,
@@ -196,7 +196,7 @@ pub fn read_settings(path: &std::path::Path) -> Result<Settings, SettingsError> 
         Ok(text) => parse_settings(&name, &text),
         Err(err) => Err(SettingsError {
             message: format!("cannot read settings {name}: {err}"),
-            src: NamedSource::new(name, String::new()),
+            src: crate::snippet::Snippet::empty(name),
             span: (0, 0).into(),
             label: String::new(),
             help: Some("check the path given to --settings".into()),
@@ -331,12 +331,14 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn error(&self, span: Range<usize>, message: String, label: &str, help: Option<String>) -> SettingsError {
+        let (src, span) = crate::snippet::Snippet::around(self.name, self.text, span);
+        let shorten = |s: &str| crate::snippet::shorten(s).into_owned();
         SettingsError {
-            message,
-            src: NamedSource::new(self.name, self.text.to_owned()),
-            span: (span.start, span.end - span.start).into(),
-            label: label.to_owned(),
-            help,
+            message: shorten(&message),
+            src,
+            span,
+            label: shorten(label),
+            help: help.as_deref().map(shorten),
         }
     }
 
@@ -933,7 +935,8 @@ source {
         parse_settings("migration.hcl", text).unwrap_err()
     }
 
-    fn spanned(text: &str, e: &SettingsError) -> String {
+    fn spanned(_text: &str, e: &SettingsError) -> String {
+        let text = e.src.text();
         text[e.span.offset()..e.span.offset() + e.span.len()].to_owned()
     }
 
@@ -1070,7 +1073,7 @@ source {
         let e = err(&text);
         assert_eq!(e.message, "`payments.(v2` in `keep_classic` is not a valid regex");
         assert_eq!(spanned(&text, &e), "regex");
-        let line = text[..e.span.offset()].matches('\n').count() + 1;
+        let (line, _) = e.src.position(e.span).unwrap();
         assert_eq!(line, text.lines().position(|l| l.contains("(v2")).unwrap() + 1);
         assert!(
             e.help.as_deref().unwrap().contains("unclosed group"),

@@ -192,3 +192,54 @@ fn silent_cluster_exits_3_within_the_admin_timeout() {
         "{opened} connections: the request timeout was not applied"
     );
 }
+
+/// A malformed escape at the end of a 100,000-column line: exit 2, file and line named,
+/// stderr small (miette panicked past column 65,535 before).
+#[test]
+fn an_error_far_along_a_properties_line_is_reported_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        &format!("clusters=a,b\nlong={}\\u12\n", "v".repeat(100_000)),
+    );
+    let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("mm2.properties:2:1"), "{stderr}");
+    assert!(stderr.len() < 4_000, "{} bytes of stderr", stderr.len());
+}
+
+/// A 1 MB offending value is echoed as its start and its length, not in full.
+#[test]
+fn a_huge_offending_value_is_echoed_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        &format!(
+            "clusters=a,b\na.bootstrap.servers=127.0.0.1:1\nb.bootstrap.servers=127.0.0.1:1\na->b.enabled=true\n\
+             a->b.offset-syncs.topic.location={}\n",
+            "x".repeat(1_000_000)
+        ),
+    );
+    let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("mm2.properties:5:1"), "{stderr}");
+    assert!(stderr.contains("1000000 bytes in all"), "{stderr}");
+    assert!(stderr.len() < 4_000, "{} bytes of stderr", stderr.len());
+}
+
+/// An `mm2.properties` of 80,000 lines is read in linear time (it took seconds before).
+#[test]
+fn eighty_thousand_properties_lines_are_read_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("clusters=a,b\n");
+    for i in 0..80_000 {
+        text.push_str(&format!("key.{i}=value-{i}\n"));
+    }
+    text.push_str("a->b.enabled=true\na->b.groups=(?!x).*\n");
+    let file = write(&dir, &text);
+    let started = Instant::now();
+    let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 2, "{stderr}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}

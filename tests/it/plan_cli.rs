@@ -31,6 +31,14 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }
 
+/// `text` with miette's line wrapping undone: words joined by single spaces.
+fn flat(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| *w != "|")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[test]
 fn example_plan_snapshots() {
     let dir = tempfile::tempdir().unwrap();
@@ -211,4 +219,164 @@ fn keep_classic_in_the_settings() {
     let line = base.lines().count() + 3;
     assert!(err.contains(&format!("bad.hcl:{line}:3")), "{err}");
     assert!(!dir.path().join("bad").join("plan.json").exists());
+}
+
+/// A minified inventory (one 100,000-column line) with an error near its end: exit 2, the
+/// file and position named, a few hundred bytes of the line shown (miette panicked past
+/// column 65,535 before).
+#[test]
+fn an_error_far_along_a_minified_inventory_line_is_reported_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let pretty = std::fs::read_to_string(example("inventory.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    let mut line = serde_json::to_string(&value).unwrap();
+    let padding = 100_000usize.saturating_sub(line.len());
+    line.insert_str(line.len() - 1, &" ".repeat(padding));
+    line.insert_str(line.len() - 1, ", ");
+    let inventory = dir.path().join("min.json");
+    std::fs::write(&inventory, &line).unwrap();
+    let out = dir.path().join("out");
+    let topics = example("diskless_topics_names.txt");
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(&inventory)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--topics")
+        .arg(topics)
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(err.contains("min.json:1:"), "{err}");
+    assert!(
+        flat(&err).contains("trailing comma at line 1 column 100002"),
+        "{err}"
+    );
+    assert!(err.len() < 4_000, "{} bytes of stderr", err.len());
+}
+
+/// A settings file whose one line is 100,000 columns long with the error at its end.
+#[test]
+fn an_error_far_along_a_settings_line_is_reported_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("long.hcl");
+    let text = std::fs::read_to_string(example("migration.hcl")).unwrap();
+    std::fs::write(&settings, format!("{text}\n{} = = 1\n", "y".repeat(100_000))).unwrap();
+    let out = dir.path().join("out");
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(example("inventory.json"))
+        .arg("--settings")
+        .arg(&settings)
+        .arg("--out")
+        .arg(&out)
+        .args(["--include", ".*"])
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(err.contains("long.hcl"), "{err}");
+    assert!(err.len() < 4_000, "{} bytes of stderr", err.len());
+}
+
+/// A topic list of 200,000 names missing from the inventory: reported at once, with the
+/// count and the first names with their lines (this took minutes when every name got a
+/// near-match search and a label).
+#[test]
+fn two_hundred_thousand_missing_topics_are_reported_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("topics.txt");
+    let text: String = (0..200_000).map(|i| format!("missing-topic-{i}\n")).collect();
+    std::fs::write(&list, text).unwrap();
+    let started = std::time::Instant::now();
+    let a = plan(&["--topics", list.to_str().unwrap()], &dir.path().join("out")).code(2);
+    let elapsed = started.elapsed();
+    let err = stderr(&a);
+    assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+    assert!(err.contains("200000 topic(s)"), "{err}");
+    assert!(flat(&err).contains("`missing-topic-0` (line 1)"), "{err}");
+    assert!(flat(&err).contains("and 199990 more"), "{err}");
+    assert!(err.len() < 8_000, "{} bytes of stderr", err.len());
+}
+
+/// A topic name line of 100,000 characters: an invalid name, reported briefly.
+#[test]
+fn a_huge_topic_list_line_is_reported_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("topics.txt");
+    std::fs::write(&list, format!("ok\n{}!\n", "a".repeat(100_000))).unwrap();
+    let a = plan(&["--topics", list.to_str().unwrap()], &dir.path().join("out")).code(2);
+    let err = stderr(&a);
+    assert!(err.contains("topics.txt"), "{err}");
+    assert!(flat(&err).contains("(100001 bytes in all)` (line 2)"), "{err}");
+    assert!(err.len() < 4_000, "{} bytes of stderr", err.len());
+}
+
+/// Two partitions of 2^63 bytes each: refused with exit 2 (the total wrapped to 0 B before).
+#[test]
+fn sizes_that_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("inventory.json")).unwrap()).unwrap();
+    let topic = value["topics"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|t| t["partitions"].as_array().unwrap().len() >= 2)
+        .unwrap();
+    for p in topic["partitions"].as_array_mut().unwrap().iter_mut().take(2) {
+        p["size_bytes"] = serde_json::json!(1u64 << 63);
+    }
+    let inventory = dir.path().join("inv.json");
+    std::fs::write(&inventory, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(&inventory)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--include", ".*"])
+        .assert()
+        .code(2);
+    let err = flat(&stderr(&a));
+    assert!(
+        err.contains("add up to more than 18446744073709551615 bytes"),
+        "{err}"
+    );
+    assert!(err.contains("inv.json:"), "{err}");
+}
+
+/// A partition listed twice in the inventory: refused with exit 2 (it counted twice before).
+#[test]
+fn a_repeated_partition_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("inventory.json")).unwrap()).unwrap();
+    let partitions = value["topics"][0]["partitions"].as_array_mut().unwrap();
+    let first = partitions[0].clone();
+    partitions.push(first);
+    let inventory = dir.path().join("inv.json");
+    std::fs::write(&inventory, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(&inventory)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .args(["--include", ".*"])
+        .assert()
+        .code(2);
+    let err = flat(&stderr(&a));
+    assert!(err.contains("partition 0 is listed twice"), "{err}");
 }

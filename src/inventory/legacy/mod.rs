@@ -81,7 +81,8 @@ pub(crate) fn format_error(file: &str, line: usize, message: impl Into<String>) 
     LegacyError::Format {
         file: file.into(),
         line,
-        message: message.into(),
+        // Values echoed in messages are bounded (a 50 MB field must not flood stderr).
+        message: crate::snippet::shorten(&message.into()).into_owned(),
     }
 }
 
@@ -121,7 +122,15 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
 
     if let Some(text) = read(FILES[0])? {
         found.push(FILES[0]);
-        inventory.topics = topics::parse(FILES[0], &text)?;
+        let (topics, mismatches) = topics::parse(FILES[0], &text)?;
+        inventory.topics = topics;
+        for (topic, reason) in mismatches {
+            inventory.gaps.push(Gap {
+                fact: "topic".into(),
+                subject: Some(topic),
+                reason,
+            });
+        }
         gap(
             "topic_configs",
             "topics_list_source.txt lists only the configs that differ from Kafka's defaults, without their source",
@@ -221,4 +230,60 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
     inventory.gaps.sort();
     inventory.gaps.dedup();
     Ok(inventory)
+}
+
+/// The seed's text formats never make a reader panic, and their diagnostics render.
+#[cfg(test)]
+mod hostile_input {
+    use crate::hostile_input_tests::{config, hostile, render};
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "Topic: ",
+        "\tTopic: ",
+        "orders",
+        "\t",
+        "Partition: ",
+        "PartitionCount: ",
+        "Leader: ",
+        "Replicas: ",
+        "1,2",
+        "Isr: ",
+        "none",
+        "Configs: ",
+        "a=b,c",
+        "-1",
+        "99999999999",
+        "GROUP",
+        "TOPIC",
+        "PARTITION",
+        "CURRENT-OFFSET",
+        "LOG-END-OFFSET",
+        "LAG",
+        "CONSUMER-ID",
+        "-",
+        " ",
+        "\"size\":",
+        "{",
+        "}",
+        "[",
+        "]",
+        "brokers",
+        "logDirs",
+        "partitions",
+        "Dynamic",
+        "config for broker",
+    ];
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn legacy_readers_never_panic(text in hostile(PIECES)) {
+            if let Err(e) = super::topics::parse("t.txt", &text) { render(&e); }
+            if let Err(e) = super::groups::parse("g.txt", &text) { render(&e); }
+            if let Err(e) = super::configs::parse("c.txt", &text) { render(&e); }
+            if let Err(e) = super::log_dirs::parse("l.txt", &text) { render(&e); }
+        }
+    }
 }

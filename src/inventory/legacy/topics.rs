@@ -8,9 +8,18 @@
 use super::{LegacyError, format_error};
 use crate::inventory::model::{ConfigEntry, ConfigSource, Partition, Topic};
 
-/// Parses the whole file; topics come out sorted by name.
-pub fn parse(file: &str, text: &str) -> Result<Vec<Topic>, LegacyError> {
+/// A topic whose header's `PartitionCount` disagrees with the partition lines listed for it
+/// (the file was cut short, or edited): the topic and why, for a `gaps` entry.
+pub type CountMismatch = (String, String);
+
+/// Parses the whole file; topics come out sorted by name, with the topics whose
+/// `PartitionCount` disagrees with their partition lines. A partition listed twice is an error.
+pub fn parse(file: &str, text: &str) -> Result<(Vec<Topic>, Vec<CountMismatch>), LegacyError> {
     let mut topics: Vec<Topic> = Vec::new();
+    // Per topic header, in file order: its line and the PartitionCount it declares.
+    let mut declared: Vec<(usize, Option<usize>)> = Vec::new();
+    // (topic index, partition) pairs seen, so a repeated partition line is caught in linear time.
+    let mut seen = std::collections::HashSet::new();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         if line.trim().is_empty() {
@@ -23,7 +32,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Topic>, LegacyError> {
             continue;
         };
         if let Some(partition) = get("Partition") {
-            let topic = topics.iter_mut().rev().find(|t| t.name == name).ok_or_else(|| {
+            let index = topics.iter().rposition(|t| t.name == name).ok_or_else(|| {
                 format_error(
                     file,
                     number,
@@ -33,6 +42,14 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Topic>, LegacyError> {
             let partition = partition
                 .parse()
                 .map_err(|_| format_error(file, number, format!("bad partition number {partition:?}")))?;
+            let topic = &mut topics[index];
+            if !seen.insert((index, partition)) {
+                return Err(format_error(
+                    file,
+                    number,
+                    format!("partition {partition} of topic {name} is listed twice"),
+                ));
+            }
             topic.partitions.push(Partition {
                 partition,
                 leader: get("Leader")
@@ -52,13 +69,31 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Topic>, LegacyError> {
                 transactional: None,
                 transactional_evidence: None,
             });
+            declared.push((number, get("PartitionCount").and_then(|c| c.trim().parse().ok())));
         }
     }
+    let mismatches = topics
+        .iter()
+        .zip(&declared)
+        .filter_map(|(t, (line, count))| {
+            let count = (*count)?;
+            (count != t.partitions.len()).then(|| {
+                (
+                    t.name.clone(),
+                    format!(
+                        "{file}:{line}: PartitionCount says {count} but {} partition line(s) follow; \
+                         the file may be cut short: the topic's partitions are incomplete",
+                        t.partitions.len()
+                    ),
+                )
+            })
+        })
+        .collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
     for t in &mut topics {
         t.partitions.sort_by_key(|p| p.partition);
     }
-    Ok(topics)
+    Ok((topics, mismatches))
 }
 
 /// `Key: value` fields separated by tabs; `Configs` is always the last field of a header.
@@ -114,8 +149,37 @@ mod tests {
     const TEXT: &str = "Topic: orders\tTopicId: igW4M_ECQaGzylfEs5MZIA\tPartitionCount: 2\tReplicationFactor: 2\tConfigs: min.insync.replicas=1,cleanup.policy=compact,delete,retention.ms=86400000,leader.replication.throttled.replicas=0:1,1:2\n\tTopic: orders\tPartition: 0\tLeader: 1\tReplicas: 1,2\tIsr: 1,2\tElr: \tLastKnownElr: \n\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,1\tIsr: 2\tElr: \tLastKnownElr: \nTopic: a-1\tTopicId: FcpPyy8_TJyM__cGxXwHNQ\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: \n\tTopic: a-1\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n";
 
     #[test]
+    fn a_partition_count_that_disagrees_is_reported() {
+        let cut = TEXT.replace(
+            "\tTopic: orders\tPartition: 1\tLeader: none\tReplicas: 2,1\tIsr: 2\tElr: \tLastKnownElr: \n",
+            "",
+        );
+        let (_, mismatches) = parse("t", &cut).unwrap();
+        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+        assert_eq!(mismatches[0].0, "orders");
+        assert!(
+            mismatches[0]
+                .1
+                .starts_with("t:1: PartitionCount says 2 but 1 partition line(s)"),
+            "{mismatches:?}"
+        );
+    }
+
+    #[test]
+    fn a_partition_listed_twice_is_an_error() {
+        let line = "\tTopic: a-1\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: \n";
+        let err = parse("t", &format!("{TEXT}{line}")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("partition 0 of topic a-1 is listed twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn topics_partitions_and_configs_with_commas() {
-        let topics = parse("t", TEXT).unwrap();
+        let (topics, mismatches) = parse("t", TEXT).unwrap();
+        assert!(mismatches.is_empty(), "{mismatches:?}");
         assert_eq!(topics.len(), 2);
         let orders = &topics[1];
         assert_eq!(orders.id.as_deref(), Some("igW4M_ECQaGzylfEs5MZIA"));
