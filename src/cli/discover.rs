@@ -251,25 +251,41 @@ fn write_outputs(
         path: out.display().to_string(),
         source,
     };
-    let mut files: Vec<(String, String)> = Vec::new();
-    if legacy_files {
-        files.extend(legacy::render(inventory));
-    }
-    let json = serde_json::to_string_pretty(inventory).map_err(|e| fail(std::io::Error::other(e)))? + "\n";
-    files.push(("inventory.json".into(), json));
-    // Defence in depth: the collected facts never hold a credential, but a broker could echo
-    // one (a non-sensitive config that happens to carry it). Such text is masked.
-    for (name, text) in &mut files {
+    // The JSON and the old scripts' text files are rendered, masked and written (each with its
+    // own fsync) on threads of their own: a large inventory's files take a while each.
+    let mask = |name: &str, mut text: String| {
+        // Defence in depth: the collected facts never hold a credential, but a broker could
+        // echo one (a non-sensitive config that happens to carry it). Such text is masked.
         for secret in secrets.iter().filter(|s| s.len() >= 6) {
             if text.contains(secret.as_str()) {
                 tracing::warn!("{name}: a credential from the client properties was masked");
-                *text = text.replace(secret.as_str(), "[redacted]");
+                text = text.replace(secret.as_str(), "[redacted]");
             }
         }
-    }
-    for (name, text) in &files {
-        write_atomic(&out.join(name), text.as_bytes()).map_err(fail)?;
-    }
+        text
+    };
+    let write = |name: &str, text: String| write_atomic(&out.join(name), mask(name, text).as_bytes());
+    std::thread::scope(|s| {
+        let json = s.spawn(|| {
+            let text = serde_json::to_string_pretty(inventory).map_err(std::io::Error::other)? + "\n";
+            write("inventory.json", text)
+        });
+        let legacy: Vec<_> = if legacy_files {
+            legacy::render(inventory)
+                .into_iter()
+                .map(|(name, text)| s.spawn(move || write(&name, text)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut result = json.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        for handle in legacy {
+            let written = handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            result = result.and(written);
+        }
+        result
+    })
+    .map_err(fail)?;
     for gap in &inventory.gaps {
         tracing::debug!("gap: {} {:?}: {}", gap.fact, gap.subject, gap.reason);
     }

@@ -52,6 +52,9 @@ pub fn groups(
 /// fenced after `broker.session.timeout.ms`, 9 s by default, and its groups then load elsewhere).
 const LISTING_PATIENCE: Duration = Duration::from_secs(30);
 
+/// The pause between a whole round of listing and the round that checks it.
+const WHOLE_ROUND_PAUSE: Duration = Duration::from_millis(50);
+
 /// Lists every group, in rounds until two rounds in a row are whole and agree: every broker
 /// answered, the leaders of `__consumer_offsets` (the group coordinators) were the same before
 /// and after each, and both found the same groups. The second round is what catches a
@@ -104,8 +107,12 @@ fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, 
             tracing::info!("listing groups again: coordinators are loading or moving");
         }
         previous = whole.then_some(ids);
-        std::thread::sleep(delay);
-        if !whole {
+        if whole {
+            // The next round checks this one; a short pause is enough (a handover takes longer
+            // than one listing, and the coordinators are compared around each round).
+            std::thread::sleep(WHOLE_ROUND_PAUSE);
+        } else {
+            std::thread::sleep(delay);
             delay = (delay * 2).min(Duration::from_secs(2));
         }
     }
