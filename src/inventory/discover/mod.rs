@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
-use crate::kafka::admin::{Admin, AdminError, ConfigResource, ConfigValue};
+use crate::kafka::admin::{Admin, AdminError, ClusterDescription, ConfigResource, ConfigValue, Node};
 use crate::kafka::client::ClientSettings;
 use crate::kafka::wire::describe_acls;
 use crate::kafka::wire::list_offsets::{self, End};
@@ -81,41 +81,115 @@ pub fn discover(
     };
 
     progress.step(1, total, "describing the cluster");
-    let cluster = admin.describe_cluster()?;
+    let metadata = retried("read the metadata", || {
+        admin
+            .client()
+            .inner()
+            .fetch_metadata(None, options.timeout)
+            .map_err(|e| classify_kafka(&admin, e))
+    })?;
+    // DescribeCluster adds the cluster id, the controller and racks to the metadata's brokers;
+    // when it cannot be had (its broker went away), the metadata's brokers are used.
+    let cluster = match retried("describe the cluster", || admin.describe_cluster()) {
+        Ok(cluster) => cluster,
+        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
+        Err(e) => {
+            gap(
+                "cluster",
+                None,
+                format!("{e}; the brokers are the metadata's (no cluster id, controller or racks)"),
+            );
+            let mut nodes: Vec<Node> = metadata
+                .brokers()
+                .iter()
+                .map(|b| Node {
+                    id: b.id(),
+                    host: b.host().to_owned(),
+                    port: u16::try_from(b.port()).unwrap_or_default(),
+                    rack: None,
+                })
+                .collect();
+            nodes.sort_by_key(|n| n.id);
+            ClusterDescription {
+                cluster_id: None,
+                controller_id: None,
+                nodes,
+            }
+        }
+    };
 
     progress.step(2, total, "describing topics");
-    let metadata = admin
-        .client()
-        .inner()
-        .fetch_metadata(None, options.timeout)
-        .map_err(|e| classify_kafka(&admin, e))?;
     let mut names: Vec<String> = metadata.topics().iter().map(|t| t.name().to_owned()).collect();
     names.sort();
-    let described = admin.describe_topics(&names)?;
+    // DescribeTopics adds topic ids to what the metadata says; when it cannot be had (its broker
+    // went away), the metadata's partitions are used and the ids are a gap.
+    let described = match retried("describe the topics", || admin.describe_topics(&names)) {
+        Ok(described) => Some(described),
+        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
+        Err(e) => {
+            gap(
+                "topic_ids",
+                None,
+                format!("{e}; the partitions are the metadata's"),
+            );
+            None
+        }
+    };
     let mut topics: Vec<Topic> = Vec::with_capacity(names.len());
-    for name in &names {
-        match described.get(name) {
-            Some(Ok(d)) => topics.push(Topic {
-                name: name.clone(),
-                id: d.id.clone(),
-                internal: d.internal || name.starts_with("__"),
-                partitions: d
-                    .partitions
+    let topic = |name: &str, id: Option<String>, internal: bool, partitions: Vec<Partition>| Topic {
+        name: name.to_owned(),
+        id,
+        internal: internal || name.starts_with("__"),
+        partitions,
+        configs: None,
+        transactional: None,
+        transactional_evidence: None,
+    };
+    match &described {
+        Some(described) => {
+            for name in &names {
+                match described.get(name) {
+                    Some(Ok(d)) => {
+                        let partitions = d
+                            .partitions
+                            .iter()
+                            .map(|p| Partition {
+                                partition: p.partition,
+                                leader: p.leader,
+                                replicas: p.replicas.clone(),
+                                isr: p.isr.clone(),
+                                ..Partition::default()
+                            })
+                            .collect();
+                        topics.push(topic(name, d.id.clone(), d.internal, partitions));
+                    }
+                    Some(Err(e)) => gap("topic", Some(name.clone()), e.to_string()),
+                    None => gap("topic", Some(name.clone()), "not described by the cluster".into()),
+                }
+            }
+        }
+        None => {
+            let mut listed: Vec<_> = metadata.topics().iter().collect();
+            listed.sort_by(|a, b| a.name().cmp(b.name()));
+            for t in listed {
+                if let Some(e) = t.error() {
+                    gap("topic", Some(t.name().to_owned()), format!("{e:?}"));
+                    continue;
+                }
+                let mut partitions: Vec<Partition> = t
+                    .partitions()
                     .iter()
                     .map(|p| Partition {
-                        partition: p.partition,
-                        leader: p.leader,
-                        replicas: p.replicas.clone(),
-                        isr: p.isr.clone(),
+                        partition: p.id(),
+                        leader: (p.leader() >= 0).then_some(p.leader()),
+                        replicas: p.replicas().to_vec(),
+                        isr: p.isr().to_vec(),
                         ..Partition::default()
                     })
-                    .collect(),
-                configs: None,
-                transactional: None,
-                transactional_evidence: None,
-            }),
-            Some(Err(e)) => gap("topic", Some(name.clone()), e.to_string()),
-            None => gap("topic", Some(name.clone()), "not described by the cluster".into()),
+                    .collect();
+                partitions.sort_by_key(|p| p.partition);
+                topics.push(topic(t.name(), None, false, partitions));
+            }
         }
     }
 
@@ -186,7 +260,9 @@ pub fn discover(
     let (topic_configs, broker_configs) = configs;
     let mut configs = match topic_configs {
         Ok(c) => c,
-        Err(e) if e.is_fatal() => return Err(e),
+        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
+        // The cluster answered the requests before this one: a broker that went away is a gap,
+        // not a cluster out of reach.
         Err(e) => {
             gap("topic_configs", None, e.to_string());
             BTreeMap::new()
@@ -360,6 +436,28 @@ pub fn discover(
 }
 
 type GapFn<'a> = dyn FnMut(&str, Option<String>, String) + 'a;
+
+/// Attempts at each of the first requests (cluster, metadata, topics) before the run stops.
+const FIRST_REQUEST_ATTEMPTS: usize = 3;
+
+/// Runs `call` again (after 500 ms, up to [`FIRST_REQUEST_ATTEMPTS`] in all) while it fails for
+/// another reason than refused credentials: librdkafka may send it to a broker in the bootstrap
+/// list that has just gone away, and the next attempt goes to another.
+fn retried<T>(what: &str, mut call: impl FnMut() -> Result<T, AdminError>) -> Result<T, AdminError> {
+    let mut attempt = 1;
+    loop {
+        match call() {
+            Err(e)
+                if attempt < FIRST_REQUEST_ATTEMPTS && !matches!(e, AdminError::AuthenticationFailed(_)) =>
+            {
+                tracing::info!("trying again to {what}: {e}");
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            answer => return answer,
+        }
+    }
+}
 
 fn classify_kafka(admin: &Admin, error: rdkafka::error::KafkaError) -> AdminError {
     let fallback = || AdminError::Unreachable(error.to_string());
@@ -553,6 +651,9 @@ type ConfigAnswers = (
 
 /// Reads the configs of `topics` in one request and of every broker in one request each,
 /// concurrently.
+/// Attempts at reading every topic's configs before they are a gap.
+const TOPIC_CONFIG_ATTEMPTS: usize = 3;
+
 fn describe_configs(
     admin: &Admin,
     topics: &[ConfigResource],
@@ -568,7 +669,20 @@ fn describe_configs(
                 )
             })
             .collect();
-        let topics = admin.describe_configs(topics);
+        // librdkafka sends the request to any broker; one that has just gone away fails it, and
+        // the next attempt goes to another.
+        let mut topics_answer = admin.describe_configs(topics);
+        for _ in 0..TOPIC_CONFIG_ATTEMPTS - 1 {
+            match &topics_answer {
+                Err(e) if !matches!(e, AdminError::AuthenticationFailed(_)) => {
+                    tracing::info!("reading topic configs again: {e}");
+                    std::thread::sleep(Duration::from_millis(500));
+                    topics_answer = admin.describe_configs(topics);
+                }
+                _ => break,
+            }
+        }
+        let topics = topics_answer;
         let brokers = brokers
             .into_iter()
             .map(|(id, h)| (id, h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))))
