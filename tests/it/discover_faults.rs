@@ -233,10 +233,12 @@ fn broker_killed_during_discover_leaves_all_facts_or_named_gaps() {
     // A broker killed during `--sample`: the first reading is whole, the second one's failures
     // are `throughput` gaps (the rates are unknown), not `offsets` or `log_dirs` gaps.
     let run = dir.path().join("sampled");
-    let child = discover_command(cluster.bootstrap(), &run, &["--sample", "4"])
+    // The sample lasts far longer than the first reading (`calm`, measured above, plus a
+    // margin), so the kill falls between the two readings however fast discover is.
+    let child = discover_command(cluster.bootstrap(), &run, &["--sample", "15"])
         .spawn()
         .unwrap();
-    std::thread::sleep(calm + Duration::from_secs(1));
+    std::thread::sleep(calm + Duration::from_secs(3));
     cluster.kill_broker(3);
     let out = finish(child);
     let stderr = String::from_utf8_lossy(&out.stderr);

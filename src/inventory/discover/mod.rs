@@ -81,18 +81,27 @@ pub fn discover(
     };
 
     progress.step(1, total, "describing the cluster");
-    let metadata = retried("read the metadata", || {
+    // DescribeCluster adds the cluster id, the controller and racks to the metadata's brokers.
+    // When it fails but the metadata can be read (its broker went away), the metadata's brokers
+    // are used; when nothing answers, its error ends the run.
+    let described_cluster = admin.describe_cluster();
+    if let Err(e @ AdminError::AuthenticationFailed(_)) = described_cluster {
+        return Err(e);
+    }
+    let fetch = || {
         admin
             .client()
             .inner()
             .fetch_metadata(None, options.timeout)
             .map_err(|e| classify_kafka(&admin, e))
-    })?;
-    // DescribeCluster adds the cluster id, the controller and racks to the metadata's brokers;
-    // when it cannot be had (its broker went away), the metadata's brokers are used.
-    let cluster = match retried("describe the cluster", || admin.describe_cluster()) {
+    };
+    let metadata = match fetch() {
+        Ok(metadata) => metadata,
+        Err(_) if described_cluster.is_ok() => retried("read the metadata", fetch)?,
+        Err(fetch_error) => return Err(described_cluster.err().unwrap_or(fetch_error)),
+    };
+    let cluster = match described_cluster {
         Ok(cluster) => cluster,
-        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
         Err(e) => {
             gap(
                 "cluster",
