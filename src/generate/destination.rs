@@ -79,7 +79,8 @@ const TOPIC_CONFIG_KEYS: &[(&str, Kind)] = &[
 pub(crate) fn check_config(key: &str, value: &ConfigValue) -> Option<String> {
     let Some((_, kind)) = TOPIC_CONFIG_KEYS.iter().find(|(k, _)| *k == key) else {
         return Some(format!(
-            "config key {key:?} is not an aiven_kafka_topic config key"
+            "config key {:?} is not an aiven_kafka_topic config key",
+            crate::snippet::shorten(key)
         ));
     };
     let ok = match (kind, value) {
@@ -90,7 +91,12 @@ pub(crate) fn check_config(key: &str, value: &ConfigValue) -> Option<String> {
         (Kind::String, ConfigValue::String(_)) => true,
         _ => false,
     };
-    (!ok).then(|| format!("config {key} = {value:?} has the wrong type or value for the Aiven provider"))
+    (!ok).then(|| {
+        format!(
+            "config {key} = {} has the wrong type or value for the Aiven provider",
+            crate::snippet::shorten(&format!("{value:?}"))
+        )
+    })
 }
 
 /// Adds the `destination/` root to `tree`.

@@ -47,8 +47,23 @@ pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
     tree.insert("mm2.properties", properties(ctx));
 }
 
+/// `value` escaped for a Java properties value: backslashes doubled and line breaks written as
+/// `\n` / `\r`, so no value can end its line. (`generate` refuses control characters in the
+/// plan before this; the escape is the second line of defence.)
 fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\")
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{c}' => out.push_str("\\f"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn properties(ctx: &Context) -> String {
@@ -192,4 +207,16 @@ fn properties(ctx: &Context) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape;
+
+    #[test]
+    fn no_value_can_end_its_line() {
+        assert_eq!(escape(r"^a\.b$"), r"^a\\.b$");
+        assert_eq!(escape("a\nb=c\rd\te\u{1}"), r"a\nb=c\rd\te\u0001");
+        assert!(!escape("x\n\r\u{b}").contains(['\n', '\r', '\u{b}']));
+    }
 }

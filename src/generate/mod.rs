@@ -30,6 +30,7 @@ mod roots;
 mod runbook;
 mod templates;
 mod tree;
+mod validate;
 
 use std::path::Path;
 
@@ -37,7 +38,7 @@ pub use check::{Difference, DifferenceKind, check_tree};
 pub use hcl_format::format_body;
 pub use tree::{OWNED_DIRS, Tree, WriteError};
 
-use crate::plan::{Decision, Flow, PLAN_SCHEMA_VERSION, Plan, Severity, TopicPlan};
+use crate::plan::{Decision, Flow, PLAN_SCHEMA_VERSION, Plan, TopicPlan};
 
 /// The comment put at the top of every generated Terraform and properties file.
 pub const HEADER: &str = "\
@@ -213,7 +214,7 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(plan: &'a Plan) -> Result<Context<'a>, GenerateError> {
-        validate(plan)?;
+        validate::validate(plan)?;
         let mut topics: Vec<&TopicPlan> = plan
             .topics
             .iter()
@@ -233,210 +234,4 @@ impl<'a> Context<'a> {
         flows.sort_by(|a, b| a.name.cmp(&b.name));
         flows
     }
-}
-
-/// Checks everything the renderers rely on.
-fn validate(plan: &Plan) -> Result<(), GenerateError> {
-    if plan.schema_version != PLAN_SCHEMA_VERSION {
-        return Err(GenerateError::SchemaVersion {
-            path: "the plan".into(),
-            found: plan.schema_version.to_string(),
-            expected: PLAN_SCHEMA_VERSION,
-        });
-    }
-    let errors: Vec<_> = plan
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    if let Some(first) = errors.first() {
-        return Err(GenerateError::PlanHasErrors {
-            count: errors.len(),
-            first: format!("{}: {}", first.code, first.message),
-        });
-    }
-    let mut problems = Vec::new();
-    let s = &plan.settings;
-    for (what, value) in [
-        ("settings.project", &s.project),
-        ("settings.cloud", &s.cloud),
-        ("settings.destination.service_name", &s.destination.service_name),
-        ("settings.destination.plan", &s.destination.plan),
-        ("settings.mirrormaker.service_name", &s.mirrormaker.service_name),
-        ("settings.mirrormaker.plan", &s.mirrormaker.plan),
-        ("settings.source.bootstrap_servers", &s.source.bootstrap_servers),
-    ] {
-        if value.trim().is_empty() {
-            problems.push(format!("{what} is empty"));
-        }
-    }
-    for (what, name) in [
-        ("settings.destination.service_name", &s.destination.service_name),
-        ("settings.mirrormaker.service_name", &s.mirrormaker.service_name),
-    ] {
-        if !is_service_name(name) {
-            problems.push(format!(
-                "{what} {name:?} is not an Aiven service name (lowercase letters, digits, '-')"
-            ));
-        }
-    }
-    if let Some(o) = &s.observability {
-        for (what, name) in [
-            (
-                "settings.observability.grafana_service_name",
-                &o.grafana_service_name,
-            ),
-            (
-                "settings.observability.thanos_service_name",
-                &o.thanos_service_name,
-            ),
-        ] {
-            if !is_service_name(name) {
-                problems.push(format!("{what} {name:?} is not an Aiven service name"));
-            }
-        }
-    }
-    match kafka_major_minor(&s.destination.kafka_version) {
-        Some((major, _)) if major >= 4 => {}
-        _ => problems.push(format!(
-            "settings.destination.kafka_version {:?} is not 4.0 or newer (diskless topics need Kafka 4)",
-            s.destination.kafka_version
-        )),
-    }
-    if !["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].contains(&s.source.security_protocol.as_str()) {
-        problems.push(format!(
-            "settings.source.security_protocol {:?} is unknown",
-            s.source.security_protocol
-        ));
-    }
-    if s.source.security_protocol.starts_with("SASL") && s.source.sasl_mechanism.is_none() {
-        problems.push("settings.source.sasl_mechanism is required with a SASL security protocol".into());
-    }
-    if !is_alias(&s.destination.cluster_alias) {
-        problems.push(format!(
-            "destination cluster alias {:?} is not a valid alias",
-            s.destination.cluster_alias
-        ));
-    }
-
-    let mut flow_names = std::collections::BTreeSet::new();
-    let mut aliases = std::collections::BTreeSet::new();
-    for f in &plan.flows {
-        if !flow_names.insert(f.name.as_str()) {
-            problems.push(format!("flow {:?} appears twice", f.name));
-        }
-        if !is_alias(&f.source_alias) {
-            problems.push(format!(
-                "flow {:?}: source alias {:?} is not a valid alias",
-                f.name, f.source_alias
-            ));
-        }
-        if !aliases.insert(f.source_alias.as_str()) || f.source_alias == s.destination.cluster_alias {
-            problems.push(format!(
-                "flow {:?}: source alias {:?} is not unique",
-                f.name, f.source_alias
-            ));
-        }
-        if f.target_alias != s.destination.cluster_alias {
-            problems.push(format!(
-                "flow {:?}: target alias {:?} is not the destination's alias {:?}",
-                f.name, f.target_alias, s.destination.cluster_alias
-            ));
-        }
-        if f.topic_regexes.is_empty() {
-            problems.push(format!("flow {:?} has no topic regexes", f.name));
-        }
-        if f.topic_regexes.iter().any(|r| r.contains(',')) {
-            problems.push(format!(
-                "flow {:?}: a topic regex contains a comma (MirrorMaker splits on commas)",
-                f.name
-            ));
-        }
-    }
-    let mut names = std::collections::BTreeSet::new();
-    for t in &plan.topics {
-        if !names.insert(t.name.as_str()) {
-            problems.push(format!("topic {:?} appears twice", t.name));
-        }
-        if t.decision == Decision::Skip {
-            continue;
-        }
-        match &t.flow {
-            Some(flow) if flow_names.contains(flow.as_str()) => {}
-            Some(flow) => problems.push(format!(
-                "topic {:?}: flow {flow:?} is not in the plan's flows",
-                t.name
-            )),
-            None => problems.push(format!("topic {:?} is migrated but has no flow", t.name)),
-        }
-        if t.partitions == 0 {
-            problems.push(format!("topic {:?} has 0 partitions", t.name));
-        }
-        let diskless_flag = t.config.get("diskless_enable");
-        match t.decision {
-            Decision::Diskless => {
-                if t.replication != 1 {
-                    problems.push(format!(
-                        "diskless topic {:?} has replication {} (must be 1)",
-                        t.name, t.replication
-                    ));
-                }
-                if matches!(diskless_flag, Some(v) if *v != crate::plan::ConfigValue::Bool(true)) {
-                    problems.push(format!(
-                        "diskless topic {:?} has diskless_enable other than true",
-                        t.name
-                    ));
-                }
-                if t.config.get("remote_storage_enable") == Some(&crate::plan::ConfigValue::Bool(true)) {
-                    problems.push(format!("diskless topic {:?} also enables remote storage", t.name));
-                }
-            }
-            Decision::Classic => {
-                if t.replication == 0 {
-                    problems.push(format!("classic topic {:?} has replication 0", t.name));
-                }
-                if diskless_flag == Some(&crate::plan::ConfigValue::Bool(true)) {
-                    problems.push(format!("classic topic {:?} has diskless_enable = true", t.name));
-                }
-            }
-            Decision::Skip => {}
-        }
-        for (key, value) in &t.config {
-            if let Some(problem) = destination::check_config(key, value) {
-                problems.push(format!("topic {:?}: {problem}", t.name));
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(GenerateError::Invalid { problems })
-    }
-}
-
-/// `major.minor` of a Kafka version string such as `4.0` or `4.1.1`.
-fn kafka_major_minor(version: &str) -> Option<(u32, u32)> {
-    let mut parts = version.split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next().unwrap_or("0").parse().ok()?;
-    Some((major, minor))
-}
-
-/// Aiven service names: lowercase letters, digits and `-`, starting with a letter.
-fn is_service_name(name: &str) -> bool {
-    let b = name.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_lowercase()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && !name.ends_with('-')
-}
-
-/// MirrorMaker cluster aliases: 1–128 ASCII letters, digits, `.`, `_`, `-`.
-fn is_alias(alias: &str) -> bool {
-    (1..=128).contains(&alias.len())
-        && alias
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
 }

@@ -113,6 +113,26 @@ pub fn flow_count(
     (count, wanted)
 }
 
+/// The topic name an exact, anchored regex such as [`topic_regex`] writes matches, or `None`
+/// when `regex` is anything else (a wildcard, a class, an alternation…). Letters, digits, `_`
+/// and `-` stand for themselves; any other character must be escaped with a backslash.
+pub fn literal_of_regex(regex: &str) -> Option<String> {
+    let body = regex.strip_prefix('^')?.strip_suffix('$')?;
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e) if !e.is_ascii_alphanumeric() && e.is_ascii_graphic() => out.push(e),
+                _ => return None,
+            },
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => out.push(c),
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// The exact, anchored Java regex matching only `topic`.
 ///
 /// Topic names are ASCII letters, digits, `.`, `_` and `-`; only `.` is a metacharacter among
@@ -214,6 +234,13 @@ mod tests {
         assert_eq!(topic_regex("payments.v2_events"), r"^payments\.v2_events$");
         assert_eq!(topic_regex("search.index-requests"), r"^search\.index-requests$");
         assert!(!topic_regex("a.b").contains(','));
+        for topic in ["payments.v2_events", "a-b", "x"] {
+            assert_eq!(literal_of_regex(&topic_regex(topic)).as_deref(), Some(topic));
+        }
+        assert_eq!(literal_of_regex(r"^a\-b\.c$").as_deref(), Some("a-b.c"));
+        for not_exact in [".*", "^a.b$", "^a$|^b$", "a", "^a", r"^a\d$", "^$", r"^a\$"] {
+            assert_eq!(literal_of_regex(not_exact), None, "{not_exact}");
+        }
         assert_eq!(numbered("flow", 0, 3), "flow-01");
         assert_eq!(numbered("source", 99, 120), "source-100");
         assert_eq!(numbered("source", 0, 120), "source-001");

@@ -22,6 +22,7 @@ pub mod eligibility;
 pub mod flows;
 mod json;
 mod model;
+pub mod names;
 pub mod selection;
 pub mod settings;
 pub mod streams;

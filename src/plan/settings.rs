@@ -16,6 +16,7 @@ use thiserror::Error;
 use super::model::{
     DestinationService, MirrorMakerService, Observability, ResolvedSettings, SourceConnection, TerraformCloud,
 };
+use super::names::{self, is_alias, is_name, is_plan_name};
 
 /// Parsed, validated settings, before names are derived.
 #[derive(Clone, Debug, PartialEq)]
@@ -578,15 +579,12 @@ impl<'a> Parser<'a> {
             "is not a valid Aiven project name",
             "use lowercase letters, digits and dashes, starting with a letter",
         )?;
-        let (cloud, cloud_span) = self.string(&top, "cloud")?;
-        if cloud.is_empty() || cloud.contains(char::is_whitespace) {
-            return Err(self.error(
-                cloud_span,
-                "`cloud` is empty or has spaces".into(),
-                "invalid value",
-                None,
-            ));
-        }
+        let cloud = self.checked(
+            self.string(&top, "cloud")?,
+            names::is_cloud_name,
+            "is not an Aiven cloud name",
+            "write the cloud as Aiven names it, e.g. `google-europe-west1` or `aws-eu-central-1`",
+        )?;
         let (prefix, prefix_span) = self.string(&top, "service_prefix")?;
         let prefix = prefix.trim_end_matches('-').to_owned();
         if !is_name(&prefix, 40) {
@@ -612,7 +610,7 @@ impl<'a> Parser<'a> {
         let plan_name = |p: &Self, v: (String, Range<usize>)| {
             p.checked(
                 v,
-                is_plan,
+                is_plan_name,
                 "is not a valid Aiven plan name",
                 "plans look like `business-8` or `business-8-inkless`",
             )
@@ -662,15 +660,10 @@ impl<'a> Parser<'a> {
 
         let s = self.required_block(&top, "source", SOURCE)?;
         let (bootstrap, bootstrap_span) = self.string(&s, "bootstrap_servers")?;
-        if bootstrap.is_empty()
-            || !bootstrap.split(',').all(|hp| {
-                hp.rsplit_once(':')
-                    .is_some_and(|(h, p)| !h.trim().is_empty() && p.trim().parse::<u16>().is_ok())
-            })
-        {
+        if let Some(problem) = names::bootstrap_problem(&bootstrap) {
             return Err(self.error(
                 bootstrap_span,
-                format!("`{bootstrap}` is not a list of host:port"),
+                format!("`bootstrap_servers` is not a list of host:port: {problem}"),
                 "invalid value",
                 Some(
                     "write `bootstrap_servers = \"kafka-1.example.com:9093,kafka-2.example.com:9093\"`"
@@ -680,12 +673,12 @@ impl<'a> Parser<'a> {
         }
         let protocol = self.checked(
             self.string(&s, "security_protocol")?,
-            |v| ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].contains(&v),
+            |v| names::SECURITY_PROTOCOLS.contains(&v),
             "is not a security protocol",
             "use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
         )?;
         let mechanism = self.opt_string(&s, "sasl_mechanism")?;
-        let sasl = protocol.starts_with("SASL_");
+        let sasl = names::is_sasl(&protocol);
         let sasl_mechanism = match mechanism {
             Some((m, span)) if !sasl => {
                 return Err(self.error(
@@ -697,7 +690,7 @@ impl<'a> Parser<'a> {
             }
             Some(v) => Some(self.checked(
                 v,
-                |v| ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"].contains(&v),
+                |v| names::SASL_MECHANISMS.contains(&v),
                 "is not a SASL mechanism Aiven supports",
                 "use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
             )?),
@@ -752,11 +745,27 @@ impl<'a> Parser<'a> {
         };
 
         let terraform_cloud = match self.block(&top, "terraform_cloud", TERRAFORM_CLOUD)? {
-            Some(t) => Some(TerraformCloudSettings {
-                organization: self.string(&t, "organization")?.0,
-                destination_workspace: self.opt_string(&t, "destination_workspace")?.map(|v| v.0),
-                migration_workspace: self.opt_string(&t, "migration_workspace")?.map(|v| v.0),
-            }),
+            Some(t) => {
+                let tfc_name = |p: &Self, v: (String, Range<usize>)| {
+                    p.checked(
+                        v,
+                        names::is_terraform_cloud_name,
+                        "is not a Terraform Cloud name",
+                        "use letters, digits, `_` and `-` (at most 90)",
+                    )
+                };
+                Some(TerraformCloudSettings {
+                    organization: tfc_name(self, self.string(&t, "organization")?)?,
+                    destination_workspace: self
+                        .opt_string(&t, "destination_workspace")?
+                        .map(|v| tfc_name(self, v))
+                        .transpose()?,
+                    migration_workspace: self
+                        .opt_string(&t, "migration_workspace")?
+                        .map(|v| tfc_name(self, v))
+                        .transpose()?,
+                })
+            }
             None => None,
         };
 
@@ -866,34 +875,6 @@ pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
-}
-
-/// Lowercase letters, digits and dashes, starting with a letter, not ending with a dash.
-fn is_name(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && !s.ends_with('-')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// The provider's plan pattern: `^[a-z][a-z0-9_-]*[a-z0-9]$`, 1–128 characters.
-fn is_plan(s: &str) -> bool {
-    s.len() >= 2
-        && s.len() <= 128
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-}
-
-/// ASCII alphanumerics plus `._-`, 1–128 characters.
-pub(crate) fn is_alias(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// `major.minor` (a patch part is allowed) as numbers.

@@ -190,3 +190,115 @@ fn help_documents_check_and_exit_codes() {
     let help = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(help.contains("--check") && help.contains("exits 1"), "{help}");
 }
+
+/// Runs `generate` on `plan` into a fresh folder; returns (exit code, stderr, whether the
+/// folder holds any file afterwards).
+fn generate_refused(plan: &diskless_migrator::plan::Plan) -> (i32, String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_plan(dir.path(), plan);
+    let out_dir = dir.path().join("o");
+    let out = cmd()
+        .args(["generate", "--plan"])
+        .arg(&path)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let wrote = out_dir.exists() && std::fs::read_dir(&out_dir).unwrap().next().is_some();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        wrote,
+    )
+}
+
+/// `plan.json` is reviewed in pull requests and may be edited there: values that would inject
+/// a line into `mm2.properties`, a command into the runbook's shell blocks or widen a flow to
+/// every topic are refused (exit 2) before anything is written.
+#[test]
+fn hand_edited_plan_cannot_inject_into_generated_files() {
+    type Edit = fn(&mut diskless_migrator::plan::Plan);
+    let cases: [(&str, Edit, &str); 8] = [
+        (
+            "newline in an exclude list",
+            |p| {
+                p.mirrormaker
+                    .topics_exclude
+                    .push("x\nsource->destination.enabled=false".into())
+            },
+            "mirrormaker.topics_exclude entry \"x\\nsource->destination.enabled=false\"",
+        ),
+        (
+            "newline in config_properties_exclude",
+            |p| p.mirrormaker.config_properties_exclude.push("a\rb".into()),
+            "config_properties_exclude entry \"a\\rb\"",
+        ),
+        (
+            "shell command in the project name",
+            |p| p.settings.project = "$(touch pwned)".into(),
+            "settings.project \"$(touch pwned)\" is not an Aiven project name",
+        ),
+        (
+            "shell command in the bootstrap list",
+            |p| p.settings.source.bootstrap_servers = "k1:9092,$(id):9092".into(),
+            "settings.source.bootstrap_servers is not a list of host:port",
+        ),
+        (
+            "a flow regex that copies every topic",
+            |p| p.flows[0].topic_regexes[0] = ".*".into(),
+            "its topic regexes are not exactly one anchored literal regex per topic",
+        ),
+        (
+            "a topic name Kafka refuses",
+            |p| {
+                let t = p.topics.iter_mut().find(|t| t.name == "orders").unwrap();
+                t.name = "orders`; rm -rf /`".into();
+            },
+            "is not a Kafka topic name",
+        ),
+        (
+            "an exclude list that hides a migrated topic",
+            |p| p.mirrormaker.topics_exclude.push("orders".into()),
+            "matches mirrormaker.topics_exclude entry \"orders\"",
+        ),
+        (
+            "an unknown SASL mechanism",
+            |p| {
+                p.settings.source.security_protocol = "SASL_SSL".into();
+                p.settings.source.sasl_mechanism = Some("PLAIN\nx=y".into());
+            },
+            "settings.source.sasl_mechanism \"PLAIN\\nx=y\" is not one of",
+        ),
+    ];
+    for (what, edit, expected) in cases {
+        let mut plan = generate_support::small_plan();
+        edit(&mut plan);
+        let (code, stderr, wrote) = generate_refused(&plan);
+        assert_eq!(code, 2, "{what}: {stderr}");
+        // miette wraps long lines; compare word by word.
+        let words = |s: &str| {
+            s.split_whitespace()
+                .filter(|w| *w != "|")
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(
+            words(&stderr).contains(&words(expected)),
+            "{what}: expected {expected:?} in\n{stderr}"
+        );
+        assert!(!wrote, "{what}: files were written");
+    }
+}
+
+/// A plan with thousands of bad names lists a bounded number of problems.
+#[test]
+fn many_problems_are_listed_bounded() {
+    let mut plan = generate_support::large_plan(2_000, 2);
+    for t in &mut plan.topics {
+        t.name.push(' ');
+    }
+    let (code, stderr, _) = generate_refused(&plan);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("more problem(s)"), "{stderr}");
+    assert!(stderr.len() < 20_000, "{} bytes of stderr", stderr.len());
+}
