@@ -4,7 +4,7 @@
 use std::io;
 use std::path::Path;
 
-use super::tree::{OWNED_DIRS, Tree};
+use super::tree::{OWNED_DIRS, Tree, leftover_staging};
 
 /// How an on-disk file differs from the generated one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,6 +15,10 @@ pub enum DifferenceKind {
     Changed,
     /// The file is in a directory `generate` owns, but `generate` would not write it.
     Unexpected,
+    /// An earlier `generate` wrote the file (its manifest lists it); the plan no longer has it.
+    Stale,
+    /// A staging directory left by an interrupted `generate`.
+    Leftover,
 }
 
 impl DifferenceKind {
@@ -24,6 +28,8 @@ impl DifferenceKind {
             DifferenceKind::Missing => "missing",
             DifferenceKind::Changed => "changed",
             DifferenceKind::Unexpected => "unexpected",
+            DifferenceKind::Stale => "stale",
+            DifferenceKind::Leftover => "leftover",
         }
     }
 }
@@ -61,6 +67,18 @@ pub fn check_tree(tree: &Tree, dir: &Path) -> io::Result<Vec<Difference>> {
                 kind: DifferenceKind::Unexpected,
             });
         }
+    }
+    for path in tree.stale_in(dir)? {
+        diffs.push(Difference {
+            path,
+            kind: DifferenceKind::Stale,
+        });
+    }
+    for name in leftover_staging(dir)? {
+        diffs.push(Difference {
+            path: format!("{name}/"),
+            kind: DifferenceKind::Leftover,
+        });
     }
     diffs.sort();
     Ok(diffs)

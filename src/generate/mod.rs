@@ -36,7 +36,7 @@ use std::path::Path;
 
 pub use check::{Difference, DifferenceKind, check_tree};
 pub use hcl_format::format_body;
-pub use tree::{OWNED_DIRS, Tree, WriteError};
+pub use tree::{MANIFEST, OWNED_DIRS, Tree, WriteError};
 
 use crate::plan::{Decision, Flow, PLAN_SCHEMA_VERSION, Plan, TopicPlan};
 
@@ -166,6 +166,7 @@ pub fn generate(plan: &Plan) -> Result<Generated, GenerateError> {
     observability::render(&ctx, &mut tree);
     mm2_properties::render(&ctx, &mut tree);
     runbook::render(&ctx, &mut tree);
+    tree.add_manifest(HEADER);
     let summary = Summary {
         diskless_topics: ctx.count(Decision::Diskless),
         classic_topics: ctx.count(Decision::Classic),

@@ -34,7 +34,7 @@ fn generate_then_check_is_clean_and_hand_edits_are_stale() {
         .arg(&out)
         .assert()
         .success();
-    assert!(has(&run.get_output().stdout, "Wrote 33 files"));
+    assert!(has(&run.get_output().stdout, "Wrote 34 files"));
 
     let ok = cmd()
         .args(["generate", "--check", "--plan"])
@@ -301,4 +301,86 @@ fn many_problems_are_listed_bounded() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("more problem(s)"), "{stderr}");
     assert!(stderr.len() < 20_000, "{} bytes of stderr", stderr.len());
+}
+
+/// Runs `generate` (or `generate --check`) on `plan` into `out`; returns the exit code and
+/// stdout.
+fn run_generate(plan: &std::path::Path, out: &std::path::Path, check: bool) -> (i32, String) {
+    let mut c = cmd();
+    c.arg("generate");
+    if check {
+        c.arg("--check");
+    }
+    let output = c.arg("--plan").arg(plan).arg("--out").arg(out).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+/// Turning observability off and generating into the same folder removes what only
+/// observability needed; `--check` reports those files until then. Staging left by an
+/// interrupted run is reported and then removed; a hand-edited manifest cannot make generate
+/// delete anything outside its folder.
+#[test]
+fn files_generate_no_longer_writes_are_removed_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let with = generate_support::small_plan();
+    assert!(
+        with.settings.observability.is_some(),
+        "the test needs observability on first"
+    );
+    let mut without = with.clone();
+    without.settings.observability = None;
+    let with_path = dir.path().join("with.json");
+    let without_path = dir.path().join("without.json");
+    std::fs::write(&with_path, serde_json::to_string(&with).unwrap()).unwrap();
+    std::fs::write(&without_path, serde_json::to_string(&without).unwrap()).unwrap();
+
+    assert_eq!(run_generate(&with_path, &out, false).0, 0);
+    let observability_files: Vec<String> = ["migration/observability.tf", "dashboards"]
+        .iter()
+        .filter(|p| out.join(p).exists())
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(
+        observability_files.len(),
+        2,
+        "observability output expected: {observability_files:?}"
+    );
+
+    // The old folder is stale for the new plan, file by file.
+    let (code, report) = run_generate(&without_path, &out, true);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains("stale      migration/observability.tf"),
+        "{report}"
+    );
+
+    // An interrupted run's staging folder (its process is gone) and a manifest line that
+    // points outside the folder.
+    let leftover = out.join(".diskless-migrator-staging-4000000000");
+    std::fs::create_dir_all(leftover.join("destination")).unwrap();
+    std::fs::write(leftover.join("destination/main.tf"), "half").unwrap();
+    let outside = dir.path().join("outside.txt");
+    std::fs::write(&outside, "keep me").unwrap();
+    let manifest = out.join(".diskless-migrator-manifest");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("../outside.txt\n/etc/hostname\n");
+    std::fs::write(&manifest, text).unwrap();
+    let (code, report) = run_generate(&without_path, &out, true);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains("leftover   .diskless-migrator-staging-4000000000/"),
+        "{report}"
+    );
+
+    assert_eq!(run_generate(&without_path, &out, false).0, 0);
+    assert!(!out.join("migration/observability.tf").exists());
+    assert!(!out.join("dashboards").exists(), "empty dashboards folder left");
+    assert!(!leftover.exists());
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
+    let (code, report) = run_generate(&without_path, &out, true);
+    assert_eq!(code, 0, "{report}");
 }
