@@ -185,6 +185,7 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
             | ClientConfigError::Unsupported { key, .. }
             | ClientConfigError::Store { key, .. } => Some(key.as_str()),
             ClientConfigError::Jaas { .. } => Some("sasl.jaas.config"),
+            ClientConfigError::BadBootstrap { .. } => Some("bootstrap.servers"),
             _ => None,
         };
         match (

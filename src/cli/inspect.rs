@@ -3,11 +3,12 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use diskless_migrator::exit::Exit;
-use diskless_migrator::inspect::collect::CollectOptions;
+use diskless_migrator::inspect::collect::{ClusterError, CollectOptions};
 use diskless_migrator::inspect::mm2_config::Mm2Config;
 use diskless_migrator::inspect::report::{self, Format};
 use diskless_migrator::inspect::{self, Inspection, parse_duration, watch};
@@ -17,8 +18,10 @@ use diskless_migrator::inspect::{self, Inspection, parse_duration, watch};
 /// Reads the MM2 properties, inspects every enabled `source->target` pair with checkpoints on,
 /// and prints one row per (group, partition): the 21-column CSV of Aiven's offset-sync
 /// inspector (RFC 4180 quoted), or JSON, or a table. By default only rows that are not OK are
-/// printed. Exit code 0 means every row is OK, 1 that some are not, 3 that a cluster could not
-/// be read (with --watch: the first round, or the last before --max-wait ran out).
+/// printed. Exit code 0 means every row is OK, 1 that some are not, 2 that the configuration is
+/// wrong (no enabled flow, a flow between aliases not in `clusters`, a malformed address), 3
+/// that a cluster could not be read (with --watch: the first round, or with --max-wait the
+/// last round before it ran out).
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The MirrorMaker 2 properties file (mm2.properties).
@@ -63,7 +66,8 @@ pub struct InspectArgs {
     until_ok: bool,
 
     /// With --watch: stop after this long; exit 1 if rows are still not OK, 3 if the last round
-    /// failed.
+    /// failed. Rounds that cannot reach a cluster (the first one too) are retried until then,
+    /// and no round's calls outlast it.
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = duration)]
     max_wait: Option<Duration>,
 }
@@ -97,17 +101,20 @@ pub fn run(args: InspectArgs) -> Exit {
         return Exit::Usage;
     }
     let config = match Mm2Config::read(&args.mm2_config) {
-        Ok(config) => config,
+        Ok(config) => Arc::new(config),
         Err(e) => {
             eprintln!("{:?}", miette::Report::new(e));
             return Exit::Usage;
         }
     };
     if config.pairs.is_empty() {
-        tracing::warn!(
-            "{}: no pair is enabled with `<source>-><target>.enabled = true` and checkpoints on",
+        // Nothing to check is never a passing gate.
+        eprintln!(
+            "error: {}: no flow is enabled with `<source>-><target>.enabled = true` and checkpoints on, \
+             so there is nothing to inspect; enable the flows MirrorMaker 2 runs",
             config.file
         );
+        return Exit::Usage;
     }
     let options = CollectOptions {
         admin_timeout: args.admin_timeout,
@@ -123,9 +130,36 @@ pub fn run(args: InspectArgs) -> Exit {
     let started = Instant::now();
     let mut previous: Option<Inspection> = None;
     loop {
-        let inspection = match inspect::inspect(&config, options) {
+        // With --max-wait, no round may outlast it: its calls are bounded by the time left.
+        let round = match args.max_wait {
+            Some(max) => {
+                let left = max.saturating_sub(started.elapsed()).max(Duration::from_secs(1));
+                CollectOptions {
+                    admin_timeout: options.admin_timeout.min(left),
+                    request_timeout: options.request_timeout.min(left),
+                    ..options
+                }
+            }
+            None => options,
+        };
+        let Some(result) = run_round(&config, round, args.max_wait.map(|max| started + max)) else {
+            // --max-wait ran out inside a round (a cluster that does not answer): its calls
+            // are abandoned and the process exits.
+            let message = "--max-wait ran out while a round was still reading the clusters";
+            eprintln!("error: {message}");
+            if let Some(path) = &args.output_path
+                && let Err(e) = write_failure(path, format, started.elapsed(), message)
+            {
+                eprintln!("error: cannot write the report: {e}");
+            }
+            return Exit::Cluster;
+        };
+        let inspection = match result {
             Ok(i) => i,
-            Err(e) if previous.is_none() || args.watch.is_none() => {
+            // Without --max-wait, a first round that cannot read a cluster ends the watch: it
+            // is more likely a wrong address than a cluster about to come back. With it, every
+            // round is retried until the time is up.
+            Err(e) if args.watch.is_none() || (previous.is_none() && args.max_wait.is_none()) => {
                 eprintln!("{:?}", miette::Report::new(e));
                 return Exit::Cluster;
             }
@@ -244,6 +278,26 @@ pub fn run(args: InspectArgs) -> Exit {
         previous = Some(inspection);
         std::thread::sleep(interval);
     }
+}
+
+/// Runs one inspection round; `None` when `deadline` passes first. The round runs on its own
+/// thread so a cluster that never answers cannot hold the command past its deadline.
+fn run_round(
+    config: &Arc<Mm2Config>,
+    options: CollectOptions,
+    deadline: Option<Instant>,
+) -> Option<Result<Inspection, ClusterError>> {
+    let Some(deadline) = deadline else {
+        return Some(inspect::inspect(config, options));
+    };
+    let (send, receive) = std::sync::mpsc::channel();
+    let shared = Arc::clone(config);
+    std::thread::spawn(move || {
+        let _ = send.send(inspect::inspect(&shared, options));
+    });
+    receive
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .ok()
 }
 
 /// Replaces the report file after a failed `--watch` round with the failure, so no reader takes

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
@@ -235,6 +235,18 @@ impl Mm2Config {
                 .map(|(i, _)| (&name[..i], &name[i + 2..]))
                 .find(|(s, t)| s != t && known.contains(s) && known.contains(t))
             else {
+                // An enabled flow between aliases `clusters` does not list would be skipped by
+                // MirrorMaker 2 and would check nothing here: an error, never a passing gate.
+                if value.trim().eq_ignore_ascii_case("true") && name.contains("->") {
+                    return Err(r.invalid(
+                        key,
+                        value,
+                        format!(
+                            "this flow's aliases are not both in `clusters` ({})",
+                            shorten(&aliases.join(", "))
+                        ),
+                    ));
+                }
                 continue;
             };
             if !value.trim().eq_ignore_ascii_case("true") {
@@ -526,9 +538,9 @@ fn resolve_providers(props: &Properties) -> Result<BTreeMap<String, String>, Mm2
         let key = format!("config.providers.{name}.class");
         let class = raw.get(&key).map(|s| s.trim()).unwrap_or_default();
         let kind = match class.rsplit('.').next().unwrap_or_default() {
-            "EnvVarConfigProvider" => Provider::Env,
-            "FileConfigProvider" => Provider::File,
-            "DirectoryConfigProvider" => Provider::Directory,
+            "EnvVarConfigProvider" => ProviderKind::Env,
+            "FileConfigProvider" => ProviderKind::File,
+            "DirectoryConfigProvider" => ProviderKind::Directory,
             _ => {
                 return Err(invalid_entry(
                     props,
@@ -539,7 +551,47 @@ fn resolve_providers(props: &Properties) -> Result<BTreeMap<String, String>, Mm2
                 ));
             }
         };
-        providers.insert(name.to_owned(), kind);
+        let param = |p: &str| format!("config.providers.{name}.param.{p}");
+        let allowed_paths = match raw.get(&param("allowed.paths")) {
+            Some(list) if kind != ProviderKind::Env => {
+                let mut paths = Vec::new();
+                for entry in split_list(list) {
+                    let path = Path::new(entry);
+                    if !path.is_absolute() {
+                        return Err(invalid_entry(
+                            props,
+                            &param("allowed.paths"),
+                            list,
+                            format!("allowed.paths entry {:?} is not an absolute path", shorten(entry)),
+                        ));
+                    }
+                    paths.push(normalize(path));
+                }
+                Some(paths)
+            }
+            _ => None,
+        };
+        let allowlist = match raw.get(&param("allowlist.pattern")) {
+            Some(pattern) if kind == ProviderKind::Env => {
+                Some(regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|_| {
+                    invalid_entry(
+                        props,
+                        &param("allowlist.pattern"),
+                        pattern,
+                        "is not a regular expression this tool can apply",
+                    )
+                })?)
+            }
+            _ => None,
+        };
+        providers.insert(
+            name.to_owned(),
+            Provider {
+                kind,
+                allowed_paths,
+                allowlist,
+            },
+        );
     }
     let mut out = BTreeMap::new();
     for (key, value) in &raw {
@@ -573,11 +625,40 @@ fn invalid_entry(props: &Properties, key: &str, value: &str, reason: impl Into<S
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Provider {
+/// The kind of a declared config provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProviderKind {
     Env,
     File,
     Directory,
+}
+
+/// A declared config provider with the limits its parameters set, as Kafka applies them:
+/// `allowed.paths` for `file` and `directory` (a path outside every listed one, after `.` and
+/// `..` are resolved, is refused), `allowlist.pattern` for `env`.
+#[derive(Debug)]
+struct Provider {
+    kind: ProviderKind,
+    allowed_paths: Option<Vec<PathBuf>>,
+    allowlist: Option<regex::Regex>,
+}
+
+/// `path` with `.` and `..` resolved by their names alone (no file system access), as Java's
+/// `Path.normalize` does.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Replaces every `${name:[path:]key}` whose provider is declared; others stay as they are.
@@ -596,7 +677,7 @@ fn substitute(value: &str, providers: &BTreeMap<String, Provider>) -> Result<Str
             _ => ("", ""),
         };
         match name.and_then(|n| providers.get(n)) {
-            Some(provider) => out.push_str(&lookup(*provider, path, key, inner)?),
+            Some(provider) => out.push_str(&lookup(provider, path, key, inner)?),
             None => out.push_str(&rest[start..start + len + 1]),
         }
         rest = &rest[start + len + 1..];
@@ -605,20 +686,59 @@ fn substitute(value: &str, providers: &BTreeMap<String, Provider>) -> Result<Str
     Ok(out)
 }
 
-fn lookup(provider: Provider, path: &str, key: &str, placeholder: &str) -> Result<String, String> {
+/// The value `provider` gives for `path` and `key`. Error messages name the placeholder, the
+/// path and the key, never a value read (which may be a secret).
+fn lookup(provider: &Provider, path: &str, key: &str, placeholder: &str) -> Result<String, String> {
     let (shown, shown_key, shown_path) = (shorten(placeholder), shorten(key), shorten(path));
-    match provider {
-        Provider::Env => std::env::var(key)
-            .map_err(|_| format!("${{{shown}}}: environment variable {shown_key} is not set")),
-        Provider::File => {
-            let props = Properties::read(Path::new(path)).map_err(|e| format!("${{{shown}}}: {e}"))?;
+    if let Some(allowed) = &provider.allowed_paths {
+        let normalized = normalize(Path::new(path));
+        if !allowed.iter().any(|a| normalized.starts_with(a)) {
+            return Err(format!(
+                "${{{shown}}}: {shown_path} is outside the provider's allowed.paths"
+            ));
+        }
+    }
+    match provider.kind {
+        ProviderKind::Env => {
+            if provider.allowlist.as_ref().is_some_and(|re| !re.is_match(key)) {
+                return Err(format!(
+                    "${{{shown}}}: environment variable {shown_key} is not matched by the provider's \
+                     allowlist.pattern"
+                ));
+            }
+            std::env::var(key)
+                .map_err(|_| format!("${{{shown}}}: environment variable {shown_key} is not set"))
+        }
+        ProviderKind::File => {
+            let props = Properties::read(Path::new(path)).map_err(|e| match e {
+                PropertiesError::Io { source, .. } => {
+                    format!("${{{shown}}}: cannot read {shown_path}: {source}")
+                }
+                PropertiesError::Syntax { line, .. } => format!(
+                    "${{{shown}}}: {shown_path} line {line} is not valid in a properties file \
+                     (its text is not shown: it may hold a secret)"
+                ),
+            })?;
             props
                 .get(key)
                 .map(str::to_owned)
                 .ok_or_else(|| format!("${{{shown}}}: {shown_path} has no key {shown_key}"))
         }
-        Provider::Directory => std::fs::read_to_string(Path::new(path).join(key))
-            .map_err(|e| format!("${{{shown}}}: cannot read {shown_key} in {shown_path}: {e}")),
+        ProviderKind::Directory => {
+            // The key names one file directly in the directory, as Kafka lists them.
+            let plain = !key.is_empty() && key != "." && key != ".." && !key.contains(['/', '\\']);
+            if !plain {
+                return Err(format!(
+                    "${{{shown}}}: {shown_key} is not the name of a file directly in {shown_path}"
+                ));
+            }
+            std::fs::read_to_string(Path::new(path).join(key)).map_err(|e| {
+                format!(
+                    "${{{shown}}}: cannot read {shown_key} in {shown_path}: {}",
+                    e.kind()
+                )
+            })
+        }
     }
 }
 
@@ -769,5 +889,66 @@ mod tests {
             err.to_string().contains("INSPECT_TEST_SURELY_UNSET is not set"),
             "{err}"
         );
+    }
+
+    /// Kafka's `allowed.paths` and `allowlist.pattern` limits hold here too; `..` cannot leave
+    /// an allowed folder; no error message shows a value read from a file.
+    #[test]
+    fn config_providers_honour_their_limits_and_never_echo_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let allowed = dir.path().join("allowed");
+        std::fs::create_dir_all(&allowed).unwrap();
+        std::fs::write(allowed.join("creds.properties"), "user=alice\n").unwrap();
+        std::fs::write(dir.path().join("secret.properties"), "user=mallory\n").unwrap();
+        std::fs::write(dir.path().join("pw"), "outside-secret").unwrap();
+        std::fs::write(allowed.join("broken.properties"), "user=tops3cret\\uZZZZ\n").unwrap();
+        let (a, d) = (allowed.display(), dir.path().display());
+        let with = |value: &str| {
+            config(&format!(
+                "clusters=a,b\na->b.enabled=true\nconfig.providers=file,directory,env\n\
+                 config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n\
+                 config.providers.file.param.allowed.paths={a}\n\
+                 config.providers.directory.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider\n\
+                 config.providers.directory.param.allowed.paths={a}\n\
+                 config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider\n\
+                 config.providers.env.param.allowlist.pattern=KAFKA_.*\n\
+                 b.bootstrap.servers=b:9092\na.bootstrap.servers={value}\n"
+            ))
+        };
+        let ok = with(&format!("${{file:{a}/creds.properties:user}}:9092")).unwrap();
+        assert_eq!(ok.admin["a"].get("bootstrap.servers"), Some("alice:9092"));
+        for (value, expected) in [
+            (
+                format!("${{file:{d}/secret.properties:user}}"),
+                "outside the provider's allowed.paths",
+            ),
+            (
+                format!("${{file:{a}/../secret.properties:user}}"),
+                "outside the provider's allowed.paths",
+            ),
+            (
+                format!("${{directory:{a}/..:pw}}"),
+                "outside the provider's allowed.paths",
+            ),
+            (
+                format!("${{directory:{a}:../../pw}}"),
+                "is not the name of a file directly in",
+            ),
+            (
+                "${env:HOME}".to_string(),
+                "not matched by the provider's allowlist.pattern",
+            ),
+            (
+                format!("${{file:{a}/broken.properties:user}}"),
+                "its text is not shown",
+            ),
+        ] {
+            let err = with(&value).unwrap_err();
+            let text = format!("{err:?} {err}");
+            assert!(text.contains(expected), "{value}: {text}");
+            for secret in ["mallory", "outside-secret", "tops3cret"] {
+                assert!(!text.contains(secret), "{value}: {secret} echoed in {text}");
+            }
+        }
     }
 }

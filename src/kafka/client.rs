@@ -67,6 +67,16 @@ pub enum ClientConfigError {
     #[error("no bootstrap servers: give --bootstrap-server, bootstrap.servers or KAFKA_BOOTSTRAP_SERVER")]
     #[diagnostic(code(client::bootstrap))]
     NoBootstrap,
+    /// The bootstrap servers are not a list of `host:port`.
+    #[error("bootstrap.servers is not a list of host:port: {reason}")]
+    #[diagnostic(
+        code(client::bootstrap_syntax),
+        help("write host:port pairs separated by commas, e.g. `kafka-1:9092,kafka-2:9092`")
+    )]
+    BadBootstrap {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// Connection settings for one cluster, in librdkafka terms.
@@ -147,6 +157,9 @@ impl ClientSettings {
         let bootstrap = get("bootstrap.servers")
             .map(str::to_owned)
             .or_else(|| fallback.bootstrap_server.clone());
+        if let Some(reason) = bootstrap.as_deref().and_then(super::bootstrap::bootstrap_problem) {
+            return Err(ClientConfigError::BadBootstrap { reason });
+        }
         set(
             "bootstrap.servers",
             &bootstrap.ok_or(ClientConfigError::NoBootstrap)?,

@@ -3,6 +3,7 @@
 //! batched, retried requests to group coordinators built on them ([`coordinated`]).
 
 pub mod admin;
+pub mod bootstrap;
 pub mod client;
 pub mod coordinated;
 pub mod properties;

@@ -332,7 +332,8 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn error(&self, span: Range<usize>, message: String, label: &str, help: Option<String>) -> SettingsError {
-        let (src, span) = crate::snippet::Snippet::around(self.name, self.text, span);
+        let redacted = redact_secrets(self.text);
+        let (src, span) = crate::snippet::Snippet::around(self.name, &redacted, span);
         let shorten = |s: &str| crate::snippet::shorten(s).into_owned();
         SettingsError {
             message: shorten(&message),
@@ -867,6 +868,32 @@ impl Default for ObservabilitySettings {
     }
 }
 
+/// `text` with the value of every secret key (`password = "…"`) overwritten by `*`, byte for
+/// byte, so a diagnostic's snippet never shows a secret and every offset stays valid.
+fn redact_secrets(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key_len = trimmed
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(trimmed.len());
+        if SECRETS.contains(&&trimmed[..key_len])
+            && let Some(eq) = line.find('=')
+        {
+            let end = line.trim_end_matches(['\n', '\r']).len();
+            for b in &mut bytes[start + eq + 1..start + end] {
+                if !b.is_ascii_whitespace() {
+                    *b = b'*';
+                }
+            }
+        }
+        start += line.len();
+    }
+    // Only ASCII bytes were replaced, and whole characters at that: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     candidates
@@ -996,6 +1023,7 @@ source {
         let text = MINIMAL.replace("PLAINTEXT\"", "PLAINTEXT\"\n  sasl_plain_password = \"hunter2\"");
         let e = err(&text);
         assert!(e.message.contains("is a secret"));
+        assert!(!render(&e).contains("hunter2"), "{}", render(&e));
         assert!(e.help.unwrap().contains("TF_VAR_"));
     }
 

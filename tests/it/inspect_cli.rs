@@ -130,17 +130,98 @@ fn unreachable_cluster_exits_3_within_the_timeout() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
 }
 
+/// A configuration that enables no flow checks nothing, so it can never pass the gate.
 #[test]
-fn no_enabled_pair_prints_the_header_and_exits_0() {
+fn no_enabled_pair_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "clusters=a,b\na->b.enabled=false\n");
     let (code, stdout, stderr) = inspect(&["--mm2-config", &file]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(
-        stdout.starts_with("CLUSTER PAIR,TOPIC,PARTITION,GROUP,"),
-        "{stdout}"
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("nothing to inspect"), "{stderr}");
+}
+
+/// A flow between aliases `clusters` does not list is an error naming its line, not a warning
+/// followed by a passing gate.
+#[test]
+fn a_flow_with_an_unknown_alias_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "clusters=a,b\na.bootstrap.servers=127.0.0.1:9\nb.bootstrap.servers=127.0.0.1:9\n\
+         a->b.enabled=true\nsource->b.enabled=true\n",
     );
-    assert_eq!(stdout.lines().count(), 1);
+    let (code, stdout, stderr) = inspect(&["--mm2-config", &file]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("source->b.enabled"), "{stderr}");
+    assert!(stderr.contains("not both in `clusters`"), "{stderr}");
+    assert!(stderr.contains("mm2.properties:5"), "{stderr}");
+}
+
+/// A malformed address is exit 2 at once, not exit 3 after a connection timeout.
+#[test]
+fn a_malformed_bootstrap_port_is_a_usage_error_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["127.0.0.1:99999", "127.0.0.1", "host:90x2", "a b:9092"] {
+        let file = write(
+            &dir,
+            &format!(
+                "clusters=a,b\na.bootstrap.servers={bad}\nb.bootstrap.servers=127.0.0.1:9\na->b.enabled=true\n"
+            ),
+        );
+        let started = Instant::now();
+        let (code, _, stderr) = inspect(&["--mm2-config", &file]);
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("not a list of host:port"), "{bad}: {stderr}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{bad}: took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// `--max-wait` bounds the whole watch while a cluster cannot be reached: the first round's
+/// failure does not end the watch early, no round outlasts the wait (the admin timeout is a
+/// minute here), and the exit is 3.
+#[test]
+fn max_wait_is_honoured_while_clusters_are_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        &format!(
+            "clusters=a,b\na.bootstrap.servers=127.0.0.1:{port}\nb.bootstrap.servers=127.0.0.1:{port}\n\
+             a->b.enabled=true\n"
+        ),
+    );
+    let started = Instant::now();
+    let (code, stdout, stderr) = inspect(&[
+        "--mm2-config",
+        &file,
+        "--admin-timeout",
+        "PT1M",
+        "--watch",
+        "PT1S",
+        "--until-ok",
+        "--max-wait",
+        "PT6S",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        took >= Duration::from_secs(6) && took < Duration::from_secs(10),
+        "took {took:?}"
+    );
+    assert!(
+        stderr.contains("--max-wait ran out") || stdout.contains("inspection failed"),
+        "{stdout}\n{stderr}"
+    );
 }
 
 #[test]
