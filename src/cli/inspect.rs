@@ -154,7 +154,7 @@ pub fn run(args: InspectArgs) -> Exit {
             }
             return Exit::Cluster;
         };
-        let inspection = match result {
+        let mut inspection = match result {
             Ok(i) => i,
             // Without --max-wait, a first round that cannot read a cluster ends the watch: it
             // is more likely a wrong address than a cluster about to come back. With it, every
@@ -197,6 +197,9 @@ pub fn run(args: InspectArgs) -> Exit {
                 continue;
             }
         };
+        if let Some(prev) = &previous {
+            inspection.carry_vanished(prev);
+        }
         if previous
             .as_ref()
             .is_none_or(|p| p.warnings != inspection.warnings)

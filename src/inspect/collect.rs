@@ -388,6 +388,7 @@ fn collect_pair(
             syncs,
             groups,
             unlisted_groups,
+            listed_groups: listed_ids,
             records_after_newest_sync,
         })
     })

@@ -32,7 +32,7 @@
 //! at the group's other partitions, which the reference never did. A group whose source
 //! offsets cannot be read gives one row with TOPIC and PARTITION `-` ([`msg_source_group_error`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -363,6 +363,8 @@ pub struct PairFacts {
     /// Groups MM2 has checkpoints for (and the groups filter accepts) that the source does not
     /// list: deleted there, or hidden from this user by ACLs. Not inspected.
     pub unlisted_groups: Vec<String>,
+    /// Every group the source listed, whatever its state or the filters.
+    pub listed_groups: BTreeSet<String>,
     /// Per source partition a group consumed past MM2's newest offset sync: whether records
     /// (not transaction markers) lie between that sync and what the groups consumed. Absent
     /// when unknown, which counts as records.
@@ -654,6 +656,7 @@ mod tests {
                 target,
             }],
             unlisted_groups: Vec::new(),
+            listed_groups: BTreeSet::from(["g".to_owned()]),
             records_after_newest_sync: HashMap::new(),
         }
     }

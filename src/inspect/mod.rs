@@ -15,6 +15,7 @@ pub mod replication_policy;
 pub mod report;
 pub mod watch;
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::inspect::collect::{ClusterError, CollectOptions};
@@ -28,12 +29,25 @@ pub struct Inspection {
     pub rows: Vec<Row>,
     /// Facts the rows cannot show, one sentence each, for standard error.
     pub warnings: Vec<String>,
+    /// Every (pair, group) the pairs' source clusters listed, whatever the group's state.
+    pub listed: BTreeSet<(String, String)>,
 }
 
 impl Inspection {
     /// True if every row is OK (also when there are no rows).
     pub fn all_ok(&self) -> bool {
         self.rows.iter().all(|r| r.is_ok)
+    }
+
+    /// Keeps the groups that `previous` inspected and the source no longer lists: their rows
+    /// come back as not OK ([`watch::vanished`]). A group deleted or hidden by an ACL change
+    /// mid-watch thus holds the gate instead of dropping out of it.
+    pub fn carry_vanished(&mut self, previous: &Inspection) {
+        let vanished = watch::vanished(previous, self);
+        if !vanished.is_empty() {
+            self.rows.extend(vanished);
+            compare::sort_rows(&mut self.rows);
+        }
     }
 
     /// The rows to print: all of them with `include_ok`, else only those not OK.
@@ -52,7 +66,15 @@ pub fn inspect(config: &Mm2Config, options: CollectOptions) -> Result<Inspection
     let mut rows: Vec<Row> = facts.iter().flat_map(compare::compare_pair).collect();
     compare::sort_rows(&mut rows);
     let warnings = facts.iter().filter_map(unlisted_groups_warning).collect();
-    Ok(Inspection { rows, warnings })
+    let listed = facts
+        .iter()
+        .flat_map(|pair| pair.listed_groups.iter().map(|g| (pair.name.clone(), g.clone())))
+        .collect();
+    Ok(Inspection {
+        rows,
+        warnings,
+        listed,
+    })
 }
 
 /// The warning for groups MM2 checkpoints that the source does not list, if there are any.

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::inspect::compare::{Row, TOO_OLD_FOR_MM2};
+use crate::inspect::Inspection;
+use crate::inspect::compare::{Component, Row, TOO_OLD_FOR_MM2};
 use crate::inspect::report::one_line;
 
 type Key = (String, String, String, Option<i32>);
@@ -72,10 +73,42 @@ pub fn stuck<'a>(before: &[Row], after: &'a [Row]) -> Option<Vec<&'a Row>> {
     (!not_ok.is_empty() && not_ok.iter().all(waiting_cannot_help)).then_some(not_ok)
 }
 
+/// The message of a row whose group the source stopped listing during the watch.
+pub const NO_LONGER_LISTED: &str = "the source no longer lists this group: it was deleted, or \
+    this principal lost DESCRIBE on it (an ACL change); the gate stays shut until it is listed again";
+
+/// Rows for the groups that had rows in `previous` and that `current`'s source clusters no
+/// longer list at all (not merely filtered out by state): the previous rows, marked not OK with
+/// [`NO_LONGER_LISTED`]. Their offsets are the last ones read, which the message makes clear.
+pub fn vanished(previous: &Inspection, current: &Inspection) -> Vec<Row> {
+    let present: std::collections::BTreeSet<(&str, &str)> = current
+        .rows
+        .iter()
+        .map(|r| (r.cluster_pair.as_str(), r.group.as_str()))
+        .collect();
+    previous
+        .rows
+        .iter()
+        .filter(|r| {
+            let id = (r.cluster_pair.as_str(), r.group.as_str());
+            !present.contains(&id)
+                && !current
+                    .listed
+                    .contains(&(r.cluster_pair.clone(), r.group.clone()))
+        })
+        .map(|r| Row {
+            is_ok: false,
+            blocking_component: Some(Component::SourceGroup),
+            source_group_state: "Unlisted".into(),
+            message: NO_LONGER_LISTED.into(),
+            ..r.clone()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inspect::compare::Component;
 
     fn row(partition: i32, ok: bool, target: Option<i64>) -> Row {
         Row {
@@ -149,5 +182,36 @@ mod tests {
         // All OK is not stuck.
         let ok = [row(1, true, Some(10))];
         assert!(stuck(&ok, &ok).is_none());
+    }
+
+    #[test]
+    fn a_group_the_source_stops_listing_stays_not_ok() {
+        let pair_group = ("a->b".to_owned(), "g".to_owned());
+        let previous = Inspection {
+            rows: vec![row(0, true, Some(10)), row(1, true, Some(10))],
+            listed: [pair_group.clone()].into(),
+            ..Inspection::default()
+        };
+        // Listed but filtered out (e.g. no longer active without --include-inactive-groups).
+        let filtered = Inspection {
+            listed: [pair_group].into(),
+            ..Inspection::default()
+        };
+        assert!(vanished(&previous, &filtered).is_empty());
+        // Not listed at all any more.
+        let mut current = Inspection::default();
+        current.carry_vanished(&previous);
+        assert_eq!(current.rows.len(), 2);
+        assert!(
+            current
+                .rows
+                .iter()
+                .all(|r| !r.is_ok && r.message == NO_LONGER_LISTED)
+        );
+        assert!(!current.all_ok());
+        // And it carries on to the next round.
+        let mut next = Inspection::default();
+        next.carry_vanished(&current);
+        assert_eq!(next.rows.len(), 2);
     }
 }

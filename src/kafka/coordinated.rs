@@ -181,13 +181,21 @@ pub fn ask_coordinators<T>(
             for chunk in all.chunks(BATCH) {
                 if let Ok(now) = ask_any(pool, nodes, |c| find_group_coordinators(c, chunk)) {
                     for c in now {
-                        if c.error != 0 || coordinator_of.get(&c.group) != Some(&c.node_id) {
-                            tracing::info!(
-                                "group {} changed coordinator while it was read; reading it again",
-                                c.group
-                            );
-                            answers.remove(&c.group);
-                            retry.push(c.group);
+                        match c.error {
+                            0 if coordinator_of.get(&c.group) == Some(&c.node_id) => {}
+                            // Refused for good (e.g. the principal lost DESCRIBE on the group
+                            // meanwhile): that is the answer, asking again cannot change it.
+                            code if code != 0 && !is_retriable(code) => {
+                                answers.insert(c.group, Err(code_error(code)));
+                            }
+                            _ => {
+                                tracing::info!(
+                                    "group {} changed coordinator while it was read; reading it again",
+                                    c.group
+                                );
+                                answers.remove(&c.group);
+                                retry.push(c.group);
+                            }
                         }
                     }
                 }

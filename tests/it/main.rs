@@ -20,6 +20,7 @@ mod generate_schema;
 mod generate_terraform;
 mod inspect_bench;
 mod inspect_cli;
+mod inspect_faults;
 mod inspect_mm2;
 mod plan_cli;
 mod schemas;
