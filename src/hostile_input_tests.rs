@@ -180,4 +180,46 @@ proptest! {
         }
         render(&E { src: snippet, span });
     }
+
+    /// A hand-edited `plan.json` cannot add a line to any generated file (a property, an HCL
+    /// attribute, a runbook command): `generate` refuses the value or renders it on its line.
+    #[test]
+    fn hand_edited_plans_never_inject_lines(field in 0usize..9, value in injection()) {
+        let base = crate::plan::tests::crafted_plan();
+        let baseline = crate::generate::generate(&base).expect("the crafted plan renders");
+        let mut plan = base.clone();
+        match field {
+            0 => plan.settings.project = value,
+            1 => plan.settings.cloud = value,
+            2 => plan.settings.source.bootstrap_servers = value,
+            3 => plan.settings.source.sasl_mechanism = Some(value),
+            4 => plan.mirrormaker.topics_exclude[0] = value,
+            5 => plan.mirrormaker.config_properties_exclude[0] = value,
+            6 => plan.flows[0].topic_regexes[0] = value,
+            7 => plan.settings.destination.service_name = value,
+            _ => plan.settings.destination.plan = value,
+        }
+        if let Ok(generated) = crate::generate::generate(&plan) {
+            for (path, bytes) in generated.tree.iter() {
+                let before = baseline.tree.get(path).map(|b| b.split(|&c| c == b'\n').count());
+                prop_assert_eq!(before, Some(bytes.split(|&c| c == b'\n').count()), "{}", path);
+            }
+        }
+    }
+}
+
+/// Values a hand edit could slip into `plan.json`: line breaks, shell, quotes, interpolations.
+fn injection() -> impl Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "\n", "\r", "\u{2028}", "$(id)", "`id`", "\"", "'", "${x}", "%{x}", "\\", ",", "#", "=", ";", "|",
+        "<script>", "*/", "]]", " ", "\t", "\0", "a-b", "x.y", ":9092",
+    ];
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::sample::select(PIECES).prop_map(str::to_owned),
+            "[a-z0-9.-]{0,8}",
+        ],
+        1..6,
+    )
+    .prop_map(|parts| parts.concat())
 }
