@@ -333,26 +333,26 @@ fn write_failure(
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the report (and the summary) where the flags say.
-fn write_report(args: &InspectArgs, format: Format, rows: &[inspect::compare::Row]) -> Result<(), String> {
+/// Writes the report (and the summary) where the flags say, streamed: the report is never
+/// held in memory whole.
+fn write_report(args: &InspectArgs, format: Format, rows: &[&inspect::compare::Row]) -> Result<(), String> {
     let summary = args.emit_summary.then(|| report::summarize(rows));
-    let mut body = Vec::new();
-    match format {
-        Format::Csv => report::write_csv(rows, &mut body),
-        Format::Json => report::write_json(rows, summary.as_deref(), &mut body),
-        Format::Table => report::write_table(rows, &mut body),
-    }
-    .map_err(|e| e.to_string())?;
-    let mut stdout = std::io::stdout().lock();
+    let write = |out: &mut dyn Write| match format {
+        Format::Csv => report::write_csv(rows, out),
+        Format::Json => report::write_json(rows, summary.as_deref(), out),
+        Format::Table => report::write_table(rows, out),
+    };
+    let stdout = std::io::stdout();
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match &args.output_path {
-        Some(path) => diskless_migrator::output::write_atomic(path, &body)
+        Some(path) => diskless_migrator::output::write_atomic_with(path, |out| write(out))
             .map_err(|e| format!("{}: {e}", path.display()))?,
-        None => stdout.write_all(&body).map_err(|e| e.to_string())?,
+        None => write(&mut stdout).map_err(|e| e.to_string())?,
     }
-    if let Some(lines) = summary
+    if let Some(lines) = &summary
         && format != Format::Json
     {
-        report::write_summary(&lines, &mut stdout).map_err(|e| e.to_string())?;
+        report::write_summary(lines, &mut stdout).map_err(|e| e.to_string())?;
     }
     stdout.flush().map_err(|e| e.to_string())
 }

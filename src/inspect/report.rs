@@ -1,6 +1,7 @@
 //! Report writers: the reference tool's 21-column CSV (RFC 4180 quoted), JSON with the same
 //! fields, a terminal table, and the `--emit-summary` lines.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -73,14 +74,14 @@ pub fn csv_fields(row: &Row) -> [String; 21] {
 
 /// Writes the header and the rows as RFC 4180 CSV (fields quoted only when needed; `\n` ends
 /// each record).
-pub fn write_csv(rows: &[Row], out: impl Write) -> io::Result<()> {
+pub fn write_csv<R: Borrow<Row>>(rows: &[R], out: impl Write) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
     w.write_record(HEADER)?;
     for row in rows {
-        w.write_record(csv_fields(row))?;
+        w.write_record(csv_fields(row.borrow()))?;
     }
     w.flush()
 }
@@ -126,10 +127,11 @@ impl SummaryLine {
 
 /// Groups rows over all pairs by (source has data, source state, target has data, target
 /// state, ok, component, message); sorted by count descending, then by key.
-pub fn summarize(rows: &[Row]) -> Vec<SummaryLine> {
+pub fn summarize<R: Borrow<Row>>(rows: &[R]) -> Vec<SummaryLine> {
     type Key<'a> = (bool, &'a str, bool, &'a str, bool, Option<&'a str>, &'a str);
     let mut counts: BTreeMap<Key, usize> = BTreeMap::new();
     for r in rows {
+        let r = r.borrow();
         let key = (
             r.source_has_data,
             r.source_group_state.as_str(),
@@ -167,10 +169,14 @@ pub fn write_summary(lines: &[SummaryLine], mut out: impl Write) -> io::Result<(
 }
 
 /// Writes `{"rows": [...]}` (and `"summary"` when given) as pretty JSON.
-pub fn write_json(rows: &[Row], summary: Option<&[SummaryLine]>, mut out: impl Write) -> io::Result<()> {
+pub fn write_json<R: Borrow<Row> + Serialize>(
+    rows: &[R],
+    summary: Option<&[SummaryLine]>,
+    mut out: impl Write,
+) -> io::Result<()> {
     #[derive(Serialize)]
-    struct Doc<'a> {
-        rows: &'a [Row],
+    struct Doc<'a, R> {
+        rows: &'a [R],
         #[serde(skip_serializing_if = "Option::is_none")]
         summary: Option<&'a [SummaryLine]>,
     }
@@ -180,7 +186,7 @@ pub fn write_json(rows: &[Row], summary: Option<&[SummaryLine]>, mut out: impl W
 
 /// Writes an aligned table of the columns a person reads first, one line per row (text cells
 /// escaped with [`one_line`]).
-pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
+pub fn write_table<R: Borrow<Row>>(rows: &[R], mut out: impl Write) -> io::Result<()> {
     let header = [
         "PAIR",
         "GROUP",
@@ -198,6 +204,7 @@ pub fn write_table(rows: &[Row], mut out: impl Write) -> io::Result<()> {
     let cells: Vec<[String; 12]> = rows
         .iter()
         .map(|r| {
+            let r = r.borrow();
             [
                 one_line(&r.cluster_pair),
                 one_line(&r.group),
@@ -369,7 +376,7 @@ mod tests {
     #[test]
     fn header_is_written_without_rows() {
         let mut out = Vec::new();
-        write_csv(&[], &mut out).unwrap();
+        write_csv::<Row>(&[], &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), format!("{}\n", HEADER.join(",")));
     }
 

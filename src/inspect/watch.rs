@@ -1,5 +1,6 @@
 //! `--watch`: what changed between two inspections, keyed by (pair, group, topic, partition).
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use crate::inspect::Inspection;
@@ -40,9 +41,9 @@ fn state(row: &Row) -> String {
 
 /// One line per row that appeared, disappeared, or changed verdict, message or offsets (text
 /// escaped with [`one_line`], so each change is exactly one line).
-pub fn changes(before: &[Row], after: &[Row]) -> Vec<String> {
-    let old: BTreeMap<Key, &Row> = before.iter().map(|r| (key(r), r)).collect();
-    let new: BTreeMap<Key, &Row> = after.iter().map(|r| (key(r), r)).collect();
+pub fn changes<R: Borrow<Row>>(before: &[R], after: &[R]) -> Vec<String> {
+    let old: BTreeMap<Key, &Row> = before.iter().map(|r| (key(r.borrow()), r.borrow())).collect();
+    let new: BTreeMap<Key, &Row> = after.iter().map(|r| (key(r.borrow()), r.borrow())).collect();
     let mut out = Vec::new();
     for (k, row) in &new {
         match old.get(k) {

@@ -135,37 +135,74 @@ fn inspect_versus_consumer_groups_describe() {
         cmd
     };
 
-    // Wait (the cutover gate) until MM2 has synced every group.
+    // Wait (the cutover gate) until MM2 has synced every group, at most BENCH_WAIT_SECONDS
+    // (default 600). With BENCH_REQUIRE_SYNC=0 the measurement goes on when time runs out: the
+    // rows are the same, some of them not OK, which is enough to measure memory at scale.
+    let wait = env_usize("BENCH_WAIT_SECONDS", 600);
+    let require_sync = env_usize("BENCH_REQUIRE_SYNC", 1) == 1;
     let started = Instant::now();
     let gate = inspect(&[
         "--watch",
         "PT5S",
         "--until-ok",
         "--max-wait",
-        "PT600S",
+        &format!("PT{wait}S"),
         "--format",
         "table",
     ])
     .output()
     .unwrap();
     mm2.assert_running();
-    assert!(
-        gate.status.success(),
-        "MM2 did not sync every group within 600 s:\n{}",
-        String::from_utf8_lossy(&gate.stderr)
-    );
-    eprintln!("bench: MM2 synced all groups after {:.0?}", started.elapsed());
+    if require_sync {
+        assert!(
+            gate.status.success(),
+            "MM2 did not sync every group within {wait} s:\n{}",
+            String::from_utf8_lossy(&gate.stderr)
+        );
+        eprintln!("bench: MM2 synced all groups after {:.0?}", started.elapsed());
+    } else {
+        eprintln!(
+            "bench: after {:.0?} the gate says {:?} (BENCH_REQUIRE_SYNC=0: measuring anyway)",
+            started.elapsed(),
+            gate.status.code()
+        );
+    }
 
     let out_dir = tempfile::tempdir().unwrap();
     let csv = out_dir.path().join("report.csv");
     let mut inspect_runs = Vec::new();
     for _ in 0..3 {
         let (wall, rss, code, _) = measure(inspect(&["--output-path", csv.to_str().unwrap()]));
-        assert_eq!(code, 0);
+        assert!(code == 0 || (!require_sync && code == 1), "inspect exited {code}");
         inspect_runs.push((wall, rss));
     }
     let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
     assert_eq!(rows, groups * partitions as usize);
+    // Another build of the tool, e.g. the one before a change, measured the same way.
+    if let Ok(other) = std::env::var("BENCH_COMPARE_BINARY") {
+        let mut other_runs = Vec::new();
+        for _ in 0..3 {
+            let cmd = inspect(&["--output-path", csv.to_str().unwrap()]);
+            let args: Vec<std::ffi::OsString> = cmd.get_args().map(|a| a.to_owned()).collect();
+            let mut cmd = Command::new(&other);
+            cmd.args(args);
+            let (wall, rss, code, _) = measure(cmd);
+            assert!(code == 0 || (!require_sync && code == 1), "{other} exited {code}");
+            other_runs.push(format!("{:.2}s/{:.1}MB", wall.as_secs_f64(), rss as f64 / 1024.0));
+        }
+        println!("compare binary {other}: {other_runs:?}");
+    }
+    if env_usize("BENCH_BASELINE", 1) == 0 {
+        println!(
+            "inspect ({rows} rows) runs: {:?}",
+            inspect_runs
+                .iter()
+                .map(|(w, r)| format!("{:.2}s/{:.1}MB", w.as_secs_f64(), *r as f64 / 1024.0))
+                .collect::<Vec<_>>()
+        );
+        mm2.stop();
+        return;
+    }
 
     let libs = support::kafka_libs();
     let mut baseline_runs = Vec::new();
