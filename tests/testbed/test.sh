@@ -125,7 +125,7 @@ run_stream() { # log
 }
 run_tests() {
   mkdir -p "$logs_dir"
-  rm -f "$logs_dir/failed" "$logs_dir"/stream-*.log
+  rm -f "$logs_dir/failed" "$logs_dir"/stream-*.log "$INSTA_SNAPSHOT_REFERENCES_FILE"
   local listing
   listing="$(cargo test --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
@@ -194,5 +194,27 @@ for line in sys.stdin:
   grep -h '^     (took' "$logs_dir"/stream-*.log || true
   return "$rc"
 }
+# Snapshots: a mismatch fails without writing a pending `.snap.new` (INSTA_UPDATE=no), and every
+# snapshot a test asserts is recorded, so the files no test uses any more can be found.
+export INSTA_UPDATE=no
+export INSTA_SNAPSHOT_REFERENCES_FILE="$logs_dir/snapshot-references"
+# Fails on pending snapshots (`.snap.new`, `.pending-snap`) and on `.snap` files no test
+# asserted in this run (left behind by a renamed or deleted test).
+check_snapshots() {
+  local pending unreferenced="" snap
+  pending="$(find src tests \( -name '*.snap.new' -o -name '*.pending-snap' \) | sort)"
+  while read -r snap; do
+    [[ -n "$snap" ]] || continue
+    grep -qxF -- "$repo/$snap" "$INSTA_SNAPSHOT_REFERENCES_FILE" 2>/dev/null || unreferenced+="  $snap"$'\n'
+  done < <(find src tests -name '*.snap' | sort)
+  if [[ -n "$pending" ]]; then
+    printf 'pending snapshots (review, then accept or delete them):\n%s\n' "$pending"
+  fi
+  if [[ -n "$unreferenced" ]]; then
+    printf 'snapshots no test asserts (delete them, or restore their test):\n%s' "$unreferenced"
+  fi
+  [[ -z "$pending" && -z "$unreferenced" ]] && echo "every snapshot is asserted; none pending"
+}
 step build cargo test --no-run
 step test run_tests
+step snaps check_snapshots
