@@ -23,6 +23,7 @@ pub mod output;
 pub mod parallel;
 pub mod plan;
 pub mod snippet;
+pub mod units;
 
 #[cfg(test)]
 mod hostile_input_tests;

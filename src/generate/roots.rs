@@ -179,8 +179,8 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
                 "source_alias": f.source_alias,
                 "topics": f.topics.len(),
                 "partitions": f.partitions,
-                "size": f.size_bytes.map(human_bytes),
-                "estimated_copy": f.estimated_copy_seconds.map(human_duration),
+                "size": f.size_bytes.map(crate::units::bytes),
+                "estimated_copy": f.estimated_copy_seconds.map(crate::units::duration),
             })
         })
         .collect();
@@ -205,30 +205,4 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
         "aiven_provider_version": AIVEN_PROVIDER_VERSION,
         "terraform_version": TERRAFORM_VERSION,
     })
-}
-
-/// `1.5 GiB`-style sizes for prose.
-pub(crate) fn human_bytes(bytes: u64) -> String {
-    const UNITS: &[&str] = &["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-/// `2h 05m`-style durations for prose.
-pub(crate) fn human_duration(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m {s:02}s"),
-        _ => format!("{h}h {m:02}m"),
-    }
 }

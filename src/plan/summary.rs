@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use super::model::{Decision, Plan, PlanDiagnostic, Severity};
+pub use crate::units::{bytes, duration, rate};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,37 +253,6 @@ fn table_md<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[Strin
     }
 }
 
-/// Bytes in binary units, e.g. `1.5 GiB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-/// A rate in binary units per second, e.g. `5.0 MiB/s`.
-pub fn rate(bytes_per_second: f64) -> String {
-    format!("{}/s", bytes(bytes_per_second.max(0.0).round() as u64))
-}
-
-/// A duration, e.g. `45s`, `12m 05s`, `3h 07m`, `2d 04h`.
-pub fn duration(seconds: u64) -> String {
-    match seconds {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m {:02}s", s / 60, s % 60),
-        s if s < 86_400 => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
-        s => format!("{}d {:02}h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,16 +276,5 @@ mod tests {
         assert!(!text.contains("t05"), "{text}");
         let md = render(&plan, Style::Markdown);
         assert!(md.contains("- … and 3 more `transactional-unknown` warning(s); see `diagnostics` in plan.json\n- **warning** `z-other`"), "{md}");
-    }
-
-    #[test]
-    fn units() {
-        assert_eq!(bytes(512), "512 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
-        assert_eq!(rate(5.0 * 1024.0 * 1024.0), "5.0 MiB/s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(725), "12m 05s");
-        assert_eq!(duration(3 * 3600 + 7 * 60), "3h 07m");
-        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 04h");
     }
 }
