@@ -87,7 +87,6 @@ fn environment() -> Environment<'static> {
         serde_json::to_string(&v)
             .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
     });
-    env.add_filter("hcl", |v: String| -> String { hcl_string(&v) });
     // Grafana legends are `{{label}}`; templates write `{label}` to stay readable.
     env.add_filter("legend", |v: String| -> String {
         v.replace('{', "{{").replace('}', "}}")
@@ -96,27 +95,6 @@ fn environment() -> Environment<'static> {
         env.add_template(name, source).expect("embedded templates parse");
     }
     env
-}
-
-/// Quotes `s` as an HCL string literal (escaping `"`, `\`, `${` and `%{`).
-pub(crate) fn hcl_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 thread_local! {
