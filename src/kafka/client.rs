@@ -257,7 +257,7 @@ fn translate_ssl<'g>(
             "PKCS12" => {
                 // librdkafka reads CA certificates as PEM only: converted in memory.
                 let password = get("ssl.truststore.password").unwrap_or("");
-                let pem = crate::kafka::wire::tls::pkcs12_certificates_pem(path, password).map_err(|e| {
+                let pem = crate::kafka::key_store::pkcs12_certificates_pem(path, password).map_err(|e| {
                     ClientConfigError::Store {
                         key: "ssl.truststore.location".into(),
                         reason: e.0,
@@ -280,7 +280,7 @@ fn translate_ssl<'g>(
                 // librdkafka and the own connection both open PKCS#12 key stores themselves;
                 // opened once here so a wrong path or password is reported before any call.
                 let password = get("ssl.keystore.password").unwrap_or("");
-                crate::kafka::wire::tls::read_pkcs12(path, password).map_err(|e| {
+                crate::kafka::key_store::read_pkcs12(path, password).map_err(|e| {
                     ClientConfigError::Store {
                         key: "ssl.keystore.location".into(),
                         reason: e.0,

@@ -6,5 +6,6 @@ pub mod admin;
 pub mod bootstrap;
 pub mod client;
 pub mod coordinated;
+pub mod key_store;
 pub mod properties;
 pub mod wire;

@@ -3,19 +3,24 @@
 //! `ssl.certificate.pem`/`ssl.key.pem`, `ssl.certificate.location`/`ssl.key.location` (PEM) or
 //! `ssl.keystore.location` (PKCS#12). Certificates are always verified; host names are verified
 //! unless `ssl.endpoint.identification.algorithm` is `none`.
-//!
-//! Also reads PKCS#12 trust stores into PEM text, in memory, for librdkafka.
+//! PKCS#12 stores are read by [`crate::kafka::key_store`].
 
-use openssl::pkcs12::Pkcs12;
 use openssl::pkey::PKey;
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
 use openssl::x509::X509;
 
 use crate::kafka::client::ClientSettings;
+use crate::kafka::key_store::read_pkcs12;
 
 /// A TLS setting that could not be used; the message names the setting, never a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TlsConfigError(pub String);
+
+impl From<crate::kafka::key_store::KeyStoreError> for TlsConfigError {
+    fn from(e: crate::kafka::key_store::KeyStoreError) -> TlsConfigError {
+        TlsConfigError(e.0)
+    }
+}
 
 /// TLS client configuration for one cluster.
 pub struct TlsConfig {
@@ -115,30 +120,4 @@ impl TlsConfig {
     pub fn connector(&self) -> (&SslConnector, bool) {
         (&self.connector, self.verify_hostname)
     }
-}
-
-/// Reads a PKCS#12 store; a wrong password or a file that is not PKCS#12 is reported with the
-/// path (never the password).
-pub fn read_pkcs12(path: &str, password: &str) -> Result<openssl::pkcs12::ParsedPkcs12_2, TlsConfigError> {
-    let der = std::fs::read(path).map_err(|e| TlsConfigError(format!("cannot read {path}: {e}")))?;
-    Pkcs12::from_der(&der)
-        .map_err(|_| TlsConfigError(format!("{path} is not a PKCS#12 store")))?
-        .parse2(password)
-        .map_err(|_| TlsConfigError(format!("cannot open the PKCS#12 store {path}: wrong password?")))
-}
-
-/// The certificates of a PKCS#12 trust store as PEM text.
-pub fn pkcs12_certificates_pem(path: &str, password: &str) -> Result<String, TlsConfigError> {
-    let store = read_pkcs12(path, password)?;
-    let mut pem = String::new();
-    for cert in store.cert.into_iter().chain(store.ca.into_iter().flatten()) {
-        let text = cert
-            .to_pem()
-            .map_err(|e| TlsConfigError(format!("{path}: {e}")))?;
-        pem.push_str(&String::from_utf8_lossy(&text));
-    }
-    if pem.is_empty() {
-        return Err(TlsConfigError(format!("{path} holds no certificate")));
-    }
-    Ok(pem)
 }
