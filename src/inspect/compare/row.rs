@@ -1,0 +1,111 @@
+//! One output row (the 21 columns plus two of this tool's), its blocking component, and the
+//! output order.
+
+use serde::Serialize;
+
+/// The BLOCKING COMPONENT column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Component {
+    /// `SOURCE PARTITION`
+    #[serde(rename = "SOURCE PARTITION")]
+    SourcePartition,
+    /// `REPLICATION`
+    #[serde(rename = "REPLICATION")]
+    Replication,
+    /// `SOURCE GROUP`
+    #[serde(rename = "SOURCE GROUP")]
+    SourceGroup,
+    /// `TARGET GROUP` (not in the reference tool)
+    #[serde(rename = "TARGET GROUP")]
+    TargetGroup,
+    /// `MM2 CONFIG` (not in the reference tool)
+    #[serde(rename = "MM2 CONFIG")]
+    Mm2Config,
+    /// `TARGET PARTITION` (not in the reference tool)
+    #[serde(rename = "TARGET PARTITION")]
+    TargetPartition,
+}
+
+impl Component {
+    /// The column text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Component::SourcePartition => "SOURCE PARTITION",
+            Component::Replication => "REPLICATION",
+            Component::SourceGroup => "SOURCE GROUP",
+            Component::TargetGroup => "TARGET GROUP",
+            Component::Mm2Config => "MM2 CONFIG",
+            Component::TargetPartition => "TARGET PARTITION",
+        }
+    }
+}
+
+/// One output row: the 21 columns, plus the target topic and MM2's expected target offset.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// CLUSTER PAIR
+    pub cluster_pair: String,
+    /// TOPIC (source name; `-` for a group-level error)
+    pub topic: String,
+    /// PARTITION
+    pub partition: Option<i32>,
+    /// GROUP
+    pub group: String,
+    /// SOURCE TOPIC EARLIEST OFFSET
+    pub source_topic_earliest_offset: Option<i64>,
+    /// SOURCE TOPIC LATEST OFFSET
+    pub source_topic_latest_offset: Option<i64>,
+    /// SOURCE GROUP STATE
+    pub source_group_state: String,
+    /// SOURCE GROUP OFFSET
+    pub source_group_offset: Option<i64>,
+    /// SOURCE GROUP LAG
+    pub source_group_lag: Option<i64>,
+    /// TARGET TOPIC EARLIEST OFFSET
+    pub target_topic_earliest_offset: Option<i64>,
+    /// TARGET TOPIC LATEST OFFSET
+    pub target_topic_latest_offset: Option<i64>,
+    /// TARGET GROUP STATE
+    pub target_group_state: String,
+    /// TARGET GROUP OFFSET
+    pub target_group_offset: Option<i64>,
+    /// TARGET GROUP LAG
+    pub target_group_lag: Option<i64>,
+    /// TARGET GROUP LAG TO SOURCE
+    pub target_group_lag_to_source: Option<i64>,
+    /// SOURCE HAS DATA
+    pub source_has_data: bool,
+    /// SOURCE GROUP VALID
+    pub source_group_valid: bool,
+    /// TARGET HAS DATA
+    pub target_has_data: bool,
+    /// IS OK
+    pub is_ok: bool,
+    /// BLOCKING COMPONENT
+    pub blocking_component: Option<Component>,
+    /// MESSAGE
+    pub message: String,
+    /// The target topic name the replication policy gives (JSON only).
+    pub target_topic: Option<String>,
+    /// MM2's translation of the source group offset, when known (JSON only).
+    pub expected_target_offset: Option<i64>,
+}
+
+impl Row {
+    /// The sort key: pair, group (case-insensitive, then exact), topic (likewise), partition.
+    pub fn sort_key(&self) -> (&str, String, &str, String, &str, Option<i32>) {
+        (
+            &self.cluster_pair,
+            self.group.to_lowercase(),
+            &self.group,
+            self.topic.to_lowercase(),
+            &self.topic,
+            self.partition,
+        )
+    }
+}
+
+/// Sorts rows into the documented order.
+pub fn sort_rows(rows: &mut [Row]) {
+    rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
