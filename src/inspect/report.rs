@@ -48,18 +48,18 @@ fn opt<T: ToString>(value: Option<T>) -> String {
 /// The 21 CSV fields of a row.
 pub fn csv_fields(row: &Row) -> [String; 21] {
     [
-        row.cluster_pair.clone(),
-        row.topic.clone(),
+        row.cluster_pair.to_string(),
+        row.topic.to_string(),
         opt(row.partition),
-        row.group.clone(),
+        row.group.to_string(),
         opt(row.source_topic_earliest_offset),
         opt(row.source_topic_latest_offset),
-        row.source_group_state.clone(),
+        row.source_group_state.to_string(),
         opt(row.source_group_offset),
         opt(row.source_group_lag),
         opt(row.target_topic_earliest_offset),
         opt(row.target_topic_latest_offset),
-        row.target_group_state.clone(),
+        row.target_group_state.to_string(),
         opt(row.target_group_offset),
         opt(row.target_group_lag),
         opt(row.target_group_lag_to_source),
@@ -68,7 +68,7 @@ pub fn csv_fields(row: &Row) -> [String; 21] {
         row.target_has_data.to_string(),
         row.is_ok.to_string(),
         row.blocking_component.map_or("-", |c| c.as_str()).to_owned(),
-        row.message.clone(),
+        row.message.to_string(),
     ]
 }
 
@@ -134,12 +134,12 @@ pub fn summarize<R: Borrow<Row>>(rows: &[R]) -> Vec<SummaryLine> {
         let r = r.borrow();
         let key = (
             r.source_has_data,
-            r.source_group_state.as_str(),
+            &*r.source_group_state,
             r.target_has_data,
-            r.target_group_state.as_str(),
+            &*r.target_group_state,
             r.is_ok,
             r.blocking_component.map(|c| c.as_str()),
-            r.message.as_str(),
+            &*r.message,
         );
         *counts.entry(key).or_default() += 1;
     }

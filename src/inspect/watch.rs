@@ -4,10 +4,10 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use crate::inspect::Inspection;
-use crate::inspect::compare::{Component, Row, TOO_OLD_FOR_MM2};
+use crate::inspect::compare::{Component, Row, TOO_OLD_FOR_MM2, Text};
 use crate::inspect::report::one_line;
 
-type Key = (String, String, String, Option<i32>);
+type Key = (Text, Text, Text, Option<i32>);
 
 fn key(row: &Row) -> Key {
     (
@@ -67,8 +67,8 @@ pub fn stuck<'a>(before: &[Row], after: &'a [Row]) -> Option<Vec<&'a Row>> {
     let not_ok: Vec<&Row> = after.iter().filter(|r| !r.is_ok).collect();
     let old: BTreeMap<Key, &Row> = before.iter().map(|r| (key(r), r)).collect();
     let waiting_cannot_help = |row: &&Row| {
-        row.message == TOO_OLD_FOR_MM2
-            && row.source_group_state == "Empty"
+        *row.message == *TOO_OLD_FOR_MM2
+            && &*row.source_group_state == "Empty"
             && old.get(&key(row)).is_some_and(|prev| state(prev) == state(row))
     };
     (!not_ok.is_empty() && not_ok.iter().all(waiting_cannot_help)).then_some(not_ok)
@@ -85,17 +85,17 @@ pub fn vanished(previous: &Inspection, current: &Inspection) -> Vec<Row> {
     let present: std::collections::BTreeSet<(&str, &str)> = current
         .rows
         .iter()
-        .map(|r| (r.cluster_pair.as_str(), r.group.as_str()))
+        .map(|r| (&*r.cluster_pair, &*r.group))
         .collect();
     previous
         .rows
         .iter()
         .filter(|r| {
-            let id = (r.cluster_pair.as_str(), r.group.as_str());
+            let id = (&*r.cluster_pair, &*r.group);
             !present.contains(&id)
                 && !current
                     .listed
-                    .contains(&(r.cluster_pair.clone(), r.group.clone()))
+                    .contains(&(r.cluster_pair.to_string(), r.group.to_string()))
         })
         .map(|r| Row {
             is_ok: false,
@@ -207,7 +207,7 @@ mod tests {
             current
                 .rows
                 .iter()
-                .all(|r| !r.is_ok && r.message == NO_LONGER_LISTED)
+                .all(|r| !r.is_ok && &*r.message == NO_LONGER_LISTED)
         );
         assert!(!current.all_ok());
         // And it carries on to the next round.

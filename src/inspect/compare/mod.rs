@@ -135,13 +135,30 @@ pub fn is_active_state(state: &str) -> bool {
 /// Applies the decision table to every group of a pair.
 pub fn compare_pair(facts: &PairFacts) -> Vec<Row> {
     let mut rows = Vec::new();
+    let mut texts = Texts::default();
     for group in &facts.groups {
-        compare_group(facts, group, &mut rows);
+        compare_group(facts, group, &mut texts, &mut rows);
     }
     rows
 }
 
-fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
+/// One shared copy of each text the rows of a pair hold (its name, group names, topics,
+/// states, messages), so a row costs its numbers, not its strings.
+#[derive(Default)]
+struct Texts(std::collections::HashSet<Text>);
+
+impl Texts {
+    fn get(&mut self, text: &str) -> Text {
+        if let Some(shared) = self.0.get(text) {
+            return shared.clone();
+        }
+        let shared: Text = text.into();
+        self.0.insert(shared.clone());
+        shared
+    }
+}
+
+fn compare_group(facts: &PairFacts, group: &GroupFacts, texts: &mut Texts, rows: &mut Vec<Row>) {
     let target_state = match &group.target {
         Ok(t) => t.state.clone(),
         Err(_) => "Unknown".to_owned(),
@@ -150,18 +167,18 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
         Ok(o) => o,
         Err(error) => {
             rows.push(Row {
-                cluster_pair: facts.name.clone(),
-                topic: "-".into(),
+                cluster_pair: texts.get(&facts.name),
+                topic: texts.get("-"),
                 partition: None,
-                group: group.group.clone(),
+                group: texts.get(&group.group),
                 source_topic_earliest_offset: None,
                 source_topic_latest_offset: None,
-                source_group_state: group.state.clone(),
+                source_group_state: texts.get(&group.state),
                 source_group_offset: None,
                 source_group_lag: None,
                 target_topic_earliest_offset: None,
                 target_topic_latest_offset: None,
-                target_group_state: target_state,
+                target_group_state: texts.get(&target_state),
                 target_group_offset: None,
                 target_group_lag: None,
                 target_group_lag_to_source: None,
@@ -170,7 +187,7 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
                 target_has_data: false,
                 is_ok: false,
                 blocking_component: Some(Component::SourceGroup),
-                message: msg_source_group_error(error),
+                message: texts.get(&msg_source_group_error(error)),
                 target_topic: None,
                 expected_target_offset: None,
             });
@@ -222,18 +239,18 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
         };
 
         let mut row = Row {
-            cluster_pair: facts.name.clone(),
-            topic: tp.0.clone(),
+            cluster_pair: texts.get(&facts.name),
+            topic: texts.get(&tp.0),
             partition: Some(tp.1),
-            group: group.group.clone(),
+            group: texts.get(&group.group),
             source_topic_earliest_offset: s_e,
             source_topic_latest_offset: s_l,
-            source_group_state: group.state.clone(),
+            source_group_state: texts.get(&group.state),
             source_group_offset: Some(g),
             source_group_lag: s_l.map(|l| l - g),
             target_topic_earliest_offset: t_e,
             target_topic_latest_offset: t_l,
-            target_group_state: target_state.clone(),
+            target_group_state: texts.get(&target_state),
             target_group_offset: None,
             target_group_lag: None,
             target_group_lag_to_source: None,
@@ -242,14 +259,14 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, rows: &mut Vec<Row>) {
             target_has_data: matches!((t_e, t_l), (Some(e), Some(l)) if e != l),
             is_ok: false,
             blocking_component: None,
-            message: String::new(),
-            target_topic: Some(ttp.0.clone()),
+            message: texts.get(""),
+            target_topic: Some(texts.get(&ttp.0)),
             expected_target_offset: expected,
         };
         let mut verdict = |ok: bool, component: Option<Component>, message: String| {
             row.is_ok = ok;
             row.blocking_component = component;
-            row.message = message;
+            row.message = texts.get(&message);
         };
         use Component::*;
 

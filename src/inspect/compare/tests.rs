@@ -51,7 +51,13 @@ fn target(state: &str, offsets: &[(i32, i64)]) -> Result<TargetGroup, String> {
 fn verdicts(facts: &PairFacts) -> Vec<(bool, Option<&'static str>, String)> {
     compare_pair(facts)
         .into_iter()
-        .map(|r| (r.is_ok, r.blocking_component.map(Component::as_str), r.message))
+        .map(|r| {
+            (
+                r.is_ok,
+                r.blocking_component.map(Component::as_str),
+                r.message.to_string(),
+            )
+        })
         .collect()
 }
 
@@ -60,7 +66,7 @@ fn synced_partition_is_a_with_lags() {
     let rows = compare_pair(&facts(&[(0, 10)], target("Empty", &[(0, 10)])));
     let r = &rows[0];
     assert_eq!(
-        (r.is_ok, r.blocking_component, r.message.as_str()),
+        (r.is_ok, r.blocking_component, &*r.message),
         (true, None, SUCCESS)
     );
     assert_eq!(r.target_group_offset, Some(10));
@@ -118,11 +124,7 @@ fn too_old_behind_the_log_start_keeps_the_reference_outcome() {
     f.syncs = Ok(store(&[("t", 0, 5, 5), ("t", 0, 9, 9)]));
     let rows = compare_pair(&f);
     assert_eq!(
-        (
-            rows[0].is_ok,
-            rows[0].blocking_component,
-            rows[0].message.as_str()
-        ),
+        (rows[0].is_ok, rows[0].blocking_component, &*rows[0].message),
         (true, Some(Component::SourceGroup), TOO_OLD_OTHERS_NOT_SYNCED)
     );
     assert!(!rows[0].source_group_valid);
@@ -149,11 +151,7 @@ fn group_past_the_newest_sync_is_not_ok_until_synced() {
     let rows = compare_pair(&f);
     assert_eq!(rows[0].expected_target_offset, Some(6));
     assert_eq!(
-        (
-            rows[0].is_ok,
-            rows[0].blocking_component,
-            rows[0].message.as_str()
-        ),
+        (rows[0].is_ok, rows[0].blocking_component, &*rows[0].message),
         (false, Some(Component::Replication), SYNCS_BEHIND_GROUP)
     );
     // One past the newest sync: exact.
@@ -165,7 +163,7 @@ fn group_past_the_newest_sync_is_not_ok_until_synced() {
     f.source_topics.insert(("t".into(), 0), Ok(Some((0, 5))));
     f.syncs = Ok(store(&[("t", 0, 0, 0), ("t", 0, 4, 4)]));
     let rows = compare_pair(&f);
-    assert_eq!((rows[0].is_ok, rows[0].message.as_str()), (true, SUCCESS));
+    assert_eq!((rows[0].is_ok, &*rows[0].message), (true, SUCCESS));
     assert!(!rows[0].source_group_valid);
     // Past the newest sync by transaction markers only: nothing is re-read.
     let mut f = facts(&[(0, 10)], target("Empty", &[(0, 6)]));
@@ -227,10 +225,10 @@ fn missing_syncs_topic_and_target_topic_are_named() {
     };
     f.syncs = Err(problem.clone());
     let rows = compare_pair(&f);
-    assert_eq!(rows[0].message, msg_syncs_problem(&problem));
+    assert_eq!(&*rows[0].message, msg_syncs_problem(&problem));
     assert!(!rows[0].is_ok);
     assert_eq!(rows[0].target_group_lag_to_source, None);
-    assert_eq!(rows[1].message, EMPTY_OTHERS_SYNCED);
+    assert_eq!(&*rows[1].message, EMPTY_OTHERS_SYNCED);
 
     let mut f = facts(&[(0, 10)], target("Dead", &[]));
     f.target_topics.clear();
@@ -248,10 +246,10 @@ fn errors_mark_rows_without_aborting() {
     });
     let rows = compare_pair(&f);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0].message, msg_target_group_error("timed out"));
-    assert_eq!(rows[0].target_group_state, "Unknown");
-    assert_eq!((rows[1].topic.as_str(), rows[1].partition), ("-", None));
-    assert_eq!(rows[1].message, msg_source_group_error("not authorized"));
+    assert_eq!(&*rows[0].message, msg_target_group_error("timed out"));
+    assert_eq!(&*rows[0].target_group_state, "Unknown");
+    assert_eq!((&*rows[1].topic, rows[1].partition), ("-", None));
+    assert_eq!(&*rows[1].message, msg_source_group_error("not authorized"));
 }
 
 #[test]
@@ -264,7 +262,7 @@ fn default_policy_looks_up_the_prefixed_target_topic() {
         offsets: HashMap::from([(("primary.t".to_owned(), 0), 10)]),
     });
     let rows = compare_pair(&f);
-    assert_eq!(rows[0].message, SUCCESS);
+    assert_eq!(&*rows[0].message, SUCCESS);
     assert_eq!(rows[0].target_topic.as_deref(), Some("primary.t"));
     assert_eq!(rows[0].target_topic_latest_offset, Some(10));
 }
@@ -282,6 +280,6 @@ fn sort_order_case_insensitive_then_exact() {
         .collect();
     let mut rows = compare_pair(&f);
     sort_rows(&mut rows);
-    let groups: Vec<_> = rows.iter().map(|r| r.group.as_str()).collect();
+    let groups: Vec<_> = rows.iter().map(|r| &*r.group).collect();
     assert_eq!(groups, ["a", "B", "b"]);
 }
