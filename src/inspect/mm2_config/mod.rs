@@ -241,6 +241,19 @@ impl Mm2Config {
                 .map(|(i, _)| (&name[..i], &name[i + 2..]))
                 .find(|(s, t)| s != t && known.contains(s) && known.contains(t))
             else {
+                // `<src>-><tgt>.emit.checkpoints.enabled` and the like are settings of a flow,
+                // not flows: the part after `->` is a known alias followed by a key.
+                let flow_setting = name.match_indices("->").any(|(i, _)| {
+                    known.contains(&name[..i])
+                        && known.iter().any(|alias| {
+                            name[i + 2..]
+                                .strip_prefix(alias)
+                                .is_some_and(|key| key.starts_with('.'))
+                        })
+                });
+                if flow_setting {
+                    continue;
+                }
                 // An enabled flow between aliases `clusters` does not list would be skipped by
                 // MirrorMaker 2 and would check nothing here: an error, never a passing gate.
                 if value.trim().eq_ignore_ascii_case("true") && name.contains("->") {

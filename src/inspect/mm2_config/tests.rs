@@ -33,6 +33,14 @@ fn only_pairs_enabled_with_true_are_inspected() {
     ))
     .unwrap();
     assert!(off.pairs.is_empty());
+    // Settings of a flow that end in `.enabled` are not flows (generated files have them).
+    let on = config(&format!(
+        "{BASE}primary->backup.enabled=true\nprimary->backup.emit.checkpoints.enabled=true\n\
+         primary->backup.emit.heartbeats.enabled=true\n"
+    ))
+    .unwrap();
+    assert_eq!(on.pairs.len(), 1);
+    assert!(config(&format!("{BASE}primary->other.enabled=true\n")).is_err());
 }
 
 #[test]
