@@ -167,10 +167,11 @@ pub fn generate(plan: &Plan) -> Result<Generated, GenerateError> {
     mm2_properties::render(&ctx, &mut tree);
     runbook::render(&ctx, &mut tree);
     tree.add_manifest(HEADER);
+    let (diskless_topics, classic_topics, skipped_topics) = plan.counts();
     let summary = Summary {
-        diskless_topics: ctx.count(Decision::Diskless),
-        classic_topics: ctx.count(Decision::Classic),
-        skipped_topics: ctx.count(Decision::Skip),
+        diskless_topics,
+        classic_topics,
+        skipped_topics,
         flows: plan.flows.len(),
         files: tree.len(),
     };
@@ -223,10 +224,6 @@ impl<'a> Context<'a> {
             .collect();
         topics.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Context { plan, topics })
-    }
-
-    fn count(&self, decision: Decision) -> usize {
-        self.plan.topics.iter().filter(|t| t.decision == decision).count()
     }
 
     /// Flows sorted by name.

@@ -170,6 +170,7 @@ pub(crate) fn quoted(name: &str) -> hcl::ObjectKey {
 /// What the Markdown and tfvars templates see: names and counts from the plan, never secrets.
 pub(crate) fn view(ctx: &Context) -> serde_json::Value {
     let s = &ctx.plan.settings;
+    let (diskless, classic, skipped) = ctx.plan.counts();
     let flows: Vec<_> = ctx
         .flows()
         .iter()
@@ -197,9 +198,9 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
         "observability": s.observability,
         "terraform_cloud": s.terraform_cloud,
         "flows": flows,
-        "diskless_topics": ctx.topics.iter().filter(|t| t.decision == crate::plan::Decision::Diskless).count(),
-        "classic_topics": ctx.topics.iter().filter(|t| t.decision == crate::plan::Decision::Classic).count(),
-        "skipped_topics": ctx.plan.topics.len() - ctx.topics.len(),
+        "diskless_topics": diskless,
+        "classic_topics": classic,
+        "skipped_topics": skipped,
         "tasks_max": ctx.plan.mirrormaker.tasks_max,
         "tasks_max_per_cpu": ctx.plan.mirrormaker.tasks_max_per_cpu,
         "aiven_provider_version": AIVEN_PROVIDER_VERSION,

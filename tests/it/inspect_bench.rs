@@ -92,19 +92,28 @@ fn inspect_versus_consumer_groups_describe() {
         }
     }
     producer.flush(Duration::from_secs(60)).unwrap();
-    for g in 0..groups {
-        let topic = format!("bench-{}", g % topics);
-        let consumer: BaseConsumer = source
-            .clone()
-            .set("group.id", format!("bench-group-{g:04}"))
-            .create()
-            .unwrap();
-        let mut tpl = TopicPartitionList::new();
-        for p in 0..partitions {
-            tpl.add_partition_offset(&topic, p, Offset::Offset(20)).unwrap();
+    // One consumer per group (a group id is a consumer setting), on eight threads: at 10,000
+    // groups one after the other would take most of the benchmark.
+    std::thread::scope(|scope| {
+        for worker in 0..8 {
+            let source = &source;
+            scope.spawn(move || {
+                for g in (worker..groups).step_by(8) {
+                    let topic = format!("bench-{}", g % topics);
+                    let consumer: BaseConsumer = source
+                        .clone()
+                        .set("group.id", format!("bench-group-{g:05}"))
+                        .create()
+                        .unwrap();
+                    let mut tpl = TopicPartitionList::new();
+                    for p in 0..partitions {
+                        tpl.add_partition_offset(&topic, p, Offset::Offset(20)).unwrap();
+                    }
+                    support::records::commit_retrying(&consumer, &tpl);
+                }
+            });
         }
-        support::records::commit_retrying(&consumer, &tpl);
-    }
+    });
     eprintln!("bench: {groups} groups x {partitions} partitions committed on the source");
 
     let properties = format!(
