@@ -1,7 +1,7 @@
 //! `diskless-migrator inspect`: arguments and driver. The flags are those of Aiven's Java
 //! offset-sync inspector, plus `--format` and `--watch`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use diskless_migrator::exit::Exit;
 use diskless_migrator::inspect::collect::{ClusterError, CollectOptions};
 use diskless_migrator::inspect::mm2_config::Mm2Config;
+use diskless_migrator::inspect::progress::{self, Progress};
 use diskless_migrator::inspect::report::{self, Format};
 use diskless_migrator::inspect::{self, Inspection, parse_duration, watch};
 
@@ -70,6 +71,23 @@ pub struct InspectArgs {
     /// and no round's calls outlast it.
     #[arg(long, value_name = "DURATION", requires = "watch", value_parser = duration)]
     max_wait: Option<Duration>,
+
+    /// With --watch: progress after each round on standard error (rows OK, rows held per
+    /// cause, estimated time to open). `auto`: a bar on a terminal, JSON lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, requires = "watch")]
+    progress: ProgressArg,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ProgressArg {
+    /// A bar when standard error is a terminal, else JSON lines.
+    Auto,
+    /// A progress bar.
+    Bar,
+    /// One JSON object per round.
+    Json,
+    /// No progress.
+    Off,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -129,6 +147,13 @@ pub fn run(args: InspectArgs) -> Exit {
 
     let started = Instant::now();
     let mut previous: Option<Inspection> = None;
+    let mut progress = Progress::new(match (args.watch, args.progress) {
+        (None, _) | (_, ProgressArg::Off) => progress::Mode::Off,
+        (_, ProgressArg::Bar) => progress::Mode::Bar,
+        (_, ProgressArg::Json) => progress::Mode::Json,
+        (_, ProgressArg::Auto) if std::io::stderr().is_terminal() => progress::Mode::Bar,
+        (_, ProgressArg::Auto) => progress::Mode::Json,
+    });
     loop {
         // With --max-wait, no round may outlast it: its calls are bounded by the time left.
         let round = match args.max_wait {
@@ -146,6 +171,7 @@ pub fn run(args: InspectArgs) -> Exit {
             // --max-wait ran out inside a round (a cluster that does not answer): its calls
             // are abandoned and the process exits.
             let message = "--max-wait ran out while a round was still reading the clusters";
+            progress.finish();
             eprintln!("error: {message}");
             if let Some(path) = &args.output_path
                 && let Err(e) = write_failure(path, format, started.elapsed(), message)
@@ -167,6 +193,7 @@ pub fn run(args: InspectArgs) -> Exit {
                 // A round that could not read the facts reports the failure, never the last
                 // report as if it were current, and never opens the gate.
                 let interval = args.watch.unwrap_or_default();
+                progress.failed_round(&e.to_string());
                 eprintln!("error: {e}");
                 let line = format!(
                     "[+{}s] inspection failed, the last report is out of date: {}\n",
@@ -191,6 +218,7 @@ pub fn run(args: InspectArgs) -> Exit {
                     && started.elapsed() + interval > max
                 {
                     std::thread::sleep(max.saturating_sub(started.elapsed()));
+                    progress.finish();
                     return Exit::Cluster;
                 }
                 std::thread::sleep(interval);
@@ -247,7 +275,9 @@ pub fn run(args: InspectArgs) -> Exit {
         let Some(interval) = args.watch else {
             return exit;
         };
+        progress.round(&inspection);
         if args.until_ok && exit == Exit::Ok {
+            progress.finish();
             return Exit::Ok;
         }
         if args.until_ok
@@ -260,6 +290,7 @@ pub fn run(args: InspectArgs) -> Exit {
                  restart those groups on the source, or accept where they start:",
                 rows.len()
             );
+            progress.finish();
             for row in rows {
                 let partition = row.partition.map_or("-".to_owned(), |p| p.to_string());
                 eprintln!(
@@ -276,6 +307,17 @@ pub fn run(args: InspectArgs) -> Exit {
             && started.elapsed() + interval > max
         {
             std::thread::sleep(max.saturating_sub(started.elapsed()));
+            progress.finish();
+            let held = progress.held_summary();
+            if !held.is_empty() {
+                eprintln!(
+                    "the gate stayed shut for --max-wait ({}); what held it:",
+                    diskless_migrator::units::duration(max.as_secs())
+                );
+                for line in held {
+                    eprintln!("  {line}");
+                }
+            }
             return exit;
         }
         previous = Some(inspection);

@@ -11,6 +11,7 @@ pub mod collect;
 pub mod compare;
 pub mod mm2_config;
 pub mod offset_syncs;
+pub mod progress;
 pub mod replication_policy;
 pub mod report;
 pub mod watch;
@@ -65,11 +66,11 @@ pub fn inspect(config: &Mm2Config, options: CollectOptions) -> Result<Inspection
         .iter()
         .flat_map(|pair| pair.listed_groups.iter().map(|g| (pair.name.clone(), g.clone())))
         .collect();
-    // Each pair's facts are dropped as soon as its rows exist.
-    let mut rows: Vec<Row> = facts
-        .into_iter()
-        .flat_map(|pair| compare::compare_pair(&pair))
-        .collect();
+    // One allocation for every row; each group's facts are dropped as soon as its rows exist.
+    let mut rows: Vec<Row> = Vec::with_capacity(facts.iter().map(compare::row_count).sum());
+    for pair in facts {
+        compare::compare_pair_into(pair, &mut rows);
+    }
     compare::sort_rows(&mut rows);
     Ok(Inspection {
         rows,

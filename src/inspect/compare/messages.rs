@@ -146,3 +146,104 @@ pub fn msg_source_group_error(error: &str) -> String {
 pub fn msg_target_group_error(error: &str) -> String {
     format!("Cannot read the target group: {error}")
 }
+
+/// Why a row holds the cutover gate, for progress and for the summary when `--max-wait` runs
+/// out. Read from the row's component and message, which this module writes, so the two cannot
+/// drift apart (a test builds every message and checks its cause).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldCause {
+    /// MirrorMaker 2 has not synced this offset yet; its next offset commit and checkpoint send
+    /// it (no target offset yet, a target offset behind the translation, or no offset sync for
+    /// the partition yet).
+    SyncPending,
+    /// The group consumed records past MirrorMaker 2's newest offset sync; the sync of those
+    /// records is still in MirrorMaker 2.
+    PastNewestSync,
+    /// The target group has active members, so MirrorMaker 2 does not write its offsets.
+    TargetGroupActive,
+    /// A fact could not be read (a partition, a group, the offset-syncs topic).
+    Error,
+    /// Waiting does not help: the group is older than every sync, offset sync is turned off, or
+    /// the target group is ahead.
+    NeedsAction,
+}
+
+impl HoldCause {
+    /// Every cause, in the order summaries list them.
+    pub const ALL: [HoldCause; 5] = [
+        HoldCause::SyncPending,
+        HoldCause::PastNewestSync,
+        HoldCause::TargetGroupActive,
+        HoldCause::Error,
+        HoldCause::NeedsAction,
+    ];
+
+    /// The cause's name in JSON lines.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldCause::SyncPending => "sync_pending",
+            HoldCause::PastNewestSync => "past_newest_sync",
+            HoldCause::TargetGroupActive => "target_group_active",
+            HoldCause::Error => "error",
+            HoldCause::NeedsAction => "needs_action",
+        }
+    }
+
+    /// What holds, and what to do about it, for the summary when the wait runs out.
+    pub fn advice(self) -> &'static str {
+        match self {
+            HoldCause::SyncPending => {
+                "MirrorMaker 2 has not synced these offsets yet: check that it runs and copies (its lag), \
+                 then wait for its next offset commit and checkpoint round"
+            }
+            HoldCause::PastNewestSync => {
+                "the groups consumed records past MirrorMaker 2's newest offset sync: each task sends at \
+                 most 10 syncs per offset commit, so with producers stopped the rest follow commit by \
+                 commit; more tasks (tasks.max, or more flows) drain them sooner"
+            }
+            HoldCause::TargetGroupActive => {
+                "consumers are already running on the destination in these groups; stop them until the \
+                 gate opens, as MirrorMaker 2 only syncs offsets of empty groups"
+            }
+            HoldCause::Error => "facts could not be read; the rows' messages say which, fix that first",
+            HoldCause::NeedsAction => {
+                "waiting will not change these rows (their messages say why); decide for each group where \
+                 its consumers should start on the destination"
+            }
+        }
+    }
+}
+
+/// Why `is_ok == false` row holds the gate; `None` for an OK row.
+pub fn hold_cause(is_ok: bool, message: &str) -> Option<HoldCause> {
+    if is_ok {
+        return None;
+    }
+    let cause = if message == SYNCS_BEHIND_GROUP {
+        HoldCause::PastNewestSync
+    } else if message == NOT_SYNCED_OTHERS_SYNCED
+        || message == NOT_SYNCED_OTHERS_NOT_SYNCED
+        || message == NO_SYNC_FOR_PARTITION
+        || message.starts_with(BEHIND_START)
+        || message.starts_with(TARGET_TOPIC_MISSING_START)
+    {
+        HoldCause::SyncPending
+    } else if message.starts_with(TARGET_ACTIVE_START) {
+        HoldCause::TargetGroupActive
+    } else if message.starts_with("Cannot ") || message.starts_with(NO_LONGER_LISTED_START) {
+        HoldCause::Error
+    } else {
+        HoldCause::NeedsAction
+    };
+    Some(cause)
+}
+
+/// How [`msg_behind`]'s text starts.
+const BEHIND_START: &str = "Target group offset is behind the translated source group offset";
+/// How [`msg_target_topic_missing`]'s text starts.
+const TARGET_TOPIC_MISSING_START: &str = "Not synced: the target topic ";
+/// How [`msg_target_active`]'s text starts.
+const TARGET_ACTIVE_START: &str = "Not synced: the target group is active";
+/// How the `--watch` message of a group the source stopped listing starts.
+const NO_LONGER_LISTED_START: &str = "the source no longer lists this group";

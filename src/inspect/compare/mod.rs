@@ -134,12 +134,33 @@ pub fn is_active_state(state: &str) -> bool {
 
 /// Applies the decision table to every group of a pair.
 pub fn compare_pair(facts: &PairFacts) -> Vec<Row> {
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(row_count(facts));
     let mut texts = Texts::default();
     for group in &facts.groups {
         compare_group(facts, group, &mut texts, &mut rows);
     }
     rows
+}
+
+/// As [`compare_pair`], taking the facts and appending to `rows` (sized beforehand with
+/// [`row_count`], so a large inspection never holds a half-grown copy of its rows). Each
+/// group's facts are dropped as soon as its rows exist.
+pub fn compare_pair_into(mut facts: PairFacts, rows: &mut Vec<Row>) {
+    let mut texts = Texts::default();
+    let groups = std::mem::take(&mut facts.groups);
+    for group in groups {
+        compare_group(&facts, &group, &mut texts, rows);
+    }
+}
+
+/// How many rows [`compare_pair`] makes: one per partition a group has an offset for, or one
+/// for a group whose offsets could not be read.
+pub fn row_count(facts: &PairFacts) -> usize {
+    facts
+        .groups
+        .iter()
+        .map(|g| g.offsets.as_ref().map_or(1, |o| o.len()))
+        .sum()
 }
 
 /// One shared copy of each text the rows of a pair hold (its name, group names, topics,

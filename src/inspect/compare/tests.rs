@@ -283,3 +283,35 @@ fn sort_order_case_insensitive_then_exact() {
     let groups: Vec<_> = rows.iter().map(|r| &*r.group).collect();
     assert_eq!(groups, ["a", "B", "b"]);
 }
+
+#[test]
+fn every_message_has_its_hold_cause() {
+    use HoldCause::*;
+    let problem = SyncsProblem::Missing {
+        topic: "t".into(),
+        cluster: "c".into(),
+    };
+    let cases: Vec<(String, HoldCause)> = vec![
+        (NOT_SYNCED_OTHERS_SYNCED.into(), SyncPending),
+        (NOT_SYNCED_OTHERS_NOT_SYNCED.into(), SyncPending),
+        (NO_SYNC_FOR_PARTITION.into(), SyncPending),
+        (msg_behind(5), SyncPending),
+        (msg_target_topic_missing("t"), SyncPending),
+        (SYNCS_BEHIND_GROUP.into(), PastNewestSync),
+        (msg_target_active("Stable"), TargetGroupActive),
+        (msg_syncs_problem(&problem), Error),
+        (msg_source_partition_error("x"), Error),
+        (msg_target_partition_error("x"), Error),
+        (msg_source_group_error("x"), Error),
+        (msg_target_group_error("x"), Error),
+        (crate::inspect::watch::NO_LONGER_LISTED.into(), Error),
+        (TOO_OLD_FOR_MM2.into(), NeedsAction),
+        (msg_too_old_target(1, 2), NeedsAction),
+        (msg_sync_disabled("a->b"), NeedsAction),
+        (msg_ahead(5), NeedsAction),
+    ];
+    for (message, cause) in cases {
+        assert_eq!(hold_cause(false, &message), Some(cause), "{message}");
+    }
+    assert_eq!(hold_cause(true, SUCCESS), None);
+}
