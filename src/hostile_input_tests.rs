@@ -192,7 +192,7 @@ proptest! {
             0 => plan.settings.project = value,
             1 => plan.settings.cloud = value,
             2 => plan.settings.source.bootstrap_servers = value,
-            3 => plan.settings.source.sasl_mechanism = Some(value),
+            3 => plan.settings.source.ssl_endpoint_identification_algorithm = Some(value),
             4 => plan.mirrormaker.topics_exclude[0] = value,
             5 => plan.mirrormaker.config_properties_exclude[0] = value,
             6 => plan.flows[0].topic_regexes[0] = value,

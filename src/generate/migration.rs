@@ -14,6 +14,7 @@ use super::hcl_format::expr;
 use super::roots::{self, Root, Variable, ident, quoted, tf_file};
 use super::templates::{self, MIGRATION_OBSERVABILITY, MIRRORMAKER_FLOW};
 use super::tree::Tree;
+use crate::plan::SecurityProtocol;
 
 /// Adds the `migration/` root (without observability) to `tree`.
 pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
@@ -46,10 +47,10 @@ pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
 }
 
 /// The source credential variables the security protocol needs: (variable, module key).
-fn credential_variables(protocol: &str) -> Vec<(Variable, &'static str)> {
+fn credential_variables(protocol: SecurityProtocol) -> Vec<(Variable, &'static str)> {
     let optional = Some(Expression::Null);
     let mut vars = Vec::new();
-    if protocol.starts_with("SASL") {
+    if protocol.is_sasl() {
         vars.push((
             Variable {
                 name: "source_sasl_username",
@@ -82,7 +83,7 @@ fn credential_variables(protocol: &str) -> Vec<(Variable, &'static str)> {
             "sasl_password",
         ));
     }
-    if protocol.ends_with("SSL") {
+    if protocol.is_tls() {
         vars.push((
             Variable {
                 name: "source_ssl_ca_cert",
@@ -100,7 +101,7 @@ fn credential_variables(protocol: &str) -> Vec<(Variable, &'static str)> {
             "ssl_ca_cert",
         ));
     }
-    if protocol == "SSL" {
+    if protocol.uses_client_certificate() {
         vars.push((
             Variable {
                 name: "source_ssl_client_cert",
@@ -156,7 +157,7 @@ fn variables(ctx: &Context) -> Vec<Variable> {
         });
     }
     vars.extend(
-        credential_variables(&ctx.plan.settings.source.security_protocol)
+        credential_variables(ctx.plan.settings.source.security_protocol)
             .into_iter()
             .map(|(v, _)| v),
     );
@@ -270,7 +271,7 @@ fn main_tf(ctx: &Context) -> String {
         )
         .build();
     let mut credentials = hcl::Object::new();
-    for (var, key) in credential_variables(&s.source.security_protocol) {
+    for (var, key) in credential_variables(s.source.security_protocol) {
         credentials.insert(ident(key), expr(&format!("var.{}", var.name)));
     }
     let flows = Block::builder("module")

@@ -130,7 +130,7 @@ fn properties(ctx: &Context) -> String {
     );
 
     let src = &s.source;
-    let protocol = src.security_protocol.as_str();
+    let protocol = src.security_protocol;
     for f in &flows {
         let a = &f.source_alias;
         let _ = writeln!(
@@ -140,22 +140,18 @@ fn properties(ctx: &Context) -> String {
             f.topics.len()
         );
         let _ = writeln!(out, "{a}.bootstrap.servers={}", escape(&src.bootstrap_servers));
-        let _ = writeln!(out, "{a}.security.protocol={protocol}");
-        if protocol.starts_with("SASL") {
-            let mechanism = src.sasl_mechanism.as_deref().unwrap_or("PLAIN");
-            let module = if mechanism == "PLAIN" {
-                "org.apache.kafka.common.security.plain.PlainLoginModule"
-            } else {
-                "org.apache.kafka.common.security.scram.ScramLoginModule"
-            };
-            let _ = writeln!(out, "{a}.sasl.mechanism={mechanism}");
+        let _ = writeln!(out, "{a}.security.protocol={}", protocol.as_str());
+        // A SASL protocol comes with its mechanism (generate's validation checks it).
+        if let (true, Some(mechanism)) = (protocol.is_sasl(), src.sasl_mechanism) {
+            let module = mechanism.login_module();
+            let _ = writeln!(out, "{a}.sasl.mechanism={}", mechanism.as_str());
             let _ = writeln!(
                 out,
                 "{a}.sasl.jaas.config={module} required username=\"${{env:SOURCE_SASL_USERNAME}}\" \
                  password=\"${{env:SOURCE_SASL_PASSWORD}}\";"
             );
         }
-        if protocol.ends_with("SSL") {
+        if protocol.is_tls() {
             let _ = writeln!(out, "{a}.ssl.truststore.type=PEM");
             let _ = writeln!(out, "{a}.ssl.truststore.certificates=${{env:SOURCE_SSL_CA_CERT}}");
             match src.ssl_endpoint_identification_algorithm.as_deref() {
@@ -167,7 +163,7 @@ fn properties(ctx: &Context) -> String {
                 }
             }
         }
-        if protocol == "SSL" {
+        if protocol.uses_client_certificate() {
             let _ = writeln!(out, "{a}.ssl.keystore.type=PEM");
             let _ = writeln!(
                 out,

@@ -185,16 +185,16 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
             })
         })
         .collect();
-    let protocol = s.source.security_protocol.as_str();
+    let protocol = s.source.security_protocol;
     json!({
         "project": s.project,
         "cloud": s.cloud,
         "destination": s.destination,
         "mirrormaker": s.mirrormaker,
         "source": s.source,
-        "sasl": protocol.starts_with("SASL"),
-        "ssl": protocol.ends_with("SSL"),
-        "client_cert": protocol == "SSL",
+        "sasl": protocol.is_sasl(),
+        "ssl": protocol.is_tls(),
+        "client_cert": protocol.uses_client_certificate(),
         "observability": s.observability,
         "terraform_cloud": s.terraform_cloud,
         "flows": flows,

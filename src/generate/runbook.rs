@@ -12,14 +12,14 @@ use super::tree::Tree;
 /// Adds `RUNBOOK.md` to `tree`.
 pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
     let mut view = roots::view(ctx);
-    let protocol = ctx.plan.settings.source.security_protocol.as_str();
+    let protocol = ctx.plan.settings.source.security_protocol;
     let env: Vec<Value> = ENV_VARS
         .iter()
         .filter(|(name, _)| {
             !name.starts_with("SOURCE_")
-                || (name.starts_with("SOURCE_SASL") && protocol.starts_with("SASL"))
-                || (name.starts_with("SOURCE_SSL_CA") && protocol.ends_with("SSL"))
-                || (name.starts_with("SOURCE_SSL_CLIENT") && protocol == "SSL")
+                || (name.starts_with("SOURCE_SASL") && protocol.is_sasl())
+                || (name.starts_with("SOURCE_SSL_CA") && protocol.is_tls())
+                || (name.starts_with("SOURCE_SSL_CLIENT") && protocol.uses_client_certificate())
         })
         .map(|(name, what)| serde_json::json!({ "name": name, "what": what }))
         .collect();

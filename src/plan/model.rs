@@ -110,11 +110,116 @@ pub struct SourceConnection {
     /// Comma-separated `host:port` list.
     pub bootstrap_servers: String,
     /// `PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`.
-    pub security_protocol: String,
+    pub security_protocol: SecurityProtocol,
     /// `PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`, for SASL protocols.
-    pub sasl_mechanism: Option<String>,
+    pub sasl_mechanism: Option<SaslMechanism>,
     /// `https` to verify the broker host name, `null` to not set it.
     pub ssl_endpoint_identification_algorithm: Option<String>,
+}
+
+/// How MirrorMaker 2 reaches the source cluster: Kafka's `security.protocol` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SecurityProtocol {
+    /// No TLS, no authentication.
+    #[default]
+    #[serde(rename = "PLAINTEXT")]
+    Plaintext,
+    /// TLS, with a client certificate (mutual TLS).
+    #[serde(rename = "SSL")]
+    Ssl,
+    /// SASL authentication without TLS.
+    #[serde(rename = "SASL_PLAINTEXT")]
+    SaslPlaintext,
+    /// SASL authentication over TLS.
+    #[serde(rename = "SASL_SSL")]
+    SaslSsl,
+}
+
+impl SecurityProtocol {
+    /// Every protocol, in Kafka's order.
+    pub const ALL: [SecurityProtocol; 4] = [
+        SecurityProtocol::Plaintext,
+        SecurityProtocol::Ssl,
+        SecurityProtocol::SaslPlaintext,
+        SecurityProtocol::SaslSsl,
+    ];
+
+    /// Kafka's name, e.g. `SASL_SSL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurityProtocol::Plaintext => "PLAINTEXT",
+            SecurityProtocol::Ssl => "SSL",
+            SecurityProtocol::SaslPlaintext => "SASL_PLAINTEXT",
+            SecurityProtocol::SaslSsl => "SASL_SSL",
+        }
+    }
+
+    /// The protocol Kafka calls `name`.
+    pub fn parse(name: &str) -> Option<SecurityProtocol> {
+        SecurityProtocol::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// Whether clients authenticate with SASL.
+    pub fn is_sasl(self) -> bool {
+        matches!(self, SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl)
+    }
+
+    /// Whether the connection uses TLS.
+    pub fn is_tls(self) -> bool {
+        matches!(self, SecurityProtocol::Ssl | SecurityProtocol::SaslSsl)
+    }
+
+    /// Whether clients authenticate with a TLS client certificate.
+    pub fn uses_client_certificate(self) -> bool {
+        self == SecurityProtocol::Ssl
+    }
+}
+
+/// The SASL mechanisms the generated configurations support.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SaslMechanism {
+    /// User name and password sent as they are (only over TLS in practice).
+    #[serde(rename = "PLAIN")]
+    Plain,
+    /// SCRAM with SHA-256.
+    #[serde(rename = "SCRAM-SHA-256")]
+    ScramSha256,
+    /// SCRAM with SHA-512.
+    #[serde(rename = "SCRAM-SHA-512")]
+    ScramSha512,
+}
+
+impl SaslMechanism {
+    /// Every mechanism.
+    pub const ALL: [SaslMechanism; 3] = [
+        SaslMechanism::Plain,
+        SaslMechanism::ScramSha256,
+        SaslMechanism::ScramSha512,
+    ];
+
+    /// Kafka's name, e.g. `SCRAM-SHA-512`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaslMechanism::Plain => "PLAIN",
+            SaslMechanism::ScramSha256 => "SCRAM-SHA-256",
+            SaslMechanism::ScramSha512 => "SCRAM-SHA-512",
+        }
+    }
+
+    /// The mechanism Kafka calls `name`.
+    pub fn parse(name: &str) -> Option<SaslMechanism> {
+        SaslMechanism::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// The Java login module a JAAS configuration names for this mechanism.
+    pub fn login_module(self) -> &'static str {
+        match self {
+            SaslMechanism::Plain => "org.apache.kafka.common.security.plain.PlainLoginModule",
+            SaslMechanism::ScramSha256 | SaslMechanism::ScramSha512 => {
+                "org.apache.kafka.common.security.scram.ScramLoginModule"
+            }
+        }
+    }
 }
 
 /// The observability services.

@@ -1,23 +1,12 @@
 //! The grammar of every name and value that `migration.hcl` and `plan.json` carry into the
-//! generated files: Aiven project, service and plan names, MirrorMaker 2 cluster aliases,
-//! bootstrap lists, security protocols and SASL mechanisms.
+//! generated files: Aiven project, service and plan names, MirrorMaker 2 cluster aliases and
+//! bootstrap lists. (Security protocols and SASL mechanisms are enums in the plan model.)
 //!
 //! One place, so the settings reader (which points at the offending span) and `generate`
 //! (which re-checks a `plan.json` that may have been edited by hand) apply the same rules. The
 //! rules are deliberately narrower than what a generated file could escape: a value that passes
 //! them cannot start a new line in `mm2.properties`, a command in a shell block of the runbook,
 //! or a new string in HCL or JSON.
-
-/// The security protocols a Kafka client accepts.
-pub const SECURITY_PROTOCOLS: [&str; 4] = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
-
-/// The SASL mechanisms the generated MirrorMaker 2 and `inspect` configurations support.
-pub const SASL_MECHANISMS: [&str; 3] = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"];
-
-/// Whether `protocol` is a SASL protocol (`SASL_PLAINTEXT` or `SASL_SSL`).
-pub fn is_sasl(protocol: &str) -> bool {
-    protocol.starts_with("SASL_")
-}
 
 /// Lowercase letters, digits and dashes, starting with a letter, not ending with a dash, at
 /// most `max` characters: Aiven project and service names.

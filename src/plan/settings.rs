@@ -14,7 +14,8 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::model::{
-    DestinationService, MirrorMakerService, Observability, ResolvedSettings, SourceConnection, TerraformCloud,
+    DestinationService, MirrorMakerService, Observability, ResolvedSettings, SaslMechanism, SecurityProtocol,
+    SourceConnection, TerraformCloud,
 };
 use super::names::{self, is_alias, is_name, is_plan_name};
 
@@ -674,12 +675,12 @@ impl<'a> Parser<'a> {
         }
         let protocol = self.checked(
             self.string(&s, "security_protocol")?,
-            |v| names::SECURITY_PROTOCOLS.contains(&v),
+            |v| SecurityProtocol::parse(v).is_some(),
             "is not a security protocol",
             "use PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
         )?;
         let mechanism = self.opt_string(&s, "sasl_mechanism")?;
-        let sasl = names::is_sasl(&protocol);
+        let sasl = SecurityProtocol::parse(&protocol).is_some_and(SecurityProtocol::is_sasl);
         let sasl_mechanism = match mechanism {
             Some((m, span)) if !sasl => {
                 return Err(self.error(
@@ -689,9 +690,9 @@ impl<'a> Parser<'a> {
                     Some("remove it, or use SASL_SSL".into()),
                 ));
             }
-            Some(v) => Some(self.checked(
+            Some(v) => SaslMechanism::parse(&self.checked(
                 v,
-                |v| names::SASL_MECHANISMS.contains(&v),
+                |v| SaslMechanism::parse(v).is_some(),
                 "is not a SASL mechanism Aiven supports",
                 "use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512",
             )?),
@@ -711,7 +712,7 @@ impl<'a> Parser<'a> {
             };
         let source = SourceConnection {
             bootstrap_servers: bootstrap,
-            security_protocol: protocol,
+            security_protocol: SecurityProtocol::parse(&protocol).unwrap_or_default(),
             sasl_mechanism,
             ssl_endpoint_identification_algorithm,
         };
@@ -978,7 +979,7 @@ source {
     fn example_settings_parse() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/migration.hcl");
         let s = read_settings(&path).unwrap();
-        assert_eq!(s.source.sasl_mechanism.as_deref(), Some("SCRAM-SHA-512"));
+        assert_eq!(s.source.sasl_mechanism, Some(SaslMechanism::ScramSha512));
         assert_eq!(s.flows.max_flows, 3);
     }
 

@@ -262,12 +262,9 @@ fn hand_edited_plan_cannot_inject_into_generated_files() {
             "matches mirrormaker.topics_exclude entry \"orders\"",
         ),
         (
-            "an unknown SASL mechanism",
-            |p| {
-                p.settings.source.security_protocol = "SASL_SSL".into();
-                p.settings.source.sasl_mechanism = Some("PLAIN\nx=y".into());
-            },
-            "settings.source.sasl_mechanism \"PLAIN\\nx=y\" is not one of",
+            "a line break in the host-name check setting",
+            |p| p.settings.source.ssl_endpoint_identification_algorithm = Some("https\nx=y".into()),
+            "settings.source.ssl_endpoint_identification_algorithm \"https\\nx=y\" is not",
         ),
     ];
     for (what, edit, expected) in cases {

@@ -69,7 +69,7 @@ fn minimal_plan_passes_fmt_init_validate() {
 fn ssl_source_plan_passes_fmt_init_validate() {
     let plan = PlanBuilder::new()
         .with(|p| {
-            p.settings.source.security_protocol = "SSL".into();
+            p.settings.source.security_protocol = diskless_migrator::plan::SecurityProtocol::Ssl;
             p.settings.source.sasl_mechanism = None;
         })
         .topic("events", Decision::Diskless, 3, "flow-01")

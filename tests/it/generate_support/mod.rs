@@ -39,8 +39,8 @@ impl PlanBuilder {
                     },
                     source: SourceConnection {
                         bootstrap_servers: "kafka-1.acme.internal:9093,kafka-2.acme.internal:9093".into(),
-                        security_protocol: "SASL_SSL".into(),
-                        sasl_mechanism: Some("SCRAM-SHA-512".into()),
+                        security_protocol: diskless_migrator::plan::SecurityProtocol::SaslSsl,
+                        sasl_mechanism: Some(diskless_migrator::plan::SaslMechanism::ScramSha512),
                         ssl_endpoint_identification_algorithm: Some("https".into()),
                     },
                     observability: Some(Observability {
@@ -76,7 +76,7 @@ impl PlanBuilder {
         let mut b = PlanBuilder::new();
         b.plan.settings.observability = None;
         b.plan.settings.terraform_cloud = None;
-        b.plan.settings.source.security_protocol = "PLAINTEXT".into();
+        b.plan.settings.source.security_protocol = diskless_migrator::plan::SecurityProtocol::Plaintext;
         b.plan.settings.source.sasl_mechanism = None;
         b.plan.settings.source.ssl_endpoint_identification_algorithm = None;
         b
