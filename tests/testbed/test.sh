@@ -8,6 +8,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
 export DM_TESTBED_DIR="${DM_TESTBED_DIR:-$repo/target/testbed}"
+# Compiled dependencies are cached outside the clone, like Maven's ~/.m2 and the venv, so a
+# fresh clone on the same machine compiles only this crate. Set CARGO_TARGET_DIR to choose
+# another folder (cargo's default, <repo>/target, compiles everything each time).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${DM_CACHE_DIR:-$HOME/.cache/diskless-migrator}/cargo-target}"
 export TESTBED_DIR="$DM_TESTBED_DIR"
 # The test command always has a test bed: a test that would skip without one must fail instead.
 export DM_REQUIRE_TESTBED=1
