@@ -17,6 +17,9 @@
 //! Failures of one group or one partition become error values in the facts (and error rows
 //! later). Only a cluster that cannot be reached, refuses the credentials, or does not list all
 //! its groups stops the run.
+//!
+//! Longer than most modules: it is the one place that orders the reads of both clusters and the
+//! topics MirrorMaker 2 writes, concurrently; what each read means is decided in `compare`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::{Duration, Instant};

@@ -16,6 +16,9 @@
 //!
 //! [`summary`] renders the result for people (text or Markdown); `plan.json` is the plan
 //! serialized with [`to_json`].
+//!
+//! Longer than most modules: it is the pass that calls every decision in order; each decision
+//! itself lives in a sibling module.
 
 pub mod config_translation;
 pub mod eligibility;

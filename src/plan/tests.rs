@@ -1,4 +1,6 @@
 //! Planner tests over crafted inventories.
+//!
+//! Long on purpose: each test reads as a scenario over the one crafted inventory above it.
 
 use super::*;
 use crate::inventory::{ConfigEntry, ConfigSource, Partition, Provenance, Throughput, Topic};

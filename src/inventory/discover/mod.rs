@@ -14,6 +14,9 @@
 //! unreachable cluster or refused credentials stop the run. Where the cluster enforces ACLs,
 //! topics and groups the principal may not `Describe` are left out of Kafka's listings; a
 //! `listing` gap says so.
+//!
+//! Longer than most modules: it is the sequence of reads and the gaps each refusal records; every
+//! protocol detail lives in `kafka/`, every kind of fact with its own logic in a sibling module.
 
 mod groups;
 mod one_by_one;
