@@ -74,8 +74,7 @@ pub struct DestinationService {
     /// The cluster alias MirrorMaker 2 uses for the destination.
     pub cluster_alias: String,
     /// Whether the service has tiered storage; classic topics keep the source's tiered-storage
-    /// configs only when it has (absent in older plans: `true`).
-    #[serde(default = "yes")]
+    /// configs only when it has.
     pub tiered_storage: bool,
 }
 
@@ -89,10 +88,6 @@ impl Default for DestinationService {
             tiered_storage: true,
         }
     }
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// The Aiven for Apache Kafka MirrorMaker 2 service.
@@ -342,16 +337,13 @@ pub struct MirrorMakerPlan {
     pub tasks_max: u32,
     /// Expected copy throughput per flow in bytes per second, used for time estimates.
     pub expected_bytes_per_second_per_flow: u64,
-    /// MirrorMaker 2's periodic jobs (absent in older plans: the values of [`Worker::default`]).
-    #[serde(default)]
+    /// MirrorMaker 2's periodic jobs.
     pub worker: Worker,
     /// Topic names MirrorMaker 2 never replicates (Java regexes): internal and connector topics
-    /// stay on the source (absent in older plans: [`default_topics_exclude`]).
-    #[serde(default = "default_topics_exclude")]
+    /// stay on the source ([`default_topics_exclude`]).
     pub topics_exclude: Vec<String>,
     /// Topic configs MirrorMaker 2 must not copy onto destination topics (Java regexes, no
-    /// commas; absent in older plans: [`default_config_properties_exclude`]).
-    #[serde(default = "default_config_properties_exclude")]
+    /// commas; [`default_config_properties_exclude`]).
     pub config_properties_exclude: Vec<String>,
 }
 
