@@ -12,12 +12,15 @@
 //!    dropped ones with their reasons;
 //! 4. [`flows`]: balanced replication flows, regexes, MirrorMaker 2 task sizing and copy-time
 //!    estimates;
-//! 5. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
+//! 5. [`cost`]: each topic's monthly cost as classic and as diskless (inputs in the per-topic
+//!    pass, the diskless shares, savings and ranking in one pass over the planned topics);
+//! 6. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
 //!
 //! [`summary`] renders the result for people (text or Markdown); `plan.json` is the plan
 //! serialized with [`to_json`].
 
 pub mod config_translation;
+pub mod cost;
 pub mod eligibility;
 pub mod flows;
 mod json;
@@ -135,6 +138,7 @@ pub fn build(
         config_gaps: Gaps::of(inventory, "topic_configs"),
         transactional_gaps: Gaps::of(inventory, "transactional"),
         streams: streams::StreamsApps::of(&inventory.consumer_groups),
+        groups: cost::GroupCounts::of(&inventory.consumer_groups),
         settings,
     };
 
@@ -175,6 +179,7 @@ pub fn build(
     }
 
     let (flows, mirrormaker) = plan_flows(&mut topics, settings, &mut diagnostics);
+    let cost = cost::finish(&mut topics, &settings.cost, &settings.latency_sensitive);
     warn_excluded_by_mirrormaker(&topics, &mirrormaker.topics_exclude, &mut diagnostics);
 
     if strict {
@@ -203,6 +208,7 @@ pub fn build(
         flows,
         mirrormaker,
         diagnostics,
+        cost: Some(cost),
     })
 }
 
@@ -432,6 +438,7 @@ struct Known<'a> {
     config_gaps: Gaps<'a>,
     transactional_gaps: Gaps<'a>,
     streams: streams::StreamsApps<'a>,
+    groups: cost::GroupCounts<'a>,
     settings: &'a Settings,
 }
 
@@ -502,6 +509,12 @@ fn plan_topic(
         },
         config: translation.config,
         dropped_configs: translation.dropped,
+        cost: Some(cost::topic_cost(
+            topic,
+            &known.groups,
+            &known.settings.cost,
+            known.settings.destination.tiered_storage,
+        )),
         ..base
     }
 }
