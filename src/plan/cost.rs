@@ -476,6 +476,38 @@ pub fn finish(topics: &mut [TopicPlan], p: &CostParameters, latency: &[LatencySe
     }
 }
 
+/// `suggested_topics.txt` for `plan --suggest N`: the first `n` ranked topics (diskless, saving
+/// known, not latency-sensitive; `keep_classic` topics are classic so never ranked), largest
+/// saving first, in the topic-list format `plan --topics` reads (`#` comments).
+pub fn suggested_topics(plan: &super::model::Plan, n: usize) -> (String, usize) {
+    let mut ranked: Vec<(u32, &str, f64)> = plan
+        .topics
+        .iter()
+        .filter_map(|t| {
+            let c = t.cost.as_ref()?;
+            Some((c.rank?, t.name.as_str(), c.saving?))
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, ..)| *rank);
+    let currency = plan
+        .cost
+        .as_ref()
+        .map_or("USD", |c| c.parameters.currency.as_str());
+    let shown = ranked.len().min(n);
+    let mut out = format!(
+        "# {shown} topic(s) suggested for diskless, largest monthly saving first (plan.json cost.rank).\n\
+         # Left out: topics planned classic (keep_classic and the other rules), latency_sensitive\n\
+         # topics of the settings, and topics whose cost is unknown.\n"
+    );
+    for (_, name, saving) in ranked.into_iter().take(n) {
+        out.push_str(&format!(
+            "{name} # saves {} {currency}/month\n",
+            super::summary::money(saving)
+        ));
+    }
+    (out, shown)
+}
+
 /// The assumptions of the figures, in words, for the summary and the report.
 pub fn assumptions(p: &CostParameters) -> Vec<String> {
     let c = &p.currency;

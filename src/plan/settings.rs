@@ -1288,6 +1288,54 @@ source {
     }
 
     #[test]
+    fn cost_block_defaults_and_errors() {
+        let s = parse_settings("m.hcl", MINIMAL).unwrap();
+        assert_eq!(s.cost, CostParameters::default());
+        assert!(s.latency_sensitive.is_empty());
+        let text = format!(
+            "{MINIMAL}\ncost {{\n  prices_source = \"ours\"\n  cross_zone_per_gb = 0.01\n  zones = 2\n  \
+             zone_aware_clients = true\n  disk_utilization = 0.8\n}}\n\
+             latency_sensitive {{\n  regex = \"checkout\\\\..*\"\n  reason = \"the API waits\"\n}}\n"
+        );
+        let s = parse_settings("m.hcl", &text).unwrap();
+        assert_eq!(s.cost.prices_source, "ours");
+        assert_eq!(s.cost.cross_zone_per_gb, 0.01);
+        assert_eq!(s.cost.zones, 2);
+        assert!(s.cost.zone_aware_clients);
+        assert_eq!(s.cost.disk_utilization, 0.8);
+        assert_eq!(s.cost.put_per_1000, CostParameters::default().put_per_1000);
+        assert!(s.latency_sensitive[0].matches("checkout.orders"));
+        assert_eq!(s.latency_sensitive[0].reason, "the API waits");
+
+        for (body, message) in [
+            (
+                "put_per_1000 = -1",
+                "`put_per_1000` must be a number of at least 0",
+            ),
+            ("put_per_1000 = \"cheap\"", "`put_per_1000` must be a number"),
+            ("disk_utilization = 0", "`disk_utilization` must be above 0"),
+            (
+                "disk_utilization = 2",
+                "`disk_utilization` must be a number from 0 to 1",
+            ),
+            ("zones = 0", "`zones` must be a positive whole number"),
+            ("prices_source = \" \"", "`prices_source` in `cost` is empty"),
+        ] {
+            let text = format!("{MINIMAL}\ncost {{\n  {body}\n}}\n");
+            let e = err(&text);
+            assert_eq!(e.message, message, "{body}");
+            let key = body.split(' ').next().unwrap();
+            assert_eq!(spanned(&text, &e), key, "{body}");
+        }
+        let e = err(&format!("{MINIMAL}\ncost {{\n  zone = 3\n}}\n"));
+        assert!(e.help.unwrap().starts_with("did you mean `zones`?"));
+        let e = err(&format!(
+            "{MINIMAL}\nlatency_sensitive {{\n  regex = \"(\"\n  reason = \"r\"\n}}\n"
+        ));
+        assert_eq!(e.message, "`(` in `latency_sensitive` is not a valid regex");
+    }
+
+    #[test]
     fn destination_tiered_storage_defaults_to_true() {
         assert!(
             parse_settings("m.hcl", MINIMAL)

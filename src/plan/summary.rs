@@ -98,6 +98,8 @@ pub fn render(plan: &Plan, style: Style) -> String {
         table_text(&mut out, &header, &rows);
     }
 
+    cost_section(&mut out, plan, md);
+
     let others: Vec<_> = plan
         .topics
         .iter()
@@ -190,6 +192,108 @@ pub fn render(plan: &Plan, style: Style) -> String {
 
 /// Diagnostics of one code shown in a summary before the rest are counted.
 pub const PER_CODE: usize = 5;
+
+/// Topics shown in the summary's ranking by saving.
+pub const TOP_SAVINGS: usize = 10;
+
+/// The cost totals, the top topics by saving and the hint about unknown costs.
+fn cost_section(out: &mut String, plan: &Plan, md: bool) {
+    let Some(cost) = &plan.cost else {
+        return;
+    };
+    let t = &cost.totals;
+    let currency = &cost.parameters.currency;
+    let source = t.source.map_or_else(|| "unknown".to_owned(), money);
+    let line = format!(
+        "all classic (RF 3) {} {currency}, as planned {} {currency}, saving {} {currency}; the source today {}{}; {} topic(s) known, {} unknown",
+        money(t.all_classic),
+        money(t.as_planned),
+        money(t.saving),
+        source,
+        if t.source.is_some() {
+            format!(" {currency}")
+        } else {
+            String::new()
+        },
+        t.topics_known,
+        t.topics_unknown,
+    );
+    let mut ranked: Vec<_> = plan
+        .topics
+        .iter()
+        .filter_map(|tp| {
+            let c = tp.cost.as_ref()?;
+            Some((c.rank?, tp, c))
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, ..)| *rank);
+    let count = ranked.len();
+    let rows: Vec<[String; 5]> = ranked
+        .iter()
+        .take(TOP_SAVINGS)
+        .map(|(rank, tp, c)| {
+            let total = |b: &Option<super::model::CostBreakdown>| {
+                b.as_ref().map_or("unknown".into(), |b| money(b.total))
+            };
+            [
+                rank.to_string(),
+                tp.name.clone(),
+                total(&c.classic),
+                total(&c.diskless),
+                c.saving.map_or("unknown".into(), money),
+            ]
+        })
+        .collect();
+    let header = ["rank", "topic", "classic", "diskless", "saving"];
+    let more = count.saturating_sub(TOP_SAVINGS);
+    if md {
+        let _ = writeln!(out, "\n### Monthly cost ({currency})\n\n{line}.\n");
+        let _ = writeln!(out, "Prices: {}.\n", cost.parameters.prices_source);
+        if !rows.is_empty() {
+            table_md(out, &header, &rows);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "\n… and {more} more ranked topic(s); see `cost.rank` in plan.json."
+            );
+        }
+        if let Some(hint) = &cost.hint {
+            let _ = writeln!(out, "\n{}.", escape_md(hint));
+        }
+    } else {
+        let _ = writeln!(out, "\nMonthly cost: {line}");
+        let _ = writeln!(out, "Prices: {}", cost.parameters.prices_source);
+        if !rows.is_empty() {
+            let _ = writeln!(out, "Diskless topics by monthly saving ({currency}):");
+            table_text(out, &header, &rows);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {more} more ranked topic(s); see cost.rank in plan.json"
+            );
+        }
+        if let Some(hint) = &cost.hint {
+            let _ = writeln!(out, "Hint: {hint}");
+        }
+    }
+}
+
+/// An amount with two decimals and thousands separators, e.g. `1,559.03`.
+pub fn money(amount: f64) -> String {
+    let cents = (amount.abs() * 100.0).round() as u64;
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{:02}", cents % 100)
+}
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -317,5 +421,9 @@ mod tests {
         assert_eq!(duration(725), "12m 05s");
         assert_eq!(duration(3 * 3600 + 7 * 60), "3h 07m");
         assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 04h");
+        assert_eq!(money(1559.0286), "1,559.03");
+        assert_eq!(money(-0.004), "0.00");
+        assert_eq!(money(-12.5), "-12.50");
+        assert_eq!(money(1_000_000.0), "1,000,000.00");
     }
 }
