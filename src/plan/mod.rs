@@ -670,4 +670,4 @@ fn over_limit(bin: &[usize], loads: &[flows::Load<'_>], policy: &settings::FlowP
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -123,7 +123,7 @@ fn plan_full(
 }
 
 /// The plan of [`crafted`] with every topic selected.
-pub(super) fn crafted_plan() -> Plan {
+pub(crate) fn crafted_plan() -> Plan {
     plan_full(&crafted(), &settings(), &all(), false).unwrap()
 }
 
