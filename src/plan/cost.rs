@@ -326,11 +326,9 @@ pub fn topic_cost(
     };
     if let Ok(s) = &storage {
         cost.retained_bytes = Some(s.retained);
-        cost.local_bytes = Some(if destination_tiered {
-            s.tiered_local.unwrap_or(s.retained)
-        } else {
-            s.retained
-        });
+        cost.local_bytes = s
+            .tiered_local
+            .filter(|local| destination_tiered && *local < s.retained);
     }
     let unknown = if bytes_in.is_none() {
         Some(NOT_SAMPLED.to_owned())
@@ -354,7 +352,7 @@ pub fn topic_cost(
                         local: s.tiered_local.unwrap_or(s.retained),
                         ..dest
                     };
-                    cost.source = Some(classic(p, rf, &here));
+                    cost.source_total = Some(classic(p, rf, &here).total);
                 }
                 None => {
                     cost.source_unknown = Some(
@@ -366,9 +364,7 @@ pub fn topic_cost(
             }
         }
         (reason, ..) => {
-            let reason = reason.unwrap_or_else(|| "inputs unknown".into());
-            cost.source_unknown = Some(reason.clone());
-            cost.unknown = Some(reason);
+            cost.unknown = Some(reason.unwrap_or_else(|| "inputs unknown".into()));
         }
     }
     cost
@@ -402,7 +398,6 @@ pub fn finish(topics: &mut [TopicPlan], p: &CostParameters, latency: &[LatencySe
             cost.classic.clone(),
         ) else {
             totals.topics_unknown += 1;
-            cost.not_ranked = Some("its cost is unknown".into());
             continue;
         };
         let inputs = Inputs {
@@ -428,7 +423,7 @@ pub fn finish(topics: &mut [TopicPlan], p: &CostParameters, latency: &[LatencySe
         } else {
             classic_cost.total
         };
-        source_total = source_total.zip(cost.source.as_ref()).map(|(s, c)| s + c.total);
+        source_total = source_total.zip(cost.source_total).map(|(s, c)| s + c);
         cost.diskless = Some(diskless_cost);
         if t.decision != Decision::Diskless {
             cost.not_ranked = Some("planned classic".into());
@@ -678,6 +673,8 @@ mod tests {
         // Without tiered storage on the destination, everything is on disk: 3 × 843.75 ÷ 0.5 × 0.08.
         let flat = topic_cost(&t, &GroupCounts::default(), &p(), false);
         assert_eq!(flat.classic.unwrap().disk, 405.0);
+        assert_eq!(flat.local_bytes, None, "everything is local");
+        assert_eq!(cost.local_bytes, Some(84.375 * GB));
         // Unlimited retention: the remote part is unknown.
         let unlimited = summary(
             &[("remote.storage.enable", "true"), ("retention.ms", "-1")],
@@ -696,7 +693,7 @@ mod tests {
         let t = summary(&[], Some(1000), None);
         let cost = topic_cost(&t, &GroupCounts::default(), &p(), true);
         assert_eq!(cost.classic, None);
-        assert_eq!(cost.source, None);
+        assert_eq!(cost.source_total, None);
         assert_eq!(cost.unknown.as_deref(), Some(NOT_SAMPLED));
         assert!(NOT_SAMPLED.contains("discover --sample"));
         assert_eq!(cost.retained_bytes, Some(1000.0));

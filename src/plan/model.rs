@@ -379,25 +379,38 @@ pub struct CostParameters {
     pub buffer_max_bytes: u64,
 }
 
-/// Monthly cost of one topic, component by component, in [`CostParameters::currency`].
+/// Monthly cost of one topic, component by component, in [`CostParameters::currency`]. A
+/// component that is zero for this kind of topic (e.g. disk for a diskless topic) is left out
+/// of `plan.json` and reads as 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CostBreakdown {
     /// Sum of the components below.
     pub total: f64,
     /// Producers to the broker they write to, across zones.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub produce_cross_zone: f64,
     /// Leader to followers, across zones (classic only).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub replication_cross_zone: f64,
     /// Brokers to consumers, across zones.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub consume_cross_zone: f64,
     /// Provisioned broker disk for the local copies (classic only).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub disk: f64,
     /// Object storage: a diskless topic's data, or a tiered classic topic's remote part.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub object_storage: f64,
     /// Object storage PUT requests (diskless only).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub put_requests: f64,
     /// Object storage GET requests (diskless only).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub get_requests: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 impl CostBreakdown {
@@ -416,25 +429,34 @@ pub struct TopicCost {
     pub bytes_out_per_second: Option<f64>,
     /// Bytes the topic retains (one copy).
     pub retained_bytes: Option<f64>,
-    /// Of those, the bytes a classic destination topic keeps on broker disk (less than
-    /// `retained_bytes` for a tiered topic).
+    /// Of those, the bytes a classic destination topic keeps on broker disk, when that is
+    /// less than `retained_bytes` (a topic tiered on the source, and a destination with tiered
+    /// storage); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_bytes: Option<f64>,
     /// The topic as a classic topic (replication factor 3) on the destination.
     pub classic: Option<CostBreakdown>,
     /// The topic as a diskless topic on the destination.
     pub diskless: Option<CostBreakdown>,
-    /// Why `classic` and `diskless` are unknown, when they are.
+    /// Why `classic` and `diskless` are unknown, when they are (absent when they are known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<String>,
     /// `classic.total − diskless.total`: what diskless saves each month (negative: costs more).
     pub saving: Option<f64>,
-    /// The topic on the source today, with its replication factor and tiering.
-    pub source: Option<CostBreakdown>,
-    /// Why `source` is unknown, when it is.
+    /// The topic's monthly total on the source today, with its replication factor and tiering
+    /// (the classic formula; only the total is kept).
+    pub source_total: Option<f64>,
+    /// Why `source_total` is unknown when `classic` is known (the source's replication factor
+    /// was not read); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_unknown: Option<String>,
     /// Place in the ranking by saving (1 = largest saving) among topics planned diskless whose
-    /// saving is known and that are not latency-sensitive.
+    /// saving is known and that are not latency-sensitive; absent for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<u32>,
-    /// Why the topic is not ranked, when it is not.
+    /// Why a topic whose saving is known is not ranked (planned classic, latency-sensitive);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_ranked: Option<String>,
 }
 
