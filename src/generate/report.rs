@@ -163,13 +163,16 @@ pub fn render(plan: &Plan, inspect: Option<&InspectReport>) -> String {
     let _ = write!(
         out,
         "<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">\
-         <div class=\"card\"><b class=\"diskless\">{diskless}</b>diskless topics</div>\
-         <div class=\"card\"><b class=\"classic\">{classic}</b>classic topics</div>\
-         <div class=\"card\"><b class=\"skip\">{skip}</b>skipped</div>\
+         <div class=\"card\"><b class=\"diskless\">{}</b>diskless topics</div>\
+         <div class=\"card\"><b class=\"classic\">{}</b>classic topics</div>\
+         <div class=\"card\"><b class=\"skip\">{}</b>skipped</div>\
          <div class=\"card\"><b>{}</b>flows</div>\
          <div class=\"card\"><b>{}</b>warnings, {errors} errors</div>",
-        plan.flows.len(),
-        plan.diagnostics.len() - errors,
+        int(diskless),
+        int(classic),
+        int(skip),
+        int(plan.flows.len()),
+        int(plan.diagnostics.len() - errors),
     );
     if let Some(cost) = &plan.cost {
         let _ = write!(
@@ -272,7 +275,7 @@ fn flows_section(out: &mut String, plan: &Plan) {
         )
     });
     chart(out, "Partitions", "chart-flow-partitions", &|f| {
-        (Some(f64::from(f.partitions)), f.partitions.to_string())
+        (Some(f64::from(f.partitions)), int(f.partitions as usize))
     });
     chart(out, "Produce rate on the source", "chart-flow-rate", &|f| {
         (
@@ -297,8 +300,8 @@ fn flows_section(out: &mut String, plan: &Plan) {
              <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&f.name),
             escape(&f.source_alias),
-            f.topics.len(),
-            f.partitions,
+            int(f.topics.len()),
+            int(f.partitions as usize),
             escape(&f.size_bytes.map_or("unknown".into(), bytes)),
             escape(&f.bytes_per_second.map_or("not sampled".into(), rate)),
             escape(&f.estimated_copy_seconds.map_or("unknown".into(), duration)),
@@ -330,8 +333,8 @@ fn cost_section(out: &mut String, plan: &Plan) {
         money(t.as_planned),
         money(t.saving),
         t.source.map_or("unknown".into(), money),
-        t.topics_known,
-        t.topics_unknown,
+        int(t.topics_known as usize),
+        int(t.topics_unknown as usize),
     );
     if let Some(hint) = &cost.hint {
         let _ = writeln!(out, "<p class=\"note\">{}.</p>", escape(hint));
@@ -409,9 +412,24 @@ fn more_note(out: &mut String, count: usize, what: &str, field: &str) {
     if count > ROW_LIMIT {
         let _ = writeln!(
             out,
-            "<p class=\"note\">Showing the first {ROW_LIMIT} of {count} {what}; plan.json has all of them ({field}).</p>"
+            "<p class=\"note\">Showing the first {} of {} {what}; plan.json has all of them ({field}).</p>",
+            int(ROW_LIMIT),
+            int(count)
         );
     }
+}
+
+/// A count with thousands separators, e.g. `50,000`.
+fn int(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn decision_name(d: Decision) -> &'static str {
@@ -481,7 +499,7 @@ fn decisions_section(out: &mut String, plan: &Plan) {
              <td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&t.name),
             escape(&t.reason),
-            t.partitions,
+            int(t.partitions as usize),
             escape(&t.size_bytes.map_or("unknown".into(), bytes)),
             escape(&t.bytes_per_second.map_or("not sampled".into(), rate)),
             escape(t.flow.as_deref().unwrap_or("—")),
@@ -647,9 +665,9 @@ mod tests {
             .collect();
         let html = render(&plan, None);
         assert_eq!(html.matches("<tr class=\"topic\">").count(), ROW_LIMIT);
-        assert!(html.contains(&format!(
-            "Showing the first {ROW_LIMIT} of {} topics",
-            ROW_LIMIT + 5
-        )));
+        assert!(html.contains("Showing the first 1,000 of 1,005 topics"));
+        assert_eq!(int(0), "0");
+        assert_eq!(int(999), "999");
+        assert_eq!(int(50_000), "50,000");
     }
 }

@@ -125,6 +125,6 @@ fn a_large_plan_gives_a_bounded_report() {
     let html = diskless_migrator::generate::report::render(&plan, None);
     let rows = html.matches("<tr class=\"topic\">").count();
     assert_eq!(rows, diskless_migrator::generate::report::ROW_LIMIT);
-    assert!(html.contains("Showing the first 1000 of 3000 topics"), "note");
+    assert!(html.contains("Showing the first 1,000 of 3,000 topics"), "note");
     assert!(html.len() < 2_000_000, "{} bytes", html.len());
 }
