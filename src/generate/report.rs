@@ -653,6 +653,53 @@ mod tests {
         assert_eq!(render(&plan, Some(&inspect)), html, "deterministic");
     }
 
+    /// What `inspect --format json` writes is what the report reads.
+    #[test]
+    fn reads_the_inspect_json_writer() {
+        use crate::inspect::compare::{Component, Row};
+        let row = Row {
+            cluster_pair: "source-01->destination".into(),
+            topic: "orders".into(),
+            partition: Some(2),
+            group: "billing".into(),
+            source_topic_earliest_offset: Some(0),
+            source_topic_latest_offset: Some(9),
+            source_group_state: "Stable".into(),
+            source_group_offset: Some(9),
+            source_group_lag: Some(0),
+            target_topic_earliest_offset: None,
+            target_topic_latest_offset: None,
+            target_group_state: "Empty".into(),
+            target_group_offset: None,
+            target_group_lag: None,
+            target_group_lag_to_source: None,
+            source_has_data: true,
+            source_group_valid: true,
+            target_has_data: false,
+            is_ok: false,
+            blocking_component: Some(Component::Replication),
+            message: "behind".into(),
+            target_topic: Some("orders".into()),
+            expected_target_offset: None,
+        };
+        let mut json = Vec::new();
+        let summary = crate::inspect::report::summarize(std::slice::from_ref(&row));
+        crate::inspect::report::write_json(&[row], Some(&summary), &mut json).unwrap();
+        let parsed = parse_inspect(std::str::from_utf8(&json).unwrap()).unwrap();
+        assert_eq!(
+            parsed.rows,
+            [InspectRow {
+                cluster_pair: "source-01->destination".into(),
+                group: "billing".into(),
+                topic: "orders".into(),
+                partition: Some(2),
+                is_ok: false,
+                blocking_component: Some("REPLICATION".into()),
+                message: "behind".into(),
+            }]
+        );
+    }
+
     #[test]
     fn large_tables_are_cut_with_a_note() {
         let mut plan = crate::plan::tests::crafted_plan();
