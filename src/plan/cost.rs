@@ -550,6 +550,13 @@ pub fn assumptions(p: &CostParameters) -> Vec<String> {
         "Retained bytes are the topic's size on the source; for a topic tiered on the source, bytes \
          in × retention (its remote part is not in the inventory)."
             .to_owned(),
+        "The source today: the classic formulas with the source's replication factor and tiering, \
+         at these prices and zones."
+            .to_owned(),
+        "Diskless produce acknowledgements typically take a few hundred milliseconds (objects are \
+         closed every commit interval, then uploaded and committed; Inkless performance guide): \
+         latency_sensitive topics of the settings are not ranked."
+            .to_owned(),
     ]
 }
 
