@@ -205,16 +205,12 @@ fn cost_section(out: &mut String, plan: &Plan, md: bool) {
     let currency = &cost.parameters.currency;
     let source = t.source.map_or_else(|| "unknown".to_owned(), money);
     let line = format!(
-        "all classic (RF 3) {} {currency}, as planned {} {currency}, saving {} {currency}; the source today {}{}; {} topic(s) known, {} unknown",
+        "every topic classic (RF 3) {}, as planned {}, saving {}; the source today {}; {} topic(s) \
+         priced, {} unknown",
         money(t.all_classic),
         money(t.as_planned),
         money(t.saving),
         source,
-        if t.source.is_some() {
-            format!(" {currency}")
-        } else {
-            String::new()
-        },
         t.topics_known,
         t.topics_unknown,
     );
@@ -247,7 +243,10 @@ fn cost_section(out: &mut String, plan: &Plan, md: bool) {
     let header = ["rank", "topic", "classic", "diskless", "saving"];
     let more = count.saturating_sub(TOP_SAVINGS);
     if md {
-        let _ = writeln!(out, "\n### Monthly cost ({currency})\n\n{line}.\n");
+        let _ = writeln!(
+            out,
+            "\n### Monthly cost ({currency})\n\nEvery figure a month: {line}.\n"
+        );
         let _ = writeln!(out, "Prices: {}.\n", cost.parameters.prices_source);
         if !rows.is_empty() {
             table_md(out, &header, &rows);
@@ -262,7 +261,7 @@ fn cost_section(out: &mut String, plan: &Plan, md: bool) {
             let _ = writeln!(out, "\n{}.", escape_md(hint));
         }
     } else {
-        let _ = writeln!(out, "\nMonthly cost: {line}");
+        let _ = writeln!(out, "\nMonthly cost ({currency}): {line}");
         let _ = writeln!(out, "Prices: {}", cost.parameters.prices_source);
         if !rows.is_empty() {
             let _ = writeln!(out, "Diskless topics by monthly saving ({currency}):");

@@ -547,7 +547,7 @@ fn unsampled_topics_have_unknown_costs_and_a_hint() {
         .assert()
         .success();
     let out = stdout(&a);
-    assert!(out.contains("1 topic(s) known, 1 unknown"), "{out}");
+    assert!(out.contains("1 topic(s) priced, 1 unknown"), "{out}");
     assert!(
         out.contains("run `discover --sample SECONDS` and plan again"),
         "{out}"
