@@ -91,7 +91,7 @@ th{background:#f0f2f5;position:sticky;top:0}td.n,th.n{text-align:right;font-vari
 svg{display:block;margin:4px 0 12px}svg text{font:12px system-ui,sans-serif;fill:#1d2430}
 rect.bar{fill:#3a6ea5}rect.bar.saving{fill:#0b6e4f}rect.bar.unknown{fill:#c5ccd6}
 input[type=search]{width:100%;max-width:420px;padding:6px 8px;margin:0 0 8px;border:1px solid #b9c2cd;border-radius:4px}
-tr[hidden]{display:none}ul{margin:4px 0 8px 18px;padding:0}code{background:#f0f2f5;padding:0 3px;border-radius:3px}
+tr[hidden]{display:none}.nowrap{white-space:nowrap}ul{margin:4px 0 8px 18px;padding:0}code{background:#f0f2f5;padding:0 3px;border-radius:3px}
 ";
 
 /// The search box: hides the rows of a table (`data-search` = its id) that do not contain the
@@ -496,7 +496,7 @@ fn decisions_section(out: &mut String, plan: &Plan) {
         let _ = writeln!(
             out,
             "<tr class=\"topic\"><td>{}</td><td class=\"{d}\">{d}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+             <td class=\"n\">{}</td><td class=\"nowrap\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&t.name),
             escape(&t.reason),
             int(t.partitions as usize),

@@ -531,13 +531,14 @@ pub fn assumptions(p: &CostParameters) -> Vec<String> {
         ),
         format!(
             "Diskless topics: object storage {c} {} per GB-month, PUT {c} {} and GET {c} {} per \
-             1,000; {} brokers each upload an object every {} ms or {} bytes, whichever comes \
-             first, shared over topics by bytes in; each object is read once per zone.",
+             1,000; {} brokers each upload an object every {} ms or {} ({} bytes), whichever \
+             comes first, shared over topics by bytes in; each object is read once per zone.",
             p.object_storage_per_gb_month,
             p.put_per_1000,
             p.get_per_1000,
             p.brokers,
             p.commit_interval_ms,
+            super::summary::bytes(p.buffer_max_bytes),
             p.buffer_max_bytes
         ),
         if p.zone_aware_clients {
