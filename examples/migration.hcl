@@ -46,6 +46,19 @@ observability {
 #   reason = "read by read_committed consumers"
 # }
 
+# Topics never suggested for diskless by `plan --suggest` (diskless adds produce latency):
+# latency_sensitive {
+#   regex  = "checkout\\..*"
+#   reason = "the checkout API waits for the acknowledgement"
+# }
+
+# Prices and parameters of the cost model (docs/cost.md); the defaults are AWS us-east-1
+# list prices and Inkless's default produce settings:
+# cost {
+#   cross_zone_per_gb  = 0.02
+#   zone_aware_clients = false  # true when diskless clients send diskless_az in client.id
+# }
+
 # terraform_cloud {
 #   organization          = "acme"
 #   destination_workspace = "migration-destination"

@@ -1,5 +1,7 @@
 //! Writes a synthetic `inventory.json` for benchmarks: `TOPICS` topics with `PARTITIONS`
-//! partitions each, skewed sizes, a mix of configs (some compacted), and a topic list.
+//! partitions each, skewed sizes, a mix of configs (some compacted), a sampled produce rate per
+//! partition (so the plan's cost model has its inputs), a consumer group per team reading its
+//! topics (a second one for every third team), and a topic list.
 //!
 //! Usage: `cargo run --release --example synthetic_inventory -- OUT_DIR [TOPICS] [PARTITIONS]`
 //! writes `OUT_DIR/inventory.json` and `OUT_DIR/topics.txt` (every data topic).
@@ -8,7 +10,8 @@
 use std::io::Write;
 
 use diskless_migrator::inventory::{
-    Cluster, ConfigEntry, ConfigSource, Inventory, Partition, Provenance, SCHEMA_VERSION, Topic,
+    Cluster, CommittedOffset, ConfigEntry, ConfigSource, ConsumerGroup, Inventory, Partition, Provenance,
+    SCHEMA_VERSION, Throughput, Topic,
 };
 
 fn main() {
@@ -48,6 +51,9 @@ fn main() {
             configs.push(entry("compression.type", "zstd".into()));
         }
         configs.sort_by(|a, b| a.name.cmp(&b.name));
+        // The rate that fills the topic over its retention, in whole bytes per second.
+        let retention_seconds = 86_400 * (1 + i as u64 % 14);
+        let rate = (size / partitions as u64 / retention_seconds).max(1) as f64;
         all.push(Topic {
             name: name.clone(),
             id: None,
@@ -61,7 +67,10 @@ fn main() {
                     earliest_offset: Some(0),
                     latest_offset: Some(size as i64 / 1000),
                     size_bytes: Some(size / partitions as u64),
-                    throughput: None,
+                    throughput: Some(Throughput {
+                        messages_per_second: (rate / 1000.0).ceil(),
+                        bytes_per_second: rate,
+                    }),
                 })
                 .collect(),
             configs: Some(configs),
@@ -72,11 +81,38 @@ fn main() {
         list.push('\n');
     }
     all.sort_by(|a, b| a.name.cmp(&b.name));
+    // One group per team reading partition 0 of each of its data topics; every third team has a
+    // second group.
+    let mut groups: Vec<ConsumerGroup> = Vec::new();
+    for team in 0..topics.min(997) {
+        let offsets: Vec<CommittedOffset> = (team..topics)
+            .step_by(997)
+            .map(|i| CommittedOffset {
+                topic: format!("team-{team:03}.events-{i:06}"),
+                partition: 0,
+                offset: 1,
+            })
+            .collect();
+        let group = |suffix: &str| ConsumerGroup {
+            id: format!("team-{team:03}-{suffix}"),
+            state: Some("Stable".into()),
+            protocol_type: Some("consumer".into()),
+            assignment_strategy: Some("range".into()),
+            offsets: Some(offsets.clone()),
+            ..ConsumerGroup::default()
+        };
+        groups.push(group("consumer"));
+        if team % 3 == 0 {
+            groups.push(group("audit"));
+        }
+    }
+    groups.sort_by(|a, b| a.id.cmp(&b.id));
     let inventory = Inventory {
         schema_version: SCHEMA_VERSION,
         provenance: Provenance {
             collected_at: "2026-01-01T00:00:00Z".into(),
             tool: "synthetic_inventory".into(),
+            sample_seconds: Some(60.0),
             ..Provenance::default()
         },
         cluster: Cluster {
@@ -84,6 +120,7 @@ fn main() {
             ..Cluster::default()
         },
         topics: all,
+        consumer_groups: groups,
         ..Inventory::default()
     };
     let file = std::fs::File::create(out.join("inventory.json")).unwrap();

@@ -14,7 +14,7 @@ use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
 ///
 /// The pipeline: `discover` reads a source cluster into inventory.json, `plan` decides the
 /// migration, `generate` renders Terraform, mm2.properties, dashboards and a runbook, and
-/// `inspect` proves consumer groups can cut over.
+/// `inspect` proves consumer groups can cut over; `report` draws a plan for approvers.
 #[derive(Debug, Parser)]
 #[command(name = "diskless-migrator", version, after_help = EXIT_CODES_HELP, arg_required_else_help = true)]
 struct Cli {
@@ -63,6 +63,13 @@ enum Command {
     Generate(cli::generate::GenerateArgs),
     /// Check that MirrorMaker 2 has synced consumer-group offsets (the cutover gate).
     Inspect(cli::inspect::InspectArgs),
+    /// Render plan.json (and an inspect JSON report) into one self-contained HTML file.
+    ///
+    /// The report draws the flows as bar charts, lists every decision with its reason
+    /// (searchable), ranks topics by what diskless saves with the cost assumptions, and, with
+    /// --inspect, shows whether each consumer group can cut over. `generate` writes the same
+    /// report (without inspect results) as report.html.
+    Report(cli::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +83,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cli::plan::run(args).into(),
         Command::Generate(args) => cli::generate::run(&args).into(),
         Command::Inspect(args) => cli::inspect::run(args).into(),
+        Command::Report(args) => cli::report::run(&args).into(),
     }
 }
 

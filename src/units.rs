@@ -1,4 +1,4 @@
-//! The one way sizes, rates and durations are written for people, in the plan summary, the
+//! The one way sizes, rates, durations and amounts of money are written for people, in the plan summary, the
 //! runbook and every other text the tool prints, so one figure never reads two ways.
 
 /// Bytes in binary units, e.g. `1.5 GiB`.
@@ -32,6 +32,21 @@ pub fn duration(seconds: u64) -> String {
     }
 }
 
+/// An amount with two decimals and thousands separators, e.g. `1,559.03`.
+pub fn money(amount: f64) -> String {
+    let cents = (amount.abs() * 100.0).round() as u64;
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{:02}", cents % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +60,13 @@ mod tests {
         assert_eq!(duration(725), "12m 05s");
         assert_eq!(duration(3 * 3600 + 7 * 60), "3h 07m");
         assert_eq!(duration(50 * 3600), "2d 02h");
+    }
+
+    #[test]
+    fn money_is_grouped_with_two_decimals() {
+        assert_eq!(money(1559.0286), "1,559.03");
+        assert_eq!(money(-0.004), "0.00");
+        assert_eq!(money(-12.5), "-12.50");
+        assert_eq!(money(1_000_000.0), "1,000,000.00");
     }
 }

@@ -48,6 +48,11 @@ pub struct PlanArgs {
     /// Treat every warning as an error (exit 1, no plan.json).
     #[arg(long)]
     strict: bool,
+
+    /// Also write DIR/suggested_topics.txt: the N topics diskless saves most on (latency_sensitive
+    /// and classic topics left out), in the --topics format.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    suggest: Option<u32>,
 }
 
 /// Summary format.
@@ -135,6 +140,29 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
                 Exit::Usage,
             )
         })?;
+    if let Some(n) = args.suggest {
+        let (text, shown) = plan::cost::suggested_topics(&plan, n as usize);
+        let path = args.out.join("suggested_topics.txt");
+        write_atomic_with(&path, |out| out.write_all(text.as_bytes())).map_err(|err| {
+            (
+                miette::miette!(
+                    help = "check the directory given to --out",
+                    "cannot write {}: {err}",
+                    path.display()
+                ),
+                Exit::Usage,
+            )
+        })?;
+        eprintln!(
+            "wrote {} ({shown} of the {n} topic(s) asked for{})",
+            path.display(),
+            if (shown as u32) < n {
+                "; no other topic is ranked"
+            } else {
+                ""
+            }
+        );
+    }
     match args.format {
         Format::Json => print!("{}", plan::to_json(&plan)),
         Format::Text => print!("{}", summary::render(&plan, summary::Style::Text)),

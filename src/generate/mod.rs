@@ -15,6 +15,7 @@
 //! dashboards/    Grafana dashboards (JSON) for the migration
 //! mm2.properties MirrorMaker 2 / inspect configuration, secrets as ${env:…}
 //! RUNBOOK.md     the steps from first apply to cutover and cleanup
+//! report.html    the plan for approvers: flows, decisions, cost ranking (self-contained)
 //! ```
 //!
 //! Each root holds data (`topics.tf`, `flows.tf`) and calls modules copied from `modules/`,
@@ -26,6 +27,7 @@ mod hcl_format;
 mod migration;
 mod mm2_properties;
 mod observability;
+pub mod report;
 mod roots;
 mod runbook;
 mod templates;
@@ -166,6 +168,7 @@ pub fn generate(plan: &Plan) -> Result<Generated, GenerateError> {
     observability::render(&ctx, &mut tree);
     mm2_properties::render(&ctx, &mut tree);
     runbook::render(&ctx, &mut tree);
+    tree.insert("report.html", report::render(plan, None));
     tree.add_manifest(HEADER);
     let (diskless_topics, classic_topics, skipped_topics) = plan.counts();
     let summary = Summary {

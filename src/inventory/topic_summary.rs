@@ -67,6 +67,9 @@ pub struct PartitionTotals {
     pub size_bytes: Option<u64>,
     /// Total measured bytes per second, or `None` if any partition was not sampled.
     pub bytes_per_second: Option<f64>,
+    /// Replication factor on the source: the number of replicas every partition lists, or
+    /// `None` when a partition lists none or partitions differ.
+    pub replication_factor: Option<u32>,
 }
 
 impl TopicSummary {
@@ -79,6 +82,7 @@ impl TopicSummary {
                 count: u32::try_from(topic.partitions.len()).unwrap_or(u32::MAX),
                 size_bytes: topic.size_bytes(),
                 bytes_per_second: topic.bytes_per_second(),
+                replication_factor: same_replica_count(topic),
             },
             configs: topic.configs.clone(),
             transactional: topic.transactional,
@@ -90,6 +94,17 @@ impl TopicSummary {
     pub fn config(&self, name: &str) -> Option<&str> {
         config_value(self.configs.as_deref(), name)
     }
+}
+
+/// The replica count every partition of `topic` lists, when they agree and it is not zero.
+fn same_replica_count(topic: &Topic) -> Option<u32> {
+    let first = topic.partitions.first()?.replicas.len();
+    topic
+        .partitions
+        .iter()
+        .all(|p| p.replicas.len() == first)
+        .then(|| u32::try_from(first).unwrap_or(u32::MAX))
+        .filter(|r| *r > 0)
 }
 
 impl Inventory {
@@ -105,6 +120,12 @@ impl PartitionTotals {
     /// [`Topic::bytes_per_second`] sum them. Sizes that add up past `u64::MAX` are an error,
     /// never a wrapped total: no real topic holds 16 EiB, so a size is wrong.
     fn add(&mut self, partition: &PartitionFacts) -> Result<(), String> {
+        let replicas = u32::try_from(partition.replicas.0).unwrap_or(u32::MAX);
+        self.replication_factor = match self.count {
+            0 => Some(replicas),
+            _ => self.replication_factor.filter(|r| *r == replicas),
+        }
+        .filter(|r| *r > 0);
         self.count = self.count.saturating_add(1);
         self.size_bytes = match (self.size_bytes, partition.size_bytes) {
             (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| {
@@ -138,6 +159,7 @@ impl<'de> Deserialize<'de> for PartitionTotals {
                     count: 0,
                     size_bytes: Some(0),
                     bytes_per_second: Some(0.0),
+                    replication_factor: None,
                 };
                 // A partition listed twice would be counted twice.
                 let mut seen = std::collections::HashSet::new();
@@ -163,8 +185,7 @@ struct PartitionFacts {
     partition: i32,
     #[serde(rename = "leader")]
     _leader: Option<i32>,
-    #[serde(rename = "replicas")]
-    _replicas: CheckedBrokerIds,
+    replicas: CheckedBrokerIds,
     #[serde(rename = "isr")]
     _isr: CheckedBrokerIds,
     #[serde(rename = "earliest_offset")]
@@ -175,8 +196,8 @@ struct PartitionFacts {
     throughput: Option<Throughput>,
 }
 
-/// A list of broker ids, checked to be one and dropped.
-struct CheckedBrokerIds;
+/// A list of broker ids, checked to be one; only its length is kept.
+struct CheckedBrokerIds(usize);
 
 impl<'de> Deserialize<'de> for CheckedBrokerIds {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -187,8 +208,11 @@ impl<'de> Deserialize<'de> for CheckedBrokerIds {
                 f.write_str("a list of broker ids")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CheckedBrokerIds, A::Error> {
-                while seq.next_element::<i32>()?.is_some() {}
-                Ok(CheckedBrokerIds)
+                let mut count = 0;
+                while seq.next_element::<i32>()?.is_some() {
+                    count += 1;
+                }
+                Ok(CheckedBrokerIds(count))
             }
         }
         deserializer.deserialize_seq(Ids)

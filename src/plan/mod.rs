@@ -12,7 +12,9 @@
 //!    dropped ones with their reasons;
 //! 4. [`flows`]: balanced replication flows, regexes, MirrorMaker 2 task sizing and copy-time
 //!    estimates;
-//! 5. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
+//! 5. [`cost`]: each topic's monthly cost as classic and as diskless (inputs in the per-topic
+//!    pass, the diskless shares, savings and ranking in one pass over the planned topics);
+//! 6. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
 //!
 //! [`summary`] renders the result for people (text or Markdown); `plan.json` is the plan
 //! serialized with [`to_json`].
@@ -21,6 +23,7 @@
 //! itself lives in a sibling module.
 
 pub mod config_translation;
+pub mod cost;
 pub mod eligibility;
 pub mod flows;
 mod json;
@@ -139,6 +142,7 @@ pub fn build(
         config_gaps: Gaps::of(inventory, "topic_configs"),
         transactional_gaps: Gaps::of(inventory, "transactional"),
         streams: streams::StreamsApps::of(&inventory.consumer_groups),
+        groups: cost::GroupCounts::of(&inventory.consumer_groups),
         settings,
     };
 
@@ -179,6 +183,7 @@ pub fn build(
     }
 
     let (flows, mirrormaker) = plan_flows(&mut topics, settings, &mut diagnostics);
+    let cost = cost::finish(&mut topics, &settings.cost, &settings.latency_sensitive);
     warn_excluded_by_mirrormaker(&topics, &mirrormaker.topics_exclude, &mut diagnostics);
 
     if strict {
@@ -207,6 +212,7 @@ pub fn build(
         flows,
         mirrormaker,
         diagnostics,
+        cost: Some(cost),
     })
 }
 
@@ -436,6 +442,7 @@ struct Known<'a> {
     config_gaps: Gaps<'a>,
     transactional_gaps: Gaps<'a>,
     streams: streams::StreamsApps<'a>,
+    groups: cost::GroupCounts<'a>,
     settings: &'a Settings,
 }
 
@@ -506,6 +513,12 @@ fn plan_topic(
         },
         config: translation.config,
         dropped_configs: translation.dropped,
+        cost: Some(cost::topic_cost(
+            topic,
+            &known.groups,
+            &known.settings.cost,
+            known.settings.destination.tiered_storage,
+        )),
         ..base
     }
 }

@@ -31,6 +31,10 @@ pub struct Plan {
     pub mirrormaker: MirrorMakerPlan,
     /// Warnings and errors found while planning, sorted by severity, code and subject.
     pub diagnostics: Vec<PlanDiagnostic>,
+    /// The monthly cost model: its prices and parameters, assumptions and totals (`null` in
+    /// plans written before the cost model).
+    #[serde(default)]
+    pub cost: Option<PlanCost>,
 }
 
 /// Identifies the inventory a plan was made from.
@@ -264,6 +268,10 @@ pub struct TopicPlan {
     pub size_bytes: Option<u64>,
     /// Measured bytes per second on the source, when sampled.
     pub bytes_per_second: Option<f64>,
+    /// What the topic costs per month on the destination as classic and as diskless, and on
+    /// the source today; `null` for skipped topics and in plans written before the cost model.
+    #[serde(default)]
+    pub cost: Option<TopicCost>,
 }
 
 /// What happens to a topic.
@@ -427,4 +435,159 @@ pub enum Severity {
     /// Reported; an error under `--strict`.
     #[default]
     Warning,
+}
+
+/// The prices and parameters of the cost model: settings `cost { … }` after defaults. Amounts
+/// are in the currency of the prices; a GB is 2^30 bytes (as cloud bills count it) and a month
+/// is 730 hours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CostParameters {
+    /// Where the prices come from, e.g. a cloud region's list prices and their date.
+    pub prices_source: String,
+    /// Currency of every amount, e.g. `USD`.
+    pub currency: String,
+    /// Price of one GB crossing availability zones, both directions counted (sender's out plus
+    /// receiver's in).
+    pub cross_zone_per_gb: f64,
+    /// Object storage price per GB-month.
+    pub object_storage_per_gb_month: f64,
+    /// Object storage price per 1,000 PUT requests.
+    pub put_per_1000: f64,
+    /// Object storage price per 1,000 GET requests.
+    pub get_per_1000: f64,
+    /// Broker disk price per provisioned GB-month.
+    pub disk_per_gb_month: f64,
+    /// Target disk utilisation of classic brokers (0 < u ≤ 1): disk provisioned = data ÷ u.
+    pub disk_utilization: f64,
+    /// Availability zones the clusters and their clients are spread over.
+    pub zones: u32,
+    /// Brokers of the destination (each uploads its own objects).
+    pub brokers: u32,
+    /// Whether consumers of classic topics fetch from a replica in their own zone (KIP-392).
+    pub follower_fetching: bool,
+    /// Whether clients of diskless topics send their zone (`diskless_az=<zone>` in `client.id`)
+    /// so they are served by a broker in their zone.
+    pub zone_aware_clients: bool,
+    /// Inkless `inkless.produce.commit.interval.ms`: a broker uploads an object at least this
+    /// often while it receives data.
+    pub commit_interval_ms: u64,
+    /// Inkless `inkless.produce.buffer.max.bytes`: a broker uploads an object when this much
+    /// has been produced, if earlier.
+    pub buffer_max_bytes: u64,
+}
+
+/// Monthly cost of one topic, component by component, in [`CostParameters::currency`]. A
+/// component that is zero for this kind of topic (e.g. disk for a diskless topic) is left out
+/// of `plan.json` and reads as 0.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CostBreakdown {
+    /// Sum of the components below.
+    pub total: f64,
+    /// Producers to the broker they write to, across zones.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub produce_cross_zone: f64,
+    /// Leader to followers, across zones (classic only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replication_cross_zone: f64,
+    /// Brokers to consumers, across zones.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub consume_cross_zone: f64,
+    /// Provisioned broker disk for the local copies (classic only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub disk: f64,
+    /// Object storage: a diskless topic's data, or a tiered classic topic's remote part.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub object_storage: f64,
+    /// Object storage PUT requests (diskless only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub put_requests: f64,
+    /// Object storage GET requests (diskless only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub get_requests: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
+impl CostBreakdown {
+    /// The cross-zone traffic components together.
+    pub fn cross_zone(&self) -> f64 {
+        self.produce_cross_zone + self.replication_cross_zone + self.consume_cross_zone
+    }
+}
+
+/// What one topic costs per month, with the inputs the figures come from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TopicCost {
+    /// Consumer groups with committed offsets on the topic, when every group's offsets were read.
+    pub consumer_groups: Option<u32>,
+    /// Bytes per second consumers read: bytes in × consumer groups.
+    pub bytes_out_per_second: Option<f64>,
+    /// Bytes the topic retains (one copy).
+    pub retained_bytes: Option<f64>,
+    /// Of those, the bytes a classic destination topic keeps on broker disk, when that is
+    /// less than `retained_bytes` (a topic tiered on the source, and a destination with tiered
+    /// storage); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_bytes: Option<f64>,
+    /// The topic as a classic topic (replication factor 3) on the destination.
+    pub classic: Option<CostBreakdown>,
+    /// The topic as a diskless topic on the destination.
+    pub diskless: Option<CostBreakdown>,
+    /// Why `classic` and `diskless` are unknown, when they are (absent when they are known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+    /// `classic.total − diskless.total`: what diskless saves each month (negative: costs more).
+    pub saving: Option<f64>,
+    /// The topic's monthly total on the source today, with its replication factor and tiering
+    /// (the classic formula; only the total is kept).
+    pub source_total: Option<f64>,
+    /// Why `source_total` is unknown when `classic` is known (the source's replication factor
+    /// was not read); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_unknown: Option<String>,
+    /// Place in the ranking by saving (1 = largest saving) among topics planned diskless whose
+    /// saving is known and that are not latency-sensitive; absent for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// Why a topic whose saving is known is not ranked (planned classic, latency-sensitive);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_ranked: Option<String>,
+}
+
+/// The cost model of a plan: parameters, assumptions in words, and totals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanCost {
+    /// The prices and parameters used.
+    pub parameters: CostParameters,
+    /// What the figures assume, one sentence each.
+    pub assumptions: Vec<String>,
+    /// Bytes per second produced to the topics planned diskless whose rate is known: what the
+    /// object uploads are sized by.
+    pub diskless_bytes_per_second: f64,
+    /// Objects the destination uploads per second for those topics.
+    pub objects_per_second: f64,
+    /// Totals over the migrated topics whose cost is known.
+    pub totals: CostTotals,
+    /// What to do about unknown costs, when some are unknown.
+    pub hint: Option<String>,
+}
+
+/// Monthly totals over the migrated topics whose cost is known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CostTotals {
+    /// Migrated topics whose cost is known.
+    pub topics_known: u32,
+    /// Migrated topics whose cost is unknown.
+    pub topics_unknown: u32,
+    /// Every known topic as classic on the destination.
+    pub all_classic: f64,
+    /// Every known topic as planned (diskless or classic).
+    pub as_planned: f64,
+    /// `all_classic − as_planned`.
+    pub saving: f64,
+    /// The same topics on the source today, when the source cost of every one is known.
+    pub source: Option<f64>,
 }

@@ -14,8 +14,8 @@ use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::model::{
-    DestinationService, MirrorMakerService, Observability, ResolvedSettings, SaslMechanism, SecurityProtocol,
-    SourceConnection, TerraformCloud,
+    CostParameters, DestinationService, MirrorMakerService, Observability, ResolvedSettings, SaslMechanism,
+    SecurityProtocol, SourceConnection, TerraformCloud,
 };
 use super::names::{self, is_alias, is_name, is_plan_name};
 
@@ -42,6 +42,36 @@ pub struct Settings {
     pub terraform_cloud: Option<TerraformCloudSettings>,
     /// Topics the user keeps classic whatever the inventory says, in file order.
     pub keep_classic: Vec<KeepClassic>,
+    /// Topics whose producers cannot take diskless's added produce latency: never suggested
+    /// for diskless by `plan --suggest`, in file order.
+    pub latency_sensitive: Vec<LatencySensitive>,
+    /// Prices and parameters of the cost model (`cost { … }`, defaults when absent).
+    pub cost: CostParameters,
+}
+
+/// One `latency_sensitive` block: topics whose whole name matches `regex` are never suggested
+/// for diskless (their decision is not changed).
+#[derive(Clone, Debug)]
+pub struct LatencySensitive {
+    /// The pattern as written in the settings file.
+    pub pattern: String,
+    /// The pattern anchored to match whole topic names.
+    pub regex: regex::Regex,
+    /// Why, as the user wrote it (e.g. a payment API waits for the acknowledgement).
+    pub reason: String,
+}
+
+impl PartialEq for LatencySensitive {
+    fn eq(&self, other: &Self) -> bool {
+        self.pattern == other.pattern && self.reason == other.reason
+    }
+}
+
+impl LatencySensitive {
+    /// True when the whole of `topic` matches the pattern.
+    pub fn matches(&self, topic: &str) -> bool {
+        self.regex.is_match(topic)
+    }
 }
 
 /// One `keep_classic` block: topics whose whole name matches `regex` are planned classic.
@@ -246,6 +276,8 @@ const TOP: &[&str] = &[
     "observability",
     "terraform_cloud",
     "keep_classic",
+    "latency_sensitive",
+    "cost",
 ];
 const DESTINATION: &[&str] = &[
     "service_name",
@@ -256,7 +288,23 @@ const DESTINATION: &[&str] = &[
 ];
 const KEEP_CLASSIC: &[&str] = &["regex", "reason"];
 /// Blocks that may appear more than once.
-const REPEATABLE: &[&str] = &["keep_classic"];
+const REPEATABLE: &[&str] = &["keep_classic", "latency_sensitive"];
+const COST: &[&str] = &[
+    "prices_source",
+    "currency",
+    "cross_zone_per_gb",
+    "object_storage_per_gb_month",
+    "put_per_1000",
+    "get_per_1000",
+    "disk_per_gb_month",
+    "disk_utilization",
+    "zones",
+    "brokers",
+    "follower_fetching",
+    "zone_aware_clients",
+    "commit_interval_ms",
+    "buffer_max_bytes",
+];
 const MIRRORMAKER: &[&str] = &["service_name", "plan", "cpus", "task_bytes_per_second"];
 const SOURCE: &[&str] = &[
     "bootstrap_servers",
@@ -297,6 +345,8 @@ const BLOCKS: &[&str] = &[
     "observability",
     "terraform_cloud",
     "keep_classic",
+    "latency_sensitive",
+    "cost",
 ];
 
 /// One attribute or block of a body, with the span of its key.
@@ -501,6 +551,34 @@ impl<'a> Parser<'a> {
             Some((v, span)) => u32::try_from(v)
                 .map(Some)
                 .map_err(|_| self.error(span, format!("`{key}` is too large"), "too large", None)),
+        }
+    }
+
+    /// A non-negative number (a price, a share), at most `max` when given.
+    fn opt_f64(&self, items: &Items<'_>, key: &str, max: Option<f64>) -> Result<Option<f64>, SettingsError> {
+        match items.get(key) {
+            None => Ok(None),
+            Some(Item::Attr(Expression::Number(n), span)) => match n.as_f64() {
+                Some(v) if v.is_finite() && v >= 0.0 && max.is_none_or(|m| v <= m) => Ok(Some(v)),
+                _ => Err(self.error(
+                    span.clone(),
+                    match max {
+                        Some(m) => format!("`{key}` must be a number from 0 to {m}"),
+                        None => format!("`{key}` must be a number of at least 0"),
+                    },
+                    "out of range",
+                    Some(format!("e.g. `{key} = {}`", cost_example(key))),
+                )),
+            },
+            Some(Item::Attr(_, span) | Item::Block(_, span)) => Err(self.error(
+                span.clone(),
+                format!("`{key}` must be a number"),
+                "not a number",
+                Some(format!(
+                    "write a number without quotes, e.g. `{key} = {}`",
+                    cost_example(key)
+                )),
+            )),
         }
     }
 
@@ -771,7 +849,28 @@ impl<'a> Parser<'a> {
             None => None,
         };
 
-        let keep_classic = self.keep_classic(&top)?;
+        let keep_classic = self
+            .patterns(&top, "keep_classic")?
+            .into_iter()
+            .map(|(pattern, regex, reason)| KeepClassic {
+                pattern,
+                regex,
+                reason,
+            })
+            .collect();
+        let latency_sensitive = self
+            .patterns(&top, "latency_sensitive")?
+            .into_iter()
+            .map(|(pattern, regex, reason)| LatencySensitive {
+                pattern,
+                regex,
+                reason,
+            })
+            .collect();
+        let cost = match self.block(&top, "cost", COST)? {
+            Some(c) => self.cost(&c)?,
+            None => CostParameters::default(),
+        };
 
         Ok(Settings {
             project,
@@ -784,19 +883,91 @@ impl<'a> Parser<'a> {
             observability,
             terraform_cloud,
             keep_classic,
+            latency_sensitive,
+            cost,
         })
     }
 
-    /// The `keep_classic` blocks, in file order: each needs a valid `regex` and a `reason`.
-    fn keep_classic(&mut self, top: &Items<'_>) -> Result<Vec<KeepClassic>, SettingsError> {
+    /// The `cost` block: every key optional, defaults from [`CostParameters::default`].
+    fn cost(&mut self, c: &Items<'_>) -> Result<CostParameters, SettingsError> {
+        let d = CostParameters::default();
+        let text = |p: &Self, key: &str, default: String| -> Result<String, SettingsError> {
+            match p.opt_string(c, key)? {
+                Some((v, span)) if v.trim().is_empty() => Err(p.error(
+                    span,
+                    format!("`{key}` in `cost` is empty"),
+                    "empty",
+                    Some(format!("remove it to use the default, {default:?}")),
+                )),
+                Some((v, _)) => Ok(v),
+                None => Ok(default),
+            }
+        };
+        let utilization = match self.opt_f64(c, "disk_utilization", Some(1.0))? {
+            Some(v) if v <= 0.0 => {
+                let span = match c.get("disk_utilization") {
+                    Some(Item::Attr(_, span) | Item::Block(_, span)) => span.clone(),
+                    None => c.at.clone(),
+                };
+                return Err(self.error(
+                    span,
+                    "`disk_utilization` must be above 0".into(),
+                    "zero",
+                    Some(
+                        "the share of provisioned disk that data fills, e.g. `disk_utilization = 0.5`".into(),
+                    ),
+                ));
+            }
+            Some(v) => v,
+            None => d.disk_utilization,
+        };
+        Ok(CostParameters {
+            prices_source: text(self, "prices_source", d.prices_source.clone())?,
+            currency: text(self, "currency", d.currency.clone())?,
+            cross_zone_per_gb: self
+                .opt_f64(c, "cross_zone_per_gb", None)?
+                .unwrap_or(d.cross_zone_per_gb),
+            object_storage_per_gb_month: self
+                .opt_f64(c, "object_storage_per_gb_month", None)?
+                .unwrap_or(d.object_storage_per_gb_month),
+            put_per_1000: self.opt_f64(c, "put_per_1000", None)?.unwrap_or(d.put_per_1000),
+            get_per_1000: self.opt_f64(c, "get_per_1000", None)?.unwrap_or(d.get_per_1000),
+            disk_per_gb_month: self
+                .opt_f64(c, "disk_per_gb_month", None)?
+                .unwrap_or(d.disk_per_gb_month),
+            disk_utilization: utilization,
+            zones: self.opt_u32(c, "zones")?.unwrap_or(d.zones),
+            brokers: self.opt_u32(c, "brokers")?.unwrap_or(d.brokers),
+            follower_fetching: self
+                .opt_bool(c, "follower_fetching")?
+                .unwrap_or(d.follower_fetching),
+            zone_aware_clients: self
+                .opt_bool(c, "zone_aware_clients")?
+                .unwrap_or(d.zone_aware_clients),
+            commit_interval_ms: self
+                .opt_u64(c, "commit_interval_ms")?
+                .map_or(d.commit_interval_ms, |(v, _)| v),
+            buffer_max_bytes: self
+                .opt_u64(c, "buffer_max_bytes")?
+                .map_or(d.buffer_max_bytes, |(v, _)| v),
+        })
+    }
+
+    /// The `keep_classic` or `latency_sensitive` blocks, in file order: each needs a valid
+    /// `regex` and a `reason`. Returns the pattern, the anchored regex and the trimmed reason.
+    fn patterns(
+        &mut self,
+        top: &Items<'_>,
+        block: &'static str,
+    ) -> Result<Vec<(String, regex::Regex, String)>, SettingsError> {
         let mut out = Vec::new();
-        for item in top.all("keep_classic") {
+        for item in top.all(block) {
             let Item::Block(body, span) = item else {
                 continue;
             };
             // Keys of the block come after its name.
             self.cursor = span.end;
-            let k = self.items(body, "keep_classic", KEEP_CLASSIC, span.clone())?;
+            let k = self.items(body, block, KEEP_CLASSIC, span.clone())?;
             let (pattern, pattern_span) = self.string(&k, "regex")?;
             // Checked alone first, so an error shows the pattern as written.
             let regex = match regex::Regex::new(&pattern)
@@ -806,7 +977,7 @@ impl<'a> Parser<'a> {
                 Ok(_) => {
                     return Err(self.error(
                         pattern_span,
-                        "`regex` in `keep_classic` is empty".into(),
+                        format!("`regex` in `{block}` is empty"),
                         "empty regex",
                         Some(
                             "write a regex matching whole topic names, e.g. `regex = \"payments\\\\..*\"`"
@@ -817,7 +988,7 @@ impl<'a> Parser<'a> {
                 Err(err) => {
                     return Err(self.error(
                         pattern_span,
-                        format!("`{pattern}` in `keep_classic` is not a valid regex"),
+                        format!("`{pattern}` in `{block}` is not a valid regex"),
                         "invalid regex",
                         Some(format!(
                             "{err}\n(Rust regex syntax; the pattern must match the whole topic name)"
@@ -829,16 +1000,16 @@ impl<'a> Parser<'a> {
             if reason.trim().is_empty() {
                 return Err(self.error(
                     reason_span,
-                    "`reason` in `keep_classic` is empty".into(),
+                    format!("`reason` in `{block}` is empty"),
                     "empty reason",
-                    Some("say why these topics stay classic, e.g. `reason = \"read by read_committed consumers\"`".into()),
+                    Some(if block == "keep_classic" {
+                        "say why these topics stay classic, e.g. `reason = \"read by read_committed consumers\"`".into()
+                    } else {
+                        "say why, e.g. `reason = \"the checkout API waits for the acknowledgement\"`".into()
+                    }),
                 ));
             }
-            out.push(KeepClassic {
-                pattern,
-                regex,
-                reason: reason.trim().to_owned(),
-            });
+            out.push((pattern, regex, reason.trim().to_owned()));
         }
         Ok(out)
     }
@@ -893,6 +1064,19 @@ fn redact_secrets(text: &str) -> String {
     }
     // Only ASCII bytes were replaced, and whole characters at that: still UTF-8.
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A plausible value of a `cost` key, for help texts.
+fn cost_example(key: &str) -> &'static str {
+    match key {
+        "disk_utilization" => "0.5",
+        "cross_zone_per_gb" => "0.02",
+        "object_storage_per_gb_month" => "0.023",
+        "put_per_1000" => "0.005",
+        "get_per_1000" => "0.0004",
+        "disk_per_gb_month" => "0.08",
+        _ => "1",
+    }
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
@@ -1110,6 +1294,54 @@ source {
             "{MINIMAL}\nkeep_classic = [{{ regex = \"x\", reason = \"r\" }}]\n"
         ));
         assert_eq!(e.message, "`keep_classic` must be a block");
+    }
+
+    #[test]
+    fn cost_block_defaults_and_errors() {
+        let s = parse_settings("m.hcl", MINIMAL).unwrap();
+        assert_eq!(s.cost, CostParameters::default());
+        assert!(s.latency_sensitive.is_empty());
+        let text = format!(
+            "{MINIMAL}\ncost {{\n  prices_source = \"ours\"\n  cross_zone_per_gb = 0.01\n  zones = 2\n  \
+             zone_aware_clients = true\n  disk_utilization = 0.8\n}}\n\
+             latency_sensitive {{\n  regex = \"checkout\\\\..*\"\n  reason = \"the API waits\"\n}}\n"
+        );
+        let s = parse_settings("m.hcl", &text).unwrap();
+        assert_eq!(s.cost.prices_source, "ours");
+        assert_eq!(s.cost.cross_zone_per_gb, 0.01);
+        assert_eq!(s.cost.zones, 2);
+        assert!(s.cost.zone_aware_clients);
+        assert_eq!(s.cost.disk_utilization, 0.8);
+        assert_eq!(s.cost.put_per_1000, CostParameters::default().put_per_1000);
+        assert!(s.latency_sensitive[0].matches("checkout.orders"));
+        assert_eq!(s.latency_sensitive[0].reason, "the API waits");
+
+        for (body, message) in [
+            (
+                "put_per_1000 = -1",
+                "`put_per_1000` must be a number of at least 0",
+            ),
+            ("put_per_1000 = \"cheap\"", "`put_per_1000` must be a number"),
+            ("disk_utilization = 0", "`disk_utilization` must be above 0"),
+            (
+                "disk_utilization = 2",
+                "`disk_utilization` must be a number from 0 to 1",
+            ),
+            ("zones = 0", "`zones` must be a positive whole number"),
+            ("prices_source = \" \"", "`prices_source` in `cost` is empty"),
+        ] {
+            let text = format!("{MINIMAL}\ncost {{\n  {body}\n}}\n");
+            let e = err(&text);
+            assert_eq!(e.message, message, "{body}");
+            let key = body.split(' ').next().unwrap();
+            assert_eq!(spanned(&text, &e), key, "{body}");
+        }
+        let e = err(&format!("{MINIMAL}\ncost {{\n  zone = 3\n}}\n"));
+        assert!(e.help.unwrap().starts_with("did you mean `zones`?"));
+        let e = err(&format!(
+            "{MINIMAL}\nlatency_sensitive {{\n  regex = \"(\"\n  reason = \"r\"\n}}\n"
+        ));
+        assert_eq!(e.message, "`(` in `latency_sensitive` is not a valid regex");
     }
 
     #[test]

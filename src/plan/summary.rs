@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::model::{Decision, Plan, PlanDiagnostic, Severity};
-pub use crate::units::{bytes, duration, rate};
+pub use crate::units::{bytes, duration, money, rate};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +98,8 @@ pub fn render(plan: &Plan, style: Style) -> String {
         let _ = writeln!(out, "{heading}");
         table_text(&mut out, &header, &rows);
     }
+
+    cost_section(&mut out, plan, md);
 
     let others: Vec<_> = plan
         .topics
@@ -191,6 +193,92 @@ pub fn render(plan: &Plan, style: Style) -> String {
 
 /// Diagnostics of one code shown in a summary before the rest are counted.
 pub const PER_CODE: usize = 5;
+
+/// Topics shown in the summary's ranking by saving.
+pub const TOP_SAVINGS: usize = 10;
+
+/// The cost totals, the top topics by saving and the hint about unknown costs.
+fn cost_section(out: &mut String, plan: &Plan, md: bool) {
+    let Some(cost) = &plan.cost else {
+        return;
+    };
+    let t = &cost.totals;
+    let currency = &cost.parameters.currency;
+    let source = t.source.map_or_else(|| "unknown".to_owned(), money);
+    let line = format!(
+        "every topic classic (RF 3) {}, as planned {}, saving {}; the source today {}; {} topic(s) \
+         priced, {} unknown",
+        money(t.all_classic),
+        money(t.as_planned),
+        money(t.saving),
+        source,
+        t.topics_known,
+        t.topics_unknown,
+    );
+    let mut ranked: Vec<_> = plan
+        .topics
+        .iter()
+        .filter_map(|tp| {
+            let c = tp.cost.as_ref()?;
+            Some((c.rank?, tp, c))
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, ..)| *rank);
+    let count = ranked.len();
+    let rows: Vec<[String; 5]> = ranked
+        .iter()
+        .take(TOP_SAVINGS)
+        .map(|(rank, tp, c)| {
+            let total = |b: &Option<super::model::CostBreakdown>| {
+                b.as_ref().map_or("unknown".into(), |b| money(b.total))
+            };
+            [
+                rank.to_string(),
+                tp.name.clone(),
+                total(&c.classic),
+                total(&c.diskless),
+                c.saving.map_or("unknown".into(), money),
+            ]
+        })
+        .collect();
+    let header = ["rank", "topic", "classic", "diskless", "saving"];
+    let more = count.saturating_sub(TOP_SAVINGS);
+    if md {
+        let _ = writeln!(
+            out,
+            "\n### Monthly cost ({currency})\n\nEvery figure a month: {line}.\n"
+        );
+        let _ = writeln!(out, "Prices: {}.\n", cost.parameters.prices_source);
+        if !rows.is_empty() {
+            table_md(out, &header, &rows);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "\n… and {more} more ranked topic(s); see `cost.rank` in plan.json."
+            );
+        }
+        if let Some(hint) = &cost.hint {
+            let _ = writeln!(out, "\n{}.", escape_md(hint));
+        }
+    } else {
+        let _ = writeln!(out, "\nMonthly cost ({currency}): {line}");
+        let _ = writeln!(out, "Prices: {}", cost.parameters.prices_source);
+        if !rows.is_empty() {
+            let _ = writeln!(out, "Diskless topics by monthly saving ({currency}):");
+            table_text(out, &header, &rows);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {more} more ranked topic(s); see cost.rank in plan.json"
+            );
+        }
+        if let Some(hint) = &cost.hint {
+            let _ = writeln!(out, "Hint: {hint}");
+        }
+    }
+}
 
 fn severity(s: Severity) -> &'static str {
     match s {

@@ -34,7 +34,7 @@ fn generate_then_check_is_clean_and_hand_edits_are_stale() {
         .arg(&out)
         .assert()
         .success();
-    assert!(has(&run.get_output().stdout, "Wrote 34 files"));
+    assert!(has(&run.get_output().stdout, "Wrote 35 files"));
 
     let ok = cmd()
         .args(["generate", "--check", "--plan"])

@@ -24,6 +24,8 @@ mod inspect_cli;
 mod inspect_faults;
 mod inspect_mm2;
 mod plan_cli;
+mod report;
+mod report_browser;
 mod schemas;
 mod testbed_kafka;
 mod testbed_terraform;

@@ -380,3 +380,216 @@ fn a_repeated_partition_is_refused() {
     let err = flat(&stderr(&a));
     assert!(err.contains("partition 0 is listed twice"), "{err}");
 }
+
+/// The plan.json of the bundled example, planned as in `docs/cost.md`'s worked example.
+fn example_plan_json(dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let topics = example("diskless_topics_names.txt");
+    let mut args = vec![
+        "--topics",
+        topics.to_str().unwrap(),
+        "--include",
+        "metrics\\..*|audit\\..*",
+    ];
+    args.extend_from_slice(extra);
+    plan(&args, dir).success();
+    serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
+}
+
+fn topic_of<'v>(plan: &'v serde_json::Value, name: &str) -> &'v serde_json::Value {
+    plan["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap()
+}
+
+/// The figures `docs/cost.md` works out by hand for `orders.events` are the tool's.
+#[test]
+fn the_worked_example_matches_the_tool() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cost.md")).unwrap();
+    let block = doc
+        .split("<!-- worked-example: orders.events -->")
+        .nth(1)
+        .expect("docs/cost.md has the worked example block");
+    let block = block
+        .split("```text\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = example_plan_json(dir.path(), &[]);
+    let cost = &topic_of(&plan, "orders.events")["cost"];
+    let mut checked = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let (path, value) = line.split_once(" = ").unwrap();
+        let expected: f64 = value.trim().parse().unwrap();
+        let mut actual = cost;
+        for key in path.split('.') {
+            actual = &actual[key];
+        }
+        assert_eq!(actual.as_f64(), Some(expected), "{path} in docs/cost.md");
+        checked += 1;
+    }
+    assert_eq!(checked, 13);
+    // The parameters are the defaults the document names.
+    assert_eq!(plan["cost"]["parameters"]["cross_zone_per_gb"], 0.02);
+    assert_eq!(plan["cost"]["objects_per_second"], 12.0);
+    assert_eq!(plan["cost"]["diskless_bytes_per_second"], 9_502_720.0);
+}
+
+#[test]
+fn suggest_writes_the_ranked_topics_and_leaves_out_latency_sensitive_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let topics = example("diskless_topics_names.txt");
+    let args = [
+        "--topics",
+        topics.to_str().unwrap(),
+        "--include",
+        "metrics\\..*|audit\\..*",
+        "--suggest",
+        "3",
+    ];
+    let a = plan(&args, dir.path()).success();
+    let text = std::fs::read_to_string(dir.path().join("suggested_topics.txt")).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split(" #").next().unwrap())
+        .collect();
+    assert_eq!(names, ["clickstream.raw", "orders.events", "metrics.host"]);
+    assert!(stderr(&a).contains("3 of the 3 topic(s)"), "{}", stderr(&a));
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    // The file is a topic list `plan --topics` reads.
+    let again = tempfile::tempdir().unwrap();
+    plan(
+        &[
+            "--topics",
+            dir.path().join("suggested_topics.txt").to_str().unwrap(),
+        ],
+        again.path(),
+    )
+    .success();
+
+    // latency_sensitive topics are ranked no more; more asked for than ranked is said.
+    let base = std::fs::read_to_string(example("migration.hcl")).unwrap();
+    let settings = dir.path().join("latency.hcl");
+    std::fs::write(
+        &settings,
+        format!("{base}\nlatency_sensitive {{\n  regex  = \"clickstream\\\\..*\"\n  reason = \"the UI waits\"\n}}\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("latency");
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .args(["--color", "never", "plan", "--inventory"])
+        .arg(example("inventory.json"))
+        .arg("--settings")
+        .arg(&settings)
+        .args(&args[..4])
+        .args(["--suggest", "10"])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(stderr(&a).contains("4 of the 10"), "{}", stderr(&a));
+    let text = std::fs::read_to_string(out.join("suggested_topics.txt")).unwrap();
+    assert!(!text.contains("\nclickstream.raw"), "{text}");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    let click = &topic_of(&plan, "clickstream.raw")["cost"];
+    assert_eq!(click["rank"], serde_json::Value::Null);
+    assert_eq!(
+        click["not_ranked"],
+        "latency-sensitive (settings latency_sensitive `clickstream\\..*`: the UI waits)"
+    );
+    assert_eq!(topic_of(&plan, "orders.events")["cost"]["rank"], 1);
+}
+
+/// A topic whose rate was not sampled has a null cost with the reason, and the summary says
+/// to sample; nothing is guessed.
+#[test]
+fn unsampled_topics_have_unknown_costs_and_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inventory: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("inventory.json")).unwrap()).unwrap();
+    for t in inventory["topics"].as_array_mut().unwrap() {
+        if t["name"] == "orders.events" {
+            for p in t["partitions"].as_array_mut().unwrap() {
+                p["throughput"] = serde_json::Value::Null;
+            }
+        }
+    }
+    let path = dir.path().join("inventory.json");
+    std::fs::write(&path, serde_json::to_string(&inventory).unwrap()).unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .args([
+            "--color",
+            "never",
+            "plan",
+            "--include",
+            "orders\\..*|payments\\..*",
+        ])
+        .arg("--inventory")
+        .arg(&path)
+        .arg("--settings")
+        .arg(example("migration.hcl"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let out = stdout(&a);
+    assert!(out.contains("1 topic(s) priced, 1 unknown"), "{out}");
+    assert!(
+        out.contains("run `discover --sample SECONDS` and plan again"),
+        "{out}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap()).unwrap();
+    let cost = &topic_of(&plan, "orders.events")["cost"];
+    assert_eq!(cost["classic"], serde_json::Value::Null);
+    assert_eq!(cost["diskless"], serde_json::Value::Null);
+    assert_eq!(cost["saving"], serde_json::Value::Null);
+    assert!(cost["unknown"].as_str().unwrap().contains("not sampled"));
+}
+
+#[test]
+fn a_bad_cost_value_points_at_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(example("migration.hcl")).unwrap();
+    let settings = dir.path().join("cost.hcl");
+    std::fs::write(
+        &settings,
+        format!("{base}\ncost {{\n  zones = 3\n  disk_utilization = 1.5\n}}\n"),
+    )
+    .unwrap();
+    let a = Command::cargo_bin("diskless-migrator")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--color", "never", "plan", "--include", "orders\\..*"])
+        .arg("--inventory")
+        .arg(example("inventory.json"))
+        .arg("--settings")
+        .arg(&settings)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2);
+    let err = flat(&stderr(&a));
+    assert!(
+        err.contains("`disk_utilization` must be a number from 0 to 1"),
+        "{err}"
+    );
+    let line = base.lines().count() + 4;
+    assert!(err.contains(&format!("cost.hcl:{line}:3")), "{err}");
+    assert!(err.contains("disk_utilization = 0.5"), "{err}");
+    assert!(!dir.path().join("out").join("plan.json").exists());
+}

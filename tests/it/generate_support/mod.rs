@@ -67,6 +67,7 @@ impl PlanBuilder {
                     config_properties_exclude: default_config_properties_exclude(),
                 },
                 diagnostics: vec![],
+                cost: None,
             },
         }
     }
@@ -116,6 +117,7 @@ impl PlanBuilder {
             flow: migrated.then(|| flow.to_string()),
             size_bytes: Some(1_000_000),
             bytes_per_second: None,
+            cost: None,
         });
         if migrated {
             let n = self.plan.flows.len() + 1;
