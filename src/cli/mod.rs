@@ -5,3 +5,4 @@ pub mod discover;
 pub mod generate;
 pub mod inspect;
 pub mod plan;
+pub mod rehearse;
