@@ -95,7 +95,12 @@ fn duration(text: &str) -> Result<Duration, String> {
 pub fn run(args: RehearseArgs) -> Exit {
     let interrupted = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
+        // The first signal asks for a clean stop; a second one while it runs ends the process
+        // at once (exit 130), leaving MirrorMaker 2 and the topics as they are.
+        let registered =
+            signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&interrupted))
+                .and_then(|_| signal_hook::flag::register(signal, Arc::clone(&interrupted)));
+        if let Err(e) = registered {
             eprintln!("error: cannot handle signal {signal}: {e}");
             return Exit::Usage;
         }

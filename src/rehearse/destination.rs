@@ -17,6 +17,16 @@ use rdkafka::types::RDKafkaErrorCode;
 use crate::kafka::admin::{Admin, AdminError, ConfigResource};
 use crate::plan::{ConfigValue, Decision, Plan};
 
+/// Provider config keys the stand-in does not get: `diskless_enable` (Apache Kafka does not know
+/// it) and the tiered-storage ones (a stand-in rarely has remote storage, and a topic asking
+/// for it would be refused).
+pub const LEFT_OUT: &[&str] = &[
+    "diskless_enable",
+    "remote_storage_enable",
+    "local_retention_ms",
+    "local_retention_bytes",
+];
+
 /// One topic as the rehearsal creates it on the stand-in destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicSpec {
@@ -30,6 +40,8 @@ pub struct TopicSpec {
     pub configs: BTreeMap<String, String>,
     /// True when the plan makes it diskless (`diskless.enable` is left out here).
     pub diskless: bool,
+    /// Planned configs left out ([`LEFT_OUT`], Kafka's names), sorted.
+    pub left_out: Vec<String>,
 }
 
 /// The Kafka name of an `aiven_kafka_topic` config key: `retention_ms` is `retention.ms`.
@@ -62,10 +74,18 @@ pub fn planned_topics(plan: &Plan, brokers: usize) -> Vec<TopicSpec> {
             configs: t
                 .config
                 .iter()
-                .filter(|(k, _)| k.as_str() != "diskless_enable")
+                .filter(|(k, _)| !LEFT_OUT.contains(&k.as_str()))
                 .map(|(k, v)| (kafka_config_name(k), config_text(v)))
                 .collect(),
             diskless: t.decision == Decision::Diskless,
+            left_out: LEFT_OUT
+                .iter()
+                .filter(|k| {
+                    t.config.contains_key(**k)
+                        || (**k == "diskless_enable" && t.decision == Decision::Diskless)
+                })
+                .map(|k| kafka_config_name(k))
+                .collect(),
         })
         .collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
@@ -288,6 +308,7 @@ mod tests {
             Some("0.5")
         );
         assert!(!t.configs.contains_key("diskless.enable"));
+        assert_eq!(t.left_out, vec!["diskless.enable".to_owned()]);
         assert_eq!(planned_topics(&plan(), 5)[0].replication, 3);
     }
 

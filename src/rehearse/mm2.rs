@@ -243,8 +243,9 @@ impl Launcher {
         ))
     }
 
-    /// The command that runs MirrorMaker 2 on `properties`.
-    pub fn command(&self, properties: &Path) -> Command {
+    /// The command that runs MirrorMaker 2 on `properties`. With only jars, `log4j_config`
+    /// (if given) configures its logging; a distribution's script uses its own.
+    pub fn command(&self, properties: &Path, log4j_config: Option<&Path>) -> Command {
         match self {
             Launcher::Distribution(script) => {
                 let mut cmd = Command::new(script);
@@ -258,8 +259,11 @@ impl Launcher {
                 };
                 let mut cmd = Command::new(java);
                 let heap = std::env::var("KAFKA_HEAP_OPTS").unwrap_or_else(|_| "-Xmx512m".to_owned());
-                cmd.args(heap.split_whitespace())
-                    .arg("-cp")
+                cmd.args(heap.split_whitespace());
+                if let Some(config) = log4j_config {
+                    cmd.arg(format!("-Dlog4j2.configurationFile={}", config.display()));
+                }
+                cmd.arg("-cp")
                     .arg(format!("{}/*", libs.display()))
                     .arg("org.apache.kafka.connect.mirror.MirrorMaker")
                     .arg(properties);
@@ -281,6 +285,17 @@ impl Launcher {
     }
 }
 
+/// log4j2 settings for MirrorMaker 2 run from jars: INFO and above to standard output.
+const LOG4J_CONSOLE: &str = "\
+status = warn
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = out
+";
+
 /// A running MirrorMaker 2 in its own process group, stopped (the whole group) when dropped.
 pub struct Mm2Process {
     child: Child,
@@ -295,7 +310,17 @@ impl Mm2Process {
     pub fn start(launcher: &Launcher, properties: &Path, log: &Path) -> std::io::Result<Mm2Process> {
         let out = File::create(log)?;
         let err = out.try_clone()?;
-        let mut cmd = launcher.command(properties);
+        // With only jars there is no logging configuration: INFO and above to standard output,
+        // which goes to the log.
+        let log4j = log.with_extension("log4j2.properties");
+        let log4j_config = match launcher {
+            Launcher::Libs(_) => {
+                crate::output::write_atomic(&log4j, LOG4J_CONSOLE.as_bytes())?;
+                Some(log4j.as_path())
+            }
+            Launcher::Distribution(_) => None,
+        };
+        let mut cmd = launcher.command(properties, log4j_config);
         cmd.stdin(Stdio::null()).stdout(out).stderr(err);
         #[cfg(unix)]
         {

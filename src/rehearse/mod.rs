@@ -12,6 +12,7 @@
 
 pub mod destination;
 pub mod mm2;
+pub mod progress;
 pub mod report;
 
 use std::io::Write;
@@ -28,14 +29,14 @@ use crate::generate::{self, GenerateError};
 use crate::inspect::collect::{ClusterError, CollectOptions};
 use crate::inspect::mm2_config::{Mm2Config, Mm2ConfigError};
 use crate::inspect::{self, Inspection, watch};
-use crate::kafka::admin::{Admin, AdminError, OffsetSpec};
+use crate::kafka::admin::{Admin, AdminError};
 use crate::kafka::client::{ClientConfigError, ClientSettings, EnvFallback};
 use crate::kafka::properties::{Properties, PropertiesError};
 use crate::plan::Plan;
 
 use destination::TopicSpec;
 use mm2::{Launcher, Mm2Process, RewriteInput};
-use report::{Report, Stage, TopicRecords};
+use report::{Report, Stage};
 
 /// The name of the rewritten MirrorMaker 2 file in the output folder.
 pub const PROPERTIES_FILE: &str = "rehearsal-mm2.properties";
@@ -485,8 +486,9 @@ fn run_stages(
     let _ = out.flush();
 
     // --- 4. the gate
+    let ends = progress::EndOffsets::new(&plan, &config, &specs, options.admin_timeout);
     let (outcome, last) = timed(stages, out, "MirrorMaker 2 and the gate", |out| {
-        gate(options, &config, interrupted, cleanup, out)
+        gate(options, &config, &ends, interrupted, cleanup, out)
     });
 
     // --- the report
@@ -497,9 +499,17 @@ fn run_stages(
     if let Some(inspection) = &last {
         report.groups = report::group_summary(&inspection.rows);
     }
-    report.topics = timed(stages, out, "count records", |_| {
-        count_records(options, &plan, &config, &specs, cleanup.admin.as_ref())
-    });
+    // An interrupted run ends at once: no more calls to the clusters.
+    if outcome != Outcome::Interrupted {
+        report.topics = timed(stages, out, "count records", |_| {
+            let destination = cleanup
+                .admin
+                .as_ref()
+                .map(|a| ends.destination(a))
+                .unwrap_or_default();
+            progress::topic_records(&specs, &ends.source(), &destination)
+        });
+    }
     Ok((outcome, report))
 }
 
@@ -559,6 +569,10 @@ fn prepare_destination(
         .cloned()
         .collect();
     let diskless = missing.iter().filter(|s| s.diskless).count();
+    let mut left_out: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for key in missing.iter().flat_map(|s| &s.left_out) {
+        *left_out.entry(key.as_str()).or_insert(0) += 1;
+    }
     let result = destination::create(&admin, &missing);
     let created = match result {
         Ok(created) => created,
@@ -576,6 +590,12 @@ fn prepare_destination(
         created.len(),
         existing.partitions.len()
     );
+    for (key, count) in left_out {
+        let _ = writeln!(
+            out,
+            "  left out: {key} on {count} topic(s) (not a stand-in's setting)"
+        );
+    }
     cleanup.created = created;
     cleanup.admin = Some(admin);
     Ok((specs, brokers))
@@ -586,6 +606,7 @@ fn prepare_destination(
 fn gate(
     options: &Options,
     config: &Arc<Mm2Config>,
+    ends: &progress::EndOffsets,
     interrupted: &AtomicBool,
     cleanup: &mut Cleanup,
     out: &mut dyn Write,
@@ -595,6 +616,7 @@ fn gate(
     let mut previous: Option<Inspection> = None;
     let mut stuck_rounds = 0;
     let mut last_failed;
+    let mut catch_up = progress::CatchUp::new(options.interval.max(Duration::from_secs(10)));
     loop {
         let left = deadline
             .saturating_duration_since(Instant::now())
@@ -619,20 +641,32 @@ fn gate(
                 }
                 let not_ok = inspection.rows.iter().filter(|r| !r.is_ok).count();
                 let groups = report::group_summary(&inspection.rows);
+                let destination = cleanup
+                    .admin
+                    .as_ref()
+                    .map(|a| ends.destination(a))
+                    .unwrap_or_default();
+                let (behind, examples) = catch_up.behind(&ends.source(), &destination);
+                let copy = if behind == 0 {
+                    "copy caught up".to_owned()
+                } else {
+                    format!("copy: {behind} partition(s) behind, e.g. {}", examples.join(", "))
+                };
                 let _ = writeln!(
                     out,
-                    "[+{elapsed}s] gate: {} rows, {not_ok} not OK; {} of {} group(s) synced",
+                    "[+{elapsed}s] gate: {copy}; {} rows, {not_ok} not OK; {} of {} group(s) synced",
                     inspection.rows.len(),
                     groups.synced,
                     groups.inspected
                 );
-                if inspection.all_ok() {
+                if inspection.all_ok() && behind == 0 {
                     return (Outcome::Ok, Some(inspection));
                 }
                 // Rows of groups older than every offset sync never change: once two rounds in
                 // a row say only that, waiting cannot open the gate.
                 let stuck = previous
                     .as_ref()
+                    .filter(|_| behind == 0)
                     .and_then(|p| watch::stuck(&p.rows, &inspection.rows))
                     .map(|rows| rows.len());
                 stuck_rounds = if stuck.is_some() { stuck_rounds + 1 } else { 0 };
@@ -710,68 +744,6 @@ fn run_round(
             Err(mpsc::RecvTimeoutError::Disconnected) => return Round::Late,
         }
     }
-}
-
-/// End offsets of every planned topic on both sides (sums over partitions).
-fn count_records(
-    options: &Options,
-    plan: &Plan,
-    config: &Mm2Config,
-    specs: &[TopicSpec],
-    destination: Option<&Admin>,
-) -> Vec<TopicRecords> {
-    let partitions = |names: &[&TopicSpec]| -> Vec<(String, i32)> {
-        names
-            .iter()
-            .flat_map(|s| (0..s.partitions).map(move |p| (s.name.clone(), p)))
-            .collect()
-    };
-    let sum = |admin: &Admin, list: &[(String, i32)]| -> std::collections::BTreeMap<String, i64> {
-        let mut sums = std::collections::BTreeMap::new();
-        if let Ok(results) = admin.list_offsets(list, OffsetSpec::Latest) {
-            let mut failed = std::collections::BTreeSet::new();
-            for ((topic, _), result) in results {
-                match result {
-                    Ok(offset) => *sums.entry(topic).or_insert(0) += offset,
-                    Err(_) => {
-                        failed.insert(topic);
-                    }
-                }
-            }
-            sums.retain(|t, _| !failed.contains(t));
-        }
-        sums
-    };
-    let mut source = std::collections::BTreeMap::new();
-    for flow in &plan.flows {
-        let Some(settings) = config.admin.get(&flow.source_alias) else {
-            continue;
-        };
-        let Ok(admin) = Admin::new(settings, options.admin_timeout) else {
-            continue;
-        };
-        let topics: Vec<&TopicSpec> = specs
-            .iter()
-            .filter(|s| {
-                plan.topics
-                    .iter()
-                    .any(|t| t.name == s.name && t.flow.as_deref() == Some(flow.name.as_str()))
-            })
-            .collect();
-        source.extend(sum(&admin, &partitions(&topics)));
-    }
-    let all: Vec<&TopicSpec> = specs.iter().collect();
-    let dest = destination
-        .map(|admin| sum(admin, &partitions(&all)))
-        .unwrap_or_default();
-    specs
-        .iter()
-        .map(|s| TopicRecords {
-            name: s.name.clone(),
-            source_end_offsets: source.get(&s.name).copied(),
-            destination_end_offsets: dest.get(&s.name).copied(),
-        })
-        .collect()
 }
 
 /// `path` made absolute (against the current directory), for lines MirrorMaker 2 reads from

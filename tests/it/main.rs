@@ -23,6 +23,7 @@ mod inspect_cli;
 mod inspect_faults;
 mod inspect_mm2;
 mod plan_cli;
+mod rehearse_cli;
 mod schemas;
 mod testbed_kafka;
 mod testbed_terraform;
