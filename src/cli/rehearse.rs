@@ -15,12 +15,12 @@ use diskless_migrator::rehearse::{self, Options};
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
-  diskless-migrator rehearse --plan out/plan.json --destination localhost:9092 --kafka-home ~/kafka_2.13-4.1.0
+  diskless-migrator rehearse --plan out/plan.json --destination localhost:9092 --kafka-home ~/kafka
   diskless-migrator rehearse --plan out/plan.json --destination staging-1:9093 \\
     --command-config staging.properties --max-wait PT30M --keep
 
 Exit codes:
-  0    every consumer group is synced on the destination (the gate opened)
+  0    the copy caught up and every consumer group is synced (the gate opened)
   1    the gate did not open: --max-wait ran out, rows that waiting cannot change, or
        MirrorMaker 2 stopped
   2    bad input: plan (also of another schema version), properties, --kafka-home; or the

@@ -454,6 +454,24 @@ source-01.ssl.truststore.certificates=${env:SOURCE_SSL_CA_CERT}\n";
     }
 
     #[test]
+    fn kafka_home_is_a_distribution_or_a_folder_of_jars() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Launcher::for_home(dir.path()).is_err());
+        std::fs::create_dir(dir.path().join("libs")).unwrap();
+        std::fs::write(dir.path().join("libs/connect-mirror-4.1.0.jar"), "").unwrap();
+        let libs = Launcher::for_home(dir.path()).unwrap();
+        assert_eq!(libs, Launcher::Libs(dir.path().join("libs")));
+        let line = libs.shell_line(Path::new("/r/rehearsal-mm2.properties"));
+        assert!(line.starts_with("java -cp '") && line.ends_with("MirrorMaker /r/rehearsal-mm2.properties"));
+        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        std::fs::write(dir.path().join("bin/connect-mirror-maker.sh"), "").unwrap();
+        assert!(matches!(
+            Launcher::for_home(dir.path()),
+            Ok(Launcher::Distribution(_))
+        ));
+    }
+
+    #[test]
     fn overrides_win_and_secrets_in_them_are_refused() {
         let text = render(None, Some("replication.factor=2\ntasks.max=1\n")).unwrap();
         let props = Properties::parse("r", &text).unwrap();

@@ -615,7 +615,7 @@ fn gate(
     let deadline = started + options.max_wait;
     let mut previous: Option<Inspection> = None;
     let mut stuck_rounds = 0;
-    let mut last_failed;
+    let mut last_failed = false;
     let mut catch_up = progress::CatchUp::new(options.interval.max(Duration::from_secs(10)));
     loop {
         let left = deadline
@@ -629,7 +629,23 @@ fn gate(
         let elapsed = started.elapsed().as_secs();
         match run_round(config, round_options, deadline, interrupted) {
             Round::Interrupted => return (Outcome::Interrupted, previous),
-            Round::Late => return (Outcome::Unreachable, previous),
+            Round::Late => {
+                // The deadline passed inside a round: the verdict is the last round's.
+                let _ = writeln!(
+                    out,
+                    "gate: --max-wait ({:?}) ran out during a round",
+                    options.max_wait
+                );
+                let outcome = if last_failed || previous.is_none() {
+                    Outcome::Unreachable
+                } else {
+                    Outcome::NotSynced
+                };
+                if let Some(inspection) = &previous {
+                    print_not_ok(out, inspection);
+                }
+                return (outcome, previous);
+            }
             Round::Failed(e) => {
                 last_failed = true;
                 let _ = writeln!(out, "[+{elapsed}s] gate: round failed: {e}");
@@ -678,6 +694,7 @@ fn gate(
                         "gate: {rows} row(s) belong to stopped groups older than every offset sync MirrorMaker 2 \
                          holds; they are never translated, so waiting cannot open the gate"
                     );
+                    print_not_ok(out, &inspection);
                     return (Outcome::NotSynced, Some(inspection));
                 }
                 previous = Some(inspection);
@@ -692,6 +709,9 @@ fn gate(
         }
         if Instant::now() + options.interval > deadline {
             let _ = writeln!(out, "gate: --max-wait ({:?}) ran out", options.max_wait);
+            if let Some(inspection) = &previous {
+                print_not_ok(out, inspection);
+            }
             let outcome = if last_failed {
                 Outcome::Unreachable
             } else {
@@ -706,6 +726,28 @@ fn gate(
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+/// Prints the rows that keep the gate shut (at most 20), so the reason is on screen.
+fn print_not_ok(out: &mut dyn Write, inspection: &Inspection) {
+    let rows: Vec<_> = inspection.rows.iter().filter(|r| !r.is_ok).collect();
+    let _ = writeln!(out, "gate: {} row(s) not OK:", rows.len());
+    for row in rows.iter().take(20) {
+        let partition = row.partition.map_or("-".to_owned(), |p| p.to_string());
+        let _ = writeln!(
+            out,
+            "  {} {} {}-{} ({}): {}",
+            inspect::report::one_line(&row.cluster_pair),
+            inspect::report::one_line(&row.group),
+            inspect::report::one_line(&row.topic),
+            partition,
+            inspect::report::one_line(&row.source_group_state),
+            inspect::report::one_line(&row.message)
+        );
+    }
+    if rows.len() > 20 {
+        let _ = writeln!(out, "  ... and {} more (see `inspect`)", rows.len() - 20);
     }
 }
 
