@@ -324,3 +324,82 @@ fn signal_during_mirrormaker_stops_it_and_cleans_up() {
         )));
     }
 }
+
+/// `--reuse` with a topic that matches the plan: the rehearsal uses it and never deletes it,
+/// while the topics it created are deleted at the end. Without `--kafka-home` it prints the
+/// command to run MirrorMaker 2 and waits at the gate (here for a source nobody can reach:
+/// exit 3 when `--max-wait` is over).
+#[test]
+fn reuse_keeps_matching_topics_and_without_kafka_home_prints_the_command() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let destination = KafkaCluster::start(
+        ClusterOptions::new("rehearse-reuse").with_single_node("only topics are created and checked"),
+    );
+    let dst = destination.client_config(Listener::Plaintext);
+    // `orders` as the plan has it (classic: compacted, with its retention and ratio).
+    create_topic_replicated(
+        &dst,
+        "orders",
+        3,
+        1,
+        &[
+            ("retention.ms", "604800000"),
+            ("cleanup.policy", "compact"),
+            ("min.cleanable.dirty.ratio", "0.5"),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut plan = generate_support::small_plan();
+    plan.settings.source.bootstrap_servers = closed_address();
+    plan.settings.source.security_protocol = diskless_migrator::plan::SecurityProtocol::Plaintext;
+    plan.settings.source.sasl_mechanism = None;
+    plan.settings.source.ssl_endpoint_identification_algorithm = None;
+    let plan_path = write_plan(dir.path(), &plan);
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    let output = rehearse(&[
+        "--plan",
+        plan_path.to_str().unwrap(),
+        "--destination",
+        destination.bootstrap(),
+        "--reuse",
+        "--admin-timeout",
+        "PT2S",
+        "--interval",
+        "1s",
+        "--max-wait",
+        "PT6S",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{stdout}\n{}",
+        text(&output.stderr)
+    );
+    assert!(stdout.contains("created 3 topic(s), reused 1"), "{stdout}");
+    assert!(stdout.contains("bin/connect-mirror-maker.sh"), "{stdout}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    support::wait_until(Duration::from_secs(30), "created topics deleted", || {
+        let names = topic_names(&dst);
+        names.iter().any(|n| n == "orders") && !names.iter().any(|n| n == "logging-topic")
+    });
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("rehearsal-report.json")).unwrap()).unwrap();
+    assert_eq!(report["outcome"], "unreachable");
+    assert_eq!(report["created_topics"].as_array().unwrap().len(), 3);
+    assert!(
+        !report["created_topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "orders"),
+        "{report}"
+    );
+}
