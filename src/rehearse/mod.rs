@@ -353,16 +353,16 @@ fn run_stages(
     // --- inputs: everything is checked before the destination is touched.
     let shown = options.plan.display().to_string();
     let plan = generate::parse_plan(&shown, &read(&options.plan)?)?;
+    // Rendering also checks the plan as untrusted input (names, values), as `generate` does,
+    // before any of it reaches the destination.
+    let rendered = generate::generate(&plan)?;
     let generated_text = match &options.mm2_properties {
         Some(path) => read(path)?,
-        None => {
-            let generated = generate::generate(&plan)?;
-            generated
-                .tree
-                .get_str("mm2.properties")
-                .unwrap_or_default()
-                .to_owned()
-        }
+        None => rendered
+            .tree
+            .get_str("mm2.properties")
+            .unwrap_or_default()
+            .to_owned(),
     };
     let generated_name = options
         .mm2_properties
