@@ -14,6 +14,9 @@ pub enum Exit {
     Usage,
     /// 3: a cluster could not be reached, or authentication failed.
     Cluster,
+    /// 130: stopped by SIGINT or SIGTERM (`rehearse`, after stopping MirrorMaker 2 and deleting
+    /// the topics it created unless `--keep`).
+    Interrupted,
 }
 
 impl Exit {
@@ -24,6 +27,7 @@ impl Exit {
             Exit::Findings => 1,
             Exit::Usage => 2,
             Exit::Cluster => 3,
+            Exit::Interrupted => 130,
         }
     }
 }
@@ -40,4 +44,5 @@ Exit codes:
   0  ok
   1  findings: offsets not synced, plan has errors, generated folder is stale
   2  usage or input error: bad flag, malformed file, unwritable output
-  3  a cluster cannot be reached, or authentication failed";
+  3  a cluster cannot be reached, or authentication failed
+  130  rehearse: interrupted (Ctrl-C, SIGTERM) after stopping MirrorMaker 2 and cleaning up";

@@ -6,7 +6,8 @@
 //!   intermediate form, the [`inventory`];
 //! * the middle decides everything about the migration (`plan`);
 //! * back ends only render those decisions ([`generate`]);
-//! * `inspect` validates consumer-group offsets on live clusters before cutover.
+//! * `inspect` validates consumer-group offsets on live clusters before cutover;
+//! * [`rehearse`] runs the migration against a stand-in destination, end to end.
 //!
 //! Nothing below `main.rs` knows about the command line.
 
@@ -22,6 +23,7 @@ pub mod kafka;
 pub mod output;
 pub mod parallel;
 pub mod plan;
+pub mod rehearse;
 pub mod snippet;
 pub mod units;
 

@@ -15,6 +15,8 @@ use diskless_migrator::exit::{EXIT_CODES_HELP, Exit};
 /// The pipeline: `discover` reads a source cluster into inventory.json, `plan` decides the
 /// migration, `generate` renders Terraform, mm2.properties, dashboards and a runbook, and
 /// `inspect` proves consumer groups can cut over; `report` draws a plan for approvers.
+/// `inspect` proves consumer groups can cut over; `rehearse` runs it all against a stand-in
+/// Apache Kafka first.
 #[derive(Debug, Parser)]
 #[command(name = "diskless-migrator", version, after_help = EXIT_CODES_HELP, arg_required_else_help = true)]
 struct Cli {
@@ -70,6 +72,17 @@ enum Command {
     /// --inspect, shows whether each consumer group can cut over. `generate` writes the same
     /// report (without inspect results) as report.html.
     Report(cli::report::ReportArgs),
+    /// Rehearse the migration against a stand-in Apache Kafka: topics, MirrorMaker 2, gate.
+    ///
+    /// Creates every planned topic on the stand-in destination through the Admin API (Kafka's
+    /// config names, no diskless.enable, replication factor capped at the broker count), writes
+    /// rehearsal-mm2.properties from the generated mm2.properties (destination address and
+    /// security from --command-config; every changed line listed in its header), runs
+    /// MirrorMaker 2 when --kafka-home is given, and gates like `inspect --watch --until-ok`
+    /// until every group is synced or --max-wait passes. Ends with a report (standard output
+    /// and rehearsal-report.json), stops MirrorMaker 2 and deletes the topics it created unless
+    /// --keep; on Ctrl-C too.
+    Rehearse(cli::rehearse::RehearseArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +97,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => cli::generate::run(&args).into(),
         Command::Inspect(args) => cli::inspect::run(args).into(),
         Command::Report(args) => cli::report::run(&args).into(),
+        Command::Rehearse(args) => cli::rehearse::run(args).into(),
     }
 }
 

@@ -5,4 +5,5 @@ pub mod discover;
 pub mod generate;
 pub mod inspect;
 pub mod plan;
+pub mod rehearse;
 pub mod report;

@@ -5,10 +5,11 @@
 //!    all of them, consumer groups that are stopped or still running, and the internal topics
 //!    Kafka creates (`__consumer_offsets`, `__transaction_state`);
 //! 2. `discover` → `plan` → `generate` with the binary;
-//! 3. a second local cluster stands in for Aiven: its topics are created as
-//!    `destination/topics.tf` declares them, then real MirrorMaker 2 runs the generated
-//!    `mm2.properties`;
-//! 4. `inspect --watch --until-ok` is the cutover gate;
+//! 3. a second local cluster stands in for Aiven, and `rehearse` (the binary, as a user runs
+//!    it) creates the topics `destination/topics.tf` declares there, runs real MirrorMaker 2
+//!    (from a folder holding the test bed's jars) on the generated `mm2.properties` pointed at
+//!    it, and gates the cutover as `inspect --watch --until-ok` does;
+//! 4. `inspect` then reports every row of every group on the rehearsal's properties;
 //! 5. the test checks every record of every migrated topic (count and key checksum per
 //!    partition), that unlisted topics were not copied, that compacted topics stayed classic,
 //!    and that each stopped group resumes on the destination at or before its source position,
@@ -844,144 +845,140 @@ fn migration_end_to_end() {
         "the runbook must describe the inspect gate"
     );
 
-    // --- destination topics, exactly as destination/ declares them
+    // --- destination topics, as destination/ declares them
     let declared = declared_topics(&out);
     assert_eq!(
         declared.keys().cloned().collect::<BTreeSet<_>>(),
         listed,
         "destination/topics.tf must declare exactly the migrated topics"
     );
-    stages.time("create destination topics from destination/", || {
-        for (name, t) in &declared {
-            let planned = plan.topics.iter().find(|p| &p.name == name).unwrap();
-            assert_eq!(t.partitions, planned.partitions as i32, "{name}: partitions");
-            assert_eq!(
-                t.diskless,
-                planned.decision == Decision::Diskless,
-                "{name}: diskless flag"
-            );
-            let expected_replication = if t.diskless { 1 } else { 3 };
-            assert_eq!(t.replication, expected_replication, "{name}: replication");
-            assert!(
-                !t.diskless
-                    || !t
-                        .configs
-                        .get("cleanup.policy")
-                        .is_some_and(|p| p.contains("compact")),
-                "{name}: a compacted topic is declared diskless"
-            );
-            // Apache Kafka has no `diskless.enable`: the local three-broker destination gets the
-            // declared replication factor and every other declared config as is.
-            let configs: Vec<(&str, &str)> =
-                t.configs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            create_topic_replicated(&dst, name, t.partitions, t.replication as i32, &configs);
-        }
-    });
+    for (name, t) in &declared {
+        let planned = plan.topics.iter().find(|p| &p.name == name).unwrap();
+        assert_eq!(t.partitions, planned.partitions as i32, "{name}: partitions");
+        assert_eq!(
+            t.diskless,
+            planned.decision == Decision::Diskless,
+            "{name}: diskless flag"
+        );
+        let expected_replication = if t.diskless { 1 } else { 3 };
+        assert_eq!(t.replication, expected_replication, "{name}: replication");
+        assert!(
+            !t.diskless
+                || !t
+                    .configs
+                    .get("cleanup.policy")
+                    .is_some_and(|p| p.contains("compact")),
+            "{name}: a compacted topic is declared diskless"
+        );
+    }
 
-    // --- MirrorMaker 2 on the generated properties
-    let (properties, appended) = rehearsal_properties(&generated, &plan);
-    eprintln!("e2e: lines appended to the generated mm2.properties:\n{appended}");
-    let mm2_file = work_dir.join("mm2.properties");
-    std::fs::write(&mm2_file, &properties).unwrap();
-    let env = mm2_env(source, destination);
-
+    // --- the rehearsal: `rehearse` creates the destination topics, runs MirrorMaker 2 on the
+    // generated mm2.properties (pointed at the local destination) and gates the cutover, as a
+    // user runs it. The gate opens once the copy has caught up and every row is OK. A partition
+    // where a stopped group is older than every offset sync MM2 holds (MM2 dropped early syncs
+    // under load) is never translated: its row stays not OK (the consumer would start at
+    // auto.offset.reset), so the gate may close (exit 1, early once only such rows are left)
+    // with exactly those rows, which the resume check below covers. Rows of the paused running
+    // groups may be such rows too; waiting cannot change them either, so the gate then closes
+    // at --max-wait.
     let source_reader = reader(&src);
     let source_ends = watermarks(&source_reader, &migrated);
-    let total_records: i64 = source_ends
-        .iter()
-        .flat_map(|(topic, marks)| marks.iter().flatten().map(move |m| (topic, m)))
-        .map(|(topic, (low, high))| high - low - trailing_markers(topic))
-        .sum();
-    let mut mm2 = stages.time("MirrorMaker 2: start and copy every record", || {
-        let (mm2, copy) = run_mm2_copy(&properties, &env, &dst, &migrated, total_records);
-        eprintln!(
-            "e2e: MM2 copied {total_records} records of {} topics: first record {:.1} s after the JVM \
-             started, then {:.1} s to the last (about {:.0} records/s; polled every 0.2 s)",
-            migrated.len(),
-            copy.startup.as_secs_f64(),
-            copy.copy.as_secs_f64(),
-            copy.records_per_second(total_records)
-        );
-        mm2
-    });
-
-    // MM2 sends the offset sync of a partition's last record at the worker's next offset commit
-    // (every second here, every minute by default). A gate passed before that translates
-    // drained groups through an older sync and leaves them further back than offset.lag.max:
-    // wait for it, as docs/rehearsal.md tells users to. A sync can only go missing if a task
-    // stops while it holds it (its connector reconfigured mid-copy); the generated properties
-    // prevent the reconfiguration a heartbeats topic appearing in a source would cause.
-    stages.time("MM2 offset syncs reach the log end", || {
-        support::wait_until(Duration::from_secs(180), "offset syncs at the log end", || {
-            mm2.assert_running();
-            let stores = offset_syncs(&dst);
-            let behind: Vec<String> = source_ends
-                .iter()
-                .flat_map(|(topic, marks)| {
-                    marks
-                        .iter()
-                        .flatten()
-                        .enumerate()
-                        .map(move |(p, m)| (topic, p as i32, m.1))
-                })
-                .filter_map(|(topic, p, end)| {
-                    let newest = stores
-                        .iter()
-                        .find_map(|s| s.history(topic, p))
-                        .and_then(|h| h.latest());
-                    (end > 0 && newest.is_none_or(|n| n.upstream + 1 + trailing_markers(topic) < end)).then(
-                        || {
-                            format!(
-                                "{topic}-{p} (log end {end}, newest sync upstream {:?})",
-                                newest.map(|n| n.upstream)
-                            )
-                        },
-                    )
-                })
-                .collect();
-            if !behind.is_empty() {
-                eprintln!(
-                    "e2e: {} partitions without an offset sync at the log end: {}",
-                    behind.len(),
-                    behind.join(", ")
-                );
-                std::thread::sleep(Duration::from_secs(2));
-            }
-            behind.is_empty()
-        });
-    });
-
-    // --- the cutover gate
-    // The gate opens once every row is OK. A partition where a stopped group is older than
-    // every offset sync MM2 holds (MM2 dropped early syncs under load) is never translated: its
-    // row stays not OK (the consumer would start at auto.offset.reset), so the gate may close
-    // (exit 1, early once only such rows are left) with exactly those rows, which the resume
-    // check below covers. Rows of the paused running groups may be such rows too; waiting cannot
-    // change them either, so the gate closes at --max-wait: 75 s leaves MM2's 10-s group offset
-    // sync several rounds to translate every other row.
-    let inspect = stages.time("inspect --watch --until-ok (cutover gate)", || {
+    let plan_path = work_dir.join("plan").join("plan.json");
+    let rehearsal_dir = work_dir.join("rehearsal");
+    let kafka_home = work_dir.join("kafka-home");
+    std::fs::create_dir(&kafka_home).unwrap();
+    std::os::unix::fs::symlink(support::mirror_maker_libs(), kafka_home.join("libs")).unwrap();
+    let overrides = work_dir.join("test-speed.properties");
+    let speed = test_speed_properties(&plan);
+    eprintln!("e2e: --mm2-override (test speed):\n{speed}");
+    std::fs::write(&overrides, &speed).unwrap();
+    let env = source_env(source);
+    let rehearsal = stages.time("rehearse (topics, MirrorMaker 2, gate)", || {
         run_bin_status(
             &[
-                "inspect",
-                "--mm2-config",
-                mm2_file.to_str().unwrap(),
-                "--include-inactive-groups",
-                "--watch",
+                "rehearse",
+                "--plan",
+                plan_path.to_str().unwrap(),
+                "--mm2-properties",
+                out.join("mm2.properties").to_str().unwrap(),
+                "--destination",
+                destination.bootstrap(),
+                "--kafka-home",
+                kafka_home.to_str().unwrap(),
+                "--mm2-override",
+                overrides.to_str().unwrap(),
+                "--interval",
                 "2s",
-                "--until-ok",
                 "--max-wait",
-                "PT75S",
-                "--format",
-                "table",
-                "--emit-summary",
+                "PT150S",
+                "--keep",
+                "--out",
+                rehearsal_dir.to_str().unwrap(),
             ],
             &env,
         )
     });
     eprintln!(
-        "e2e: inspect --watch:\n{}",
-        String::from_utf8_lossy(&inspect.stdout)
+        "e2e: rehearse:\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&rehearsal.stdout),
+        String::from_utf8_lossy(&rehearsal.stderr)
     );
+    let mm2_file = rehearsal_dir.join("rehearsal-mm2.properties");
+    let properties = std::fs::read_to_string(&mm2_file).expect("rehearsal-mm2.properties");
+    assert!(
+        properties.contains(&format!(
+            "{}.bootstrap.servers={}",
+            plan.settings.destination.cluster_alias,
+            destination.bootstrap()
+        )),
+        "rehearsal-mm2.properties points at the local destination"
+    );
+    assert!(
+        !properties.contains(SCRAM_PASSWORD),
+        "no secret in rehearsal-mm2.properties"
+    );
+    let rehearsal_report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(rehearsal_dir.join("rehearsal-report.json")).expect("rehearsal-report.json"),
+    )
+    .expect("report JSON");
+    assert_eq!(
+        rehearsal_report["exit_code"].as_i64(),
+        rehearsal.status.code().map(i64::from),
+        "{rehearsal_report}"
+    );
+    assert_eq!(rehearsal_report["created_topics_deleted"], false, "--keep");
+    // Records per topic in the report: the destination ends where the source's records end.
+    for topic in rehearsal_report["topics"].as_array().expect("topics") {
+        let name = topic["name"].as_str().unwrap();
+        let records: i64 = source_ends[name]
+            .iter()
+            .flatten()
+            .map(|(low, high)| high - low - trailing_markers(name))
+            .sum();
+        assert_eq!(
+            topic["destination_end_offsets"].as_i64(),
+            Some(records),
+            "{name}: {topic}"
+        );
+    }
+    let created: BTreeSet<String> = rehearsal_report["created_topics"]
+        .as_array()
+        .expect("created topics")
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(created, listed, "rehearse creates exactly the migrated topics");
+    for (name, t) in &declared {
+        let partitions = watermarks(&reader(&dst), std::slice::from_ref(name))[name]
+            .as_ref()
+            .map(Vec::len);
+        assert_eq!(
+            partitions,
+            Some(t.partitions as usize),
+            "{name}: partitions on the destination"
+        );
+    }
+    let inspect = rehearsal;
     let not_ok = run_bin_status(
         &[
             "inspect",
@@ -1035,8 +1032,6 @@ fn migration_end_to_end() {
         "e2e: final inspect report and summary (every row of every group):\n{}",
         String::from_utf8_lossy(&summary.stdout)
     );
-    mm2.assert_running();
-    mm2.stop();
     let syncs = offset_syncs(&dst);
     stop_running.store(true, Ordering::SeqCst);
     for member in running_members {
@@ -1212,6 +1207,40 @@ fn rehearsal_properties(generated: &str, plan: &Plan) -> (String, String) {
         appended.push_str(&format!("{alias}.offset.flush.interval.ms = 1000\n"));
     }
     (format!("{generated}{appended}"), appended)
+}
+
+/// The lines the test bed adds to the rehearsal's MirrorMaker 2 settings (`--mm2-override`):
+/// short refresh and emit intervals, plugin discovery by manifests, and the worker's offset
+/// commit (which sends the offset syncs of each partition's newest record) every second
+/// instead of every minute.
+fn test_speed_properties(plan: &Plan) -> String {
+    let mut aliases = vec![plan.settings.destination.cluster_alias.as_str()];
+    aliases.extend(plan.flows.iter().map(|f| f.source_alias.as_str()));
+    let mut text = fast_properties(3, &aliases);
+    text.push_str("offset.flush.interval.ms = 1000\n");
+    for alias in &aliases {
+        text.push_str(&format!("{alias}.offset.flush.interval.ms = 1000\n"));
+    }
+    text
+}
+
+/// The environment `rehearse` needs for the generated `mm2.properties`: the source's secrets
+/// (`${env:NAME}`) only, since the destination's lines are the rehearsal's; and a small
+/// MirrorMaker 2 heap.
+fn source_env(source: &KafkaCluster) -> Vec<(String, String)> {
+    let ca_pem = std::fs::read_to_string(&source.tls().unwrap().ca_cert).unwrap();
+    [
+        ("SOURCE_SASL_USERNAME", SCRAM_USER.to_owned()),
+        ("SOURCE_SASL_PASSWORD", SCRAM_PASSWORD.to_owned()),
+        ("SOURCE_SSL_CA_CERT", ca_pem),
+        (
+            "KAFKA_HEAP_OPTS",
+            "-Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1".to_owned(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }
 
 /// The environment the generated `mm2.properties` reads (`${env:NAME}`), for MirrorMaker 2

@@ -24,6 +24,7 @@ mod inspect_cli;
 mod inspect_faults;
 mod inspect_mm2;
 mod plan_cli;
+mod rehearse_cli;
 mod report;
 mod report_browser;
 mod schemas;

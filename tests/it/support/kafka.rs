@@ -79,10 +79,6 @@ impl ClusterOptions {
 
     /// One broker instead of three; `why` says what makes the broker count irrelevant to the
     /// test (it is printed, so a reader of the test output sees it too).
-    #[allow(
-        dead_code,
-        reason = "no test needs a single broker today; the way to ask stays"
-    )]
     pub fn with_single_node(mut self, why: &str) -> ClusterOptions {
         assert!(!why.trim().is_empty(), "say why the test needs only one broker");
         eprintln!("testbed: cluster {} has one broker: {why}", self.name);

@@ -1,0 +1,795 @@
+//! `rehearse`: the local dress rehearsal of a migration in one command.
+//!
+//! From a plan it prepares a stand-in destination (a local or staging Apache Kafka) through the
+//! Admin API ([`destination`]), writes `rehearsal-mm2.properties` from the generated
+//! `mm2.properties` ([`mm2`]), runs MirrorMaker 2 on it when given a Kafka installation, gates
+//! on the same inspection as `inspect --watch --until-ok`, and reports records, groups and
+//! times ([`report`]). At the end it stops MirrorMaker 2 and deletes the topics it created
+//! (unless `keep`), also when interrupted.
+//!
+//! `mm2.properties` is rendered from the plan by [`crate::generate::generate`] (the same bytes
+//! `generate` writes), unless a file is given.
+
+pub mod destination;
+pub mod mm2;
+pub mod progress;
+pub mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::exit::Exit;
+use crate::generate::{self, GenerateError};
+use crate::inspect::collect::{ClusterError, CollectOptions};
+use crate::inspect::mm2_config::{Mm2Config, Mm2ConfigError};
+use crate::inspect::{self, Inspection, watch};
+use crate::kafka::admin::{Admin, AdminError};
+use crate::kafka::client::{ClientConfigError, ClientSettings, EnvFallback};
+use crate::kafka::properties::{Properties, PropertiesError};
+use crate::plan::Plan;
+
+use destination::TopicSpec;
+use mm2::{Launcher, Mm2Process, RewriteInput};
+use report::{Report, Stage};
+
+/// The name of the rewritten MirrorMaker 2 file in the output folder.
+pub const PROPERTIES_FILE: &str = "rehearsal-mm2.properties";
+/// The name of the report file in the output folder.
+pub const REPORT_FILE: &str = "rehearsal-report.json";
+/// The name of MirrorMaker 2's log in the output folder.
+pub const MM2_LOG_FILE: &str = "rehearsal-mm2.log";
+
+/// Everything a rehearsal needs, as the command line gives it.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The plan.json to rehearse.
+    pub plan: PathBuf,
+    /// The stand-in destination's bootstrap servers.
+    pub destination: String,
+    /// Java client properties for the destination.
+    pub command_config: Option<PathBuf>,
+    /// A Kafka distribution, or a folder with `libs/*.jar`, to run MirrorMaker 2 from.
+    pub kafka_home: Option<PathBuf>,
+    /// A generated mm2.properties to start from instead of rendering the plan's.
+    pub mm2_properties: Option<PathBuf>,
+    /// Properties set last in rehearsal-mm2.properties (shorter intervals, for instance).
+    pub mm2_override: Option<PathBuf>,
+    /// How long the gate may wait for every group to be synced.
+    pub max_wait: Duration,
+    /// Time between gate rounds.
+    pub interval: Duration,
+    /// Bound of each admin call.
+    pub admin_timeout: Duration,
+    /// Leave the created topics in place.
+    pub keep: bool,
+    /// Accept planned topics that already exist when they match the plan.
+    pub reuse: bool,
+    /// Output folder.
+    pub out: PathBuf,
+}
+
+/// Why a rehearsal stopped before its gate could decide. Each maps to an exit code
+/// ([`RehearseError::exit`]).
+#[derive(Debug, Error, Diagnostic)]
+pub enum RehearseError {
+    /// The plan cannot be read or rendered.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] GenerateError),
+    /// A file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(rehearse::read), help("check the path and that the file is readable"))]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A properties file is malformed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Properties(#[from] PropertiesError),
+    /// The destination's client properties cannot be used.
+    #[error("{file}: {source}")]
+    #[diagnostic(
+        code(rehearse::command_config),
+        help("fix the destination's client properties (--command-config)")
+    )]
+    ClientConfig {
+        /// The file, or `--destination`.
+        file: String,
+        /// Why.
+        #[source]
+        source: ClientConfigError,
+    },
+    /// The destination cannot be reached, refuses the credentials, or refuses a request.
+    #[error("destination {bootstrap}: {error}")]
+    #[diagnostic(
+        code(rehearse::destination),
+        help(
+            "check --destination and --command-config; the stand-in must be an Apache Kafka you may create topics on"
+        )
+    )]
+    Destination {
+        /// The bootstrap servers.
+        bootstrap: String,
+        /// Why.
+        error: AdminError,
+    },
+    /// A planned topic already exists on the destination.
+    #[error("the destination already holds planned topic `{topic}` ({partitions} partition(s)){more}")]
+    #[diagnostic(
+        code(rehearse::topic_exists),
+        help(
+            "rehearse on a destination without the planned topics, delete them there, or give --reuse to use \
+             topics whose partitions and configs match the plan"
+        )
+    )]
+    TopicExists {
+        /// The first such topic, by name.
+        topic: String,
+        /// Its partition count.
+        partitions: usize,
+        /// How many more there are, as text.
+        more: String,
+    },
+    /// A planned topic exists but differs from the plan (with `--reuse`).
+    #[error("cannot reuse topic `{topic}` on the destination: {reason}")]
+    #[diagnostic(
+        code(rehearse::reuse_mismatch),
+        help("delete the topic on the destination, or rehearse on another one")
+    )]
+    ReuseMismatch {
+        /// The topic.
+        topic: String,
+        /// The first difference.
+        reason: String,
+    },
+    /// `--kafka-home` cannot run MirrorMaker 2.
+    #[error("--kafka-home: {0}")]
+    #[diagnostic(
+        code(rehearse::kafka_home),
+        help(
+            "point --kafka-home at a Kafka distribution (bin/connect-mirror-maker.sh) or a folder with libs/*.jar"
+        )
+    )]
+    KafkaHome(String),
+    /// A secret in the overrides file.
+    #[error("{file}:{line}: `{key}` looks secret and has a literal value")]
+    #[diagnostic(
+        code(rehearse::secret_override),
+        help(
+            "write it as a placeholder (${{env:NAME}} or ${{file:PATH:KEY}}) so no secret is written into the rehearsal file"
+        )
+    )]
+    SecretOverride {
+        /// The overrides file.
+        file: String,
+        /// The line.
+        line: usize,
+        /// The key.
+        key: String,
+    },
+    /// The rewritten properties are not a configuration the gate can inspect.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Mm2Config(#[from] Mm2ConfigError),
+    /// No flow to gate on.
+    #[error("{0}: no flow is enabled with checkpoints on, so there is nothing to rehearse")]
+    #[diagnostic(
+        code(rehearse::no_flow),
+        help("run `diskless-migrator generate` on a plan with flows")
+    )]
+    NoFlow(String),
+    /// An output file cannot be written, or MirrorMaker 2 cannot be started.
+    #[error("{what}: {source}")]
+    #[diagnostic(code(rehearse::io), help("choose an output folder you can write to (--out)"))]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl RehearseError {
+    /// The documented exit code: 3 for a destination that cannot be reached or refuses the
+    /// credentials, 2 for everything else (bad input).
+    pub fn exit(&self) -> Exit {
+        match self {
+            RehearseError::Destination { error, .. } if error.is_fatal() => Exit::Cluster,
+            _ => Exit::Usage,
+        }
+    }
+}
+
+/// How a rehearsal ended once it reached its gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every group is synced: the gate opened.
+    Ok,
+    /// The gate did not open within --max-wait, or cannot open by waiting, or MirrorMaker 2
+    /// stopped.
+    NotSynced,
+    /// The last gate round could not read a cluster.
+    Unreachable,
+    /// Stopped by SIGINT or SIGTERM.
+    Interrupted,
+}
+
+impl Outcome {
+    /// The exit code of the outcome.
+    pub fn exit(self) -> Exit {
+        match self {
+            Outcome::Ok => Exit::Ok,
+            Outcome::NotSynced => Exit::Findings,
+            Outcome::Unreachable => Exit::Cluster,
+            Outcome::Interrupted => Exit::Interrupted,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::NotSynced => "not_synced",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+}
+
+/// What the run holds that must be undone at the end, whatever happens.
+struct Cleanup {
+    admin: Option<Admin>,
+    created: Vec<String>,
+    mm2: Option<Mm2Process>,
+    keep: bool,
+}
+
+impl Cleanup {
+    /// Stops MirrorMaker 2 and deletes the created topics (unless `keep`). Returns whether
+    /// topics were deleted, and the problems met.
+    fn finish(&mut self, out: &mut dyn Write) -> bool {
+        if let Some(mut mm2) = self.mm2.take() {
+            let _ = writeln!(out, "Stopping MirrorMaker 2 (pid {}).", mm2.pid());
+            mm2.stop(Duration::from_secs(20));
+        }
+        if self.keep || self.created.is_empty() {
+            if self.keep && !self.created.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Kept the {} topic(s) this run created (--keep).",
+                    self.created.len()
+                );
+            }
+            return false;
+        }
+        let Some(admin) = &self.admin else {
+            return false;
+        };
+        let failures = destination::delete(admin, &self.created);
+        let _ = writeln!(
+            out,
+            "Deleted {} of the {} topic(s) this run created.",
+            self.created.len() - failures.len(),
+            self.created.len()
+        );
+        for (name, why) in &failures {
+            let _ = writeln!(out, "  not deleted: {name}: {why}");
+        }
+        failures.is_empty()
+    }
+}
+
+/// Runs a rehearsal; `interrupted` is set by the signal handler. Progress goes to `out`.
+/// Returns the report (also written to the output folder) or the error that stopped the run
+/// before the gate; in both cases MirrorMaker 2 is stopped and the created topics are deleted
+/// unless `keep`.
+pub fn run(
+    options: &Options,
+    interrupted: &AtomicBool,
+    out: &mut dyn Write,
+) -> Result<Report, RehearseError> {
+    let mut cleanup = Cleanup {
+        admin: None,
+        created: Vec::new(),
+        mm2: None,
+        keep: options.keep,
+    };
+    let mut stages = Vec::new();
+    let result = run_stages(options, interrupted, out, &mut cleanup, &mut stages);
+    let deleted = cleanup.finish(out);
+    let (outcome, mut report) = result?;
+    report.outcome = outcome.name().to_owned();
+    report.exit_code = outcome.exit().code();
+    report.stages = stages;
+    report.created_topics = cleanup.created.clone();
+    report.created_topics_deleted = deleted;
+    let path = options.out.join(REPORT_FILE);
+    crate::output::write_atomic(&path, report.json().as_bytes()).map_err(|source| RehearseError::Io {
+        what: format!("writing {}", path.display()),
+        source,
+    })?;
+    Ok(report)
+}
+
+fn read(path: &Path) -> Result<String, RehearseError> {
+    std::fs::read_to_string(path).map_err(|source| RehearseError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Times one stage, printing its start.
+fn timed<T>(
+    stages: &mut Vec<Stage>,
+    out: &mut dyn Write,
+    name: &str,
+    f: impl FnOnce(&mut dyn Write) -> T,
+) -> T {
+    let _ = writeln!(out, "== {name}");
+    let started = Instant::now();
+    let value = f(out);
+    stages.push(Stage {
+        name: name.to_owned(),
+        seconds: (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+    });
+    value
+}
+
+fn run_stages(
+    options: &Options,
+    interrupted: &AtomicBool,
+    out: &mut dyn Write,
+    cleanup: &mut Cleanup,
+    stages: &mut Vec<Stage>,
+) -> Result<(Outcome, Report), RehearseError> {
+    // --- inputs: everything is checked before the destination is touched.
+    let shown = options.plan.display().to_string();
+    let plan = generate::parse_plan(&shown, &read(&options.plan)?)?;
+    // Rendering also checks the plan as untrusted input (names, values), as `generate` does,
+    // before any of it reaches the destination.
+    let rendered = generate::generate(&plan)?;
+    let generated_text = match &options.mm2_properties {
+        Some(path) => read(path)?,
+        None => rendered
+            .tree
+            .get_str("mm2.properties")
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    let generated_name = options
+        .mm2_properties
+        .as_ref()
+        .map_or("mm2.properties (rendered from the plan)".to_owned(), |p| {
+            p.display().to_string()
+        });
+    let generated = Properties::parse(&generated_name, &generated_text)?;
+    let command_config = match &options.command_config {
+        Some(path) => Some((absolute(path), Properties::read(path)?)),
+        None => None,
+    };
+    let overrides = match &options.mm2_override {
+        Some(path) => Some(Properties::read(path)?),
+        None => None,
+    };
+    let launcher = match &options.kafka_home {
+        Some(home) => Some(Launcher::for_home(home).map_err(RehearseError::KafkaHome)?),
+        None => None,
+    };
+    let mut java = vec![("bootstrap.servers", options.destination.as_str())];
+    if let Some((_, props)) = &command_config {
+        java = props
+            .effective()
+            .into_iter()
+            .filter(|(k, _)| *k != "bootstrap.servers")
+            .chain(java)
+            .collect();
+    }
+    let settings = ClientSettings::from_java(java, &EnvFallback::default()).map_err(|source| {
+        RehearseError::ClientConfig {
+            file: options
+                .command_config
+                .as_ref()
+                .map_or("--destination".to_owned(), |p| p.display().to_string()),
+            source,
+        }
+    })?;
+    std::fs::create_dir_all(&options.out).map_err(|source| RehearseError::Io {
+        what: format!("creating {}", options.out.display()),
+        source,
+    })?;
+    let destination_error = |error: AdminError| RehearseError::Destination {
+        bootstrap: options.destination.clone(),
+        error,
+    };
+
+    // --- 1. the stand-in destination
+    let (specs, brokers) = timed(stages, out, "prepare the destination", |out| {
+        prepare_destination(options, &plan, &settings, cleanup, out)
+    })
+    .map_err(|e| match e {
+        Prepared::Admin(error) => destination_error(error),
+        Prepared::Refused(error) => error,
+    })?;
+    if interrupted.load(Ordering::SeqCst) {
+        return Ok((Outcome::Interrupted, Report::default()));
+    }
+
+    // --- 2. rehearsal-mm2.properties
+    let properties_path = options.out.join(PROPERTIES_FILE);
+    let text = mm2::rehearsal_properties(&RewriteInput {
+        generated: &generated,
+        target_alias: &plan.settings.destination.cluster_alias,
+        bootstrap: &options.destination,
+        command_config: command_config.as_ref().map(|(p, props)| (p.as_path(), props)),
+        replication_factor: brokers.min(3),
+        overrides: overrides.as_ref(),
+    })
+    .map_err(|s| RehearseError::SecretOverride {
+        file: options
+            .mm2_override
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        line: s.line,
+        key: s.key,
+    })?;
+    crate::output::write_atomic(&properties_path, text.as_bytes()).map_err(|source| RehearseError::Io {
+        what: format!("writing {}", properties_path.display()),
+        source,
+    })?;
+    let _ = writeln!(
+        out,
+        "Wrote {} (its header lists every changed line).",
+        properties_path.display()
+    );
+    let config = Arc::new(Mm2Config::read(&properties_path)?);
+    if config.pairs.is_empty() {
+        return Err(RehearseError::NoFlow(properties_path.display().to_string()));
+    }
+
+    // --- 3. MirrorMaker 2
+    let properties_abs = absolute(&properties_path);
+    match &launcher {
+        Some(launcher) => {
+            let log = options.out.join(MM2_LOG_FILE);
+            let process =
+                Mm2Process::start(launcher, &properties_abs, &log).map_err(|source| RehearseError::Io {
+                    what: format!("starting `{}`", launcher.shell_line(&properties_abs)),
+                    source,
+                })?;
+            let _ = writeln!(
+                out,
+                "Started MirrorMaker 2 (pid {}, log {}): {}",
+                process.pid(),
+                log.display(),
+                launcher.shell_line(&properties_abs)
+            );
+            cleanup.mm2 = Some(process);
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "No --kafka-home: run MirrorMaker 2 yourself, with the variables of RUNBOOK.md exported:\n  \
+                 $KAFKA_HOME/bin/connect-mirror-maker.sh {}\nThe gate waits for it.",
+                properties_abs.display()
+            );
+        }
+    }
+    let _ = out.flush();
+
+    // --- 4. the gate
+    let ends = progress::EndOffsets::new(&plan, &config, &specs, options.admin_timeout);
+    let (outcome, last) = timed(stages, out, "MirrorMaker 2 and the gate", |out| {
+        gate(options, &config, &ends, interrupted, cleanup, out)
+    });
+
+    // --- the report
+    let mut report = Report {
+        schema_version: report::REPORT_SCHEMA_VERSION,
+        ..Report::default()
+    };
+    if let Some(inspection) = &last {
+        report.groups = report::group_summary(&inspection.rows);
+    }
+    // An interrupted run ends at once: no more calls to the clusters.
+    if outcome != Outcome::Interrupted {
+        report.topics = timed(stages, out, "count records", |_| {
+            let destination = cleanup
+                .admin
+                .as_ref()
+                .map(|a| ends.destination(a))
+                .unwrap_or_default();
+            progress::topic_records(&specs, &ends.source(), &destination)
+        });
+    }
+    Ok((outcome, report))
+}
+
+/// Why the destination could not be prepared.
+enum Prepared {
+    /// An admin call failed.
+    Admin(AdminError),
+    /// The destination holds something the rehearsal must not touch.
+    Refused(RehearseError),
+}
+
+impl From<AdminError> for Prepared {
+    fn from(e: AdminError) -> Prepared {
+        Prepared::Admin(e)
+    }
+}
+
+/// Connects to the destination, checks the planned topics and creates the missing ones.
+fn prepare_destination(
+    options: &Options,
+    plan: &Plan,
+    settings: &ClientSettings,
+    cleanup: &mut Cleanup,
+    out: &mut dyn Write,
+) -> Result<(Vec<TopicSpec>, usize), Prepared> {
+    let admin = Admin::with_request_timeout(settings, options.admin_timeout, options.admin_timeout)?;
+    let brokers = destination::broker_count(&admin)?;
+    let specs = destination::planned_topics(plan, brokers);
+    let names: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+    let existing = destination::existing(&admin, &names)?;
+    if let Some((topic, partitions)) = existing.partitions.iter().next()
+        && !options.reuse
+    {
+        let others = existing.partitions.len() - 1;
+        return Err(Prepared::Refused(RehearseError::TopicExists {
+            topic: topic.clone(),
+            partitions: *partitions,
+            more: if others == 0 {
+                String::new()
+            } else {
+                format!(", and {others} more planned topic(s)")
+            },
+        }));
+    }
+    for spec in specs.iter().filter(|s| existing.partitions.contains_key(&s.name)) {
+        let configs = destination::topic_configs(&admin, &spec.name)?;
+        if let Some(reason) = destination::reuse_mismatch(spec, existing.partitions[&spec.name], &configs) {
+            return Err(Prepared::Refused(RehearseError::ReuseMismatch {
+                topic: spec.name.clone(),
+                reason,
+            }));
+        }
+    }
+    let missing: Vec<TopicSpec> = specs
+        .iter()
+        .filter(|s| !existing.partitions.contains_key(&s.name))
+        .cloned()
+        .collect();
+    let diskless = missing.iter().filter(|s| s.diskless).count();
+    let mut left_out: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for key in missing.iter().flat_map(|s| &s.left_out) {
+        *left_out.entry(key.as_str()).or_insert(0) += 1;
+    }
+    let result = destination::create(&admin, &missing);
+    let created = match result {
+        Ok(created) => created,
+        Err((created, error)) => {
+            cleanup.created = created;
+            cleanup.admin = Some(admin);
+            return Err(Prepared::Admin(error));
+        }
+    };
+    let _ = writeln!(
+        out,
+        "Destination: {brokers} broker(s); created {} topic(s), reused {}. Apache Kafka has no diskless \
+         storage: {diskless} diskless topic(s) were created without diskless.enable, replication factor at \
+         most {brokers}.",
+        created.len(),
+        existing.partitions.len()
+    );
+    for (key, count) in left_out {
+        let _ = writeln!(
+            out,
+            "  left out: {key} on {count} topic(s) (not a stand-in's setting)"
+        );
+    }
+    cleanup.created = created;
+    cleanup.admin = Some(admin);
+    Ok((specs, brokers))
+}
+
+/// Runs inspection rounds until every row is OK, waiting cannot help, --max-wait passes,
+/// MirrorMaker 2 stops or a signal arrives. Prints a progress line per round.
+fn gate(
+    options: &Options,
+    config: &Arc<Mm2Config>,
+    ends: &progress::EndOffsets,
+    interrupted: &AtomicBool,
+    cleanup: &mut Cleanup,
+    out: &mut dyn Write,
+) -> (Outcome, Option<Inspection>) {
+    let started = Instant::now();
+    let deadline = started + options.max_wait;
+    let mut previous: Option<Inspection> = None;
+    let mut stuck_rounds = 0;
+    let mut last_failed = false;
+    let mut catch_up = progress::CatchUp::new(options.interval.max(Duration::from_secs(10)));
+    loop {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_secs(1));
+        let round_options = CollectOptions {
+            admin_timeout: options.admin_timeout.min(left),
+            request_timeout: options.admin_timeout.min(left),
+            include_inactive: true,
+        };
+        let elapsed = started.elapsed().as_secs();
+        match run_round(config, round_options, deadline, interrupted) {
+            Round::Interrupted => return (Outcome::Interrupted, previous),
+            Round::Late => {
+                // The deadline passed inside a round: the verdict is the last round's.
+                let _ = writeln!(
+                    out,
+                    "gate: --max-wait ({:?}) ran out during a round",
+                    options.max_wait
+                );
+                let outcome = if last_failed || previous.is_none() {
+                    Outcome::Unreachable
+                } else {
+                    Outcome::NotSynced
+                };
+                if let Some(inspection) = &previous {
+                    print_not_ok(out, inspection);
+                }
+                return (outcome, previous);
+            }
+            Round::Failed(e) => {
+                last_failed = true;
+                let _ = writeln!(out, "[+{elapsed}s] gate: round failed: {e}");
+            }
+            Round::Done(mut inspection) => {
+                last_failed = false;
+                if let Some(prev) = &previous {
+                    inspection.carry_vanished(prev);
+                }
+                let not_ok = inspection.rows.iter().filter(|r| !r.is_ok).count();
+                let groups = report::group_summary(&inspection.rows);
+                let destination = cleanup
+                    .admin
+                    .as_ref()
+                    .map(|a| ends.destination(a))
+                    .unwrap_or_default();
+                let (behind, examples) = catch_up.behind(&ends.source(), &destination);
+                let copy = if behind == 0 {
+                    "copy caught up".to_owned()
+                } else {
+                    format!("copy: {behind} partition(s) behind, e.g. {}", examples.join(", "))
+                };
+                let _ = writeln!(
+                    out,
+                    "[+{elapsed}s] gate: {copy}; {} rows, {not_ok} not OK; {} of {} group(s) synced",
+                    inspection.rows.len(),
+                    groups.synced,
+                    groups.inspected
+                );
+                if inspection.all_ok() && behind == 0 {
+                    return (Outcome::Ok, Some(inspection));
+                }
+                // Rows of groups older than every offset sync never change: once two rounds in
+                // a row say only that, waiting cannot open the gate.
+                let stuck = previous
+                    .as_ref()
+                    .filter(|_| behind == 0)
+                    .and_then(|p| watch::stuck(&p.rows, &inspection.rows))
+                    .map(|rows| rows.len());
+                stuck_rounds = if stuck.is_some() { stuck_rounds + 1 } else { 0 };
+                if let Some(rows) = stuck
+                    && stuck_rounds >= 2
+                {
+                    let _ = writeln!(
+                        out,
+                        "gate: {rows} row(s) belong to stopped groups older than every offset sync MirrorMaker 2 \
+                         holds; they are never translated, so waiting cannot open the gate"
+                    );
+                    print_not_ok(out, &inspection);
+                    return (Outcome::NotSynced, Some(inspection));
+                }
+                previous = Some(inspection);
+            }
+        }
+        let _ = out.flush();
+        if let Some(mm2) = cleanup.mm2.as_mut()
+            && let Some(status) = mm2.exited()
+        {
+            let _ = writeln!(out, "MirrorMaker 2 stopped ({status}); see {}", mm2.log.display());
+            return (Outcome::NotSynced, previous);
+        }
+        if Instant::now() + options.interval > deadline {
+            let _ = writeln!(out, "gate: --max-wait ({:?}) ran out", options.max_wait);
+            if let Some(inspection) = &previous {
+                print_not_ok(out, inspection);
+            }
+            let outcome = if last_failed {
+                Outcome::Unreachable
+            } else {
+                Outcome::NotSynced
+            };
+            return (outcome, previous);
+        }
+        let wake = Instant::now() + options.interval;
+        while Instant::now() < wake {
+            if interrupted.load(Ordering::SeqCst) {
+                return (Outcome::Interrupted, previous);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// Prints the rows that keep the gate shut (at most 20), so the reason is on screen.
+fn print_not_ok(out: &mut dyn Write, inspection: &Inspection) {
+    let rows: Vec<_> = inspection.rows.iter().filter(|r| !r.is_ok).collect();
+    let _ = writeln!(out, "gate: {} row(s) not OK:", rows.len());
+    for row in rows.iter().take(20) {
+        let partition = row.partition.map_or("-".to_owned(), |p| p.to_string());
+        let _ = writeln!(
+            out,
+            "  {} {} {}-{} ({}): {}",
+            inspect::report::one_line(&row.cluster_pair),
+            inspect::report::one_line(&row.group),
+            inspect::report::one_line(&row.topic),
+            partition,
+            inspect::report::one_line(&row.source_group_state),
+            inspect::report::one_line(&row.message)
+        );
+    }
+    if rows.len() > 20 {
+        let _ = writeln!(out, "  ... and {} more (see `inspect`)", rows.len() - 20);
+    }
+}
+
+/// The result of one gate round.
+enum Round {
+    Done(Inspection),
+    Failed(ClusterError),
+    /// --max-wait passed while the round was still reading.
+    Late,
+    Interrupted,
+}
+
+/// Runs one inspection on its own thread, so a signal or the deadline ends the wait at once.
+fn run_round(
+    config: &Arc<Mm2Config>,
+    options: CollectOptions,
+    deadline: Instant,
+    interrupted: &AtomicBool,
+) -> Round {
+    let (send, receive) = mpsc::channel();
+    let shared = Arc::clone(config);
+    std::thread::spawn(move || {
+        let _ = send.send(inspect::inspect(&shared, options));
+    });
+    loop {
+        if interrupted.load(Ordering::SeqCst) {
+            return Round::Interrupted;
+        }
+        if Instant::now() >= deadline {
+            return Round::Late;
+        }
+        match receive.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(inspection)) => return Round::Done(inspection),
+            Ok(Err(e)) => return Round::Failed(e),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Round::Late,
+        }
+    }
+}
+
+/// `path` made absolute (against the current directory), for lines MirrorMaker 2 reads from
+/// another working directory.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
