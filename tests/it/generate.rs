@@ -330,9 +330,9 @@ fn bad_plans_are_input_errors() {
     let text =
         serde_json::to_string(&plan)
             .unwrap()
-            .replacen("\"schema_version\":1", "\"schema_version\":2", 1);
+            .replacen("\"schema_version\":2", "\"schema_version\":1", 1);
     let err = generate::parse_plan("plan.json", &text).unwrap_err();
-    assert!(err.to_string().contains("schema_version 2"), "{err}");
+    assert!(err.to_string().contains("schema_version 1"), "{err}");
 
     let plan = PlanBuilder::new()
         .topic("a", Decision::Diskless, 3, "flow-01")

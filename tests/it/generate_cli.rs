@@ -114,7 +114,7 @@ fn plan_from_another_schema_version_is_exit_2() {
         "{}",
         String::from_utf8_lossy(stderr)
     );
-    assert!(has(stderr, "reads version 1"));
+    assert!(has(stderr, "reads version 2"));
     assert!(
         !dir.path().join("o").exists(),
         "nothing is written for a bad plan"
