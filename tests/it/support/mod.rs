@@ -94,18 +94,45 @@ pub fn run_dir(prefix: &str) -> tempfile::TempDir {
 }
 
 /// `count` distinct free TCP ports on 127.0.0.1, never handed out twice in this process.
+///
+/// They are drawn at random from below the kernel's ephemeral range
+/// (`/proc/sys/net/ipv4/ip_local_port_range`), never from it: a port the OS hands out for
+/// `bind(0)` is also one it hands out to outgoing connections, so between choosing it and the
+/// broker binding it, any client of a test running in parallel could take it ("Address already
+/// in use"). Below the range, only another explicit bind can, and each candidate is checked by
+/// binding it.
 pub fn free_ports(count: usize) -> Vec<u16> {
+    use std::hash::{BuildHasher, Hasher};
     static GIVEN: OnceLock<Mutex<HashSet<u16>>> = OnceLock::new();
     let mut given = GIVEN.get_or_init(Default::default).lock().unwrap();
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (low, high) = if ephemeral_low > 12_000 {
+        (10_000u16, ephemeral_low)
+    } else {
+        (ephemeral_low.max(1024), u16::MAX)
+    };
+    let random = std::collections::hash_map::RandomState::new();
     let mut held = Vec::new();
     let mut ports = Vec::new();
+    let mut draw = 0u64;
     while ports.len() < count {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port");
-        let port = listener.local_addr().expect("local address").port();
-        if given.insert(port) {
-            ports.push(port);
+        draw += 1;
+        assert!(draw < 100_000, "no free loopback port in {low}..{high}");
+        let mut hasher = random.build_hasher();
+        hasher.write_u64(draw);
+        let port = low + (hasher.finish() % u64::from(high - low)) as u16;
+        if given.contains(&port) {
+            continue;
         }
-        // Holding every listener until all are chosen keeps the OS from repeating a port.
+        let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) else {
+            continue;
+        };
+        given.insert(port);
+        ports.push(port);
+        // Holding every listener until all are chosen keeps two of them from being the same.
         held.push(listener);
     }
     ports
