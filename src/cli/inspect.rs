@@ -168,10 +168,16 @@ pub fn run(args: InspectArgs) -> Exit {
             None => options,
         };
         let Some(result) = run_round(&config, round, args.max_wait.map(|max| started + max)) else {
-            // --max-wait ran out inside a round (a cluster that does not answer): its calls
-            // are abandoned and the process exits.
-            let message = "--max-wait ran out while a round was still reading the clusters";
+            // --max-wait ran out inside a round: its calls are abandoned and the process exits.
             progress.finish();
+            // A round that was merely slow leaves the last complete inspection standing: its
+            // report stays, and so does its verdict.
+            if let Some(last) = &previous {
+                eprintln!("--max-wait ran out during a round; the last complete round stands");
+                print_held(&progress, args.max_wait.unwrap_or_default());
+                return if last.all_ok() { Exit::Ok } else { Exit::Findings };
+            }
+            let message = "--max-wait ran out while a round was still reading the clusters";
             eprintln!("error: {message}");
             if let Some(path) = &args.output_path
                 && let Err(e) = write_failure(path, format, started.elapsed(), message)
@@ -308,20 +314,25 @@ pub fn run(args: InspectArgs) -> Exit {
         {
             std::thread::sleep(max.saturating_sub(started.elapsed()));
             progress.finish();
-            let held = progress.held_summary();
-            if !held.is_empty() {
-                eprintln!(
-                    "the gate stayed shut for --max-wait ({}); what held it:",
-                    diskless_migrator::units::duration(max.as_secs())
-                );
-                for line in held {
-                    eprintln!("  {line}");
-                }
-            }
+            print_held(&progress, max);
             return exit;
         }
         previous = Some(inspection);
         std::thread::sleep(interval);
+    }
+}
+
+/// When the gate stayed shut for `max_wait`: what held it and what to do, on standard error.
+fn print_held(progress: &Progress, max_wait: Duration) {
+    let held = progress.held_summary();
+    if !held.is_empty() {
+        eprintln!(
+            "the gate stayed shut for --max-wait ({}); what held it:",
+            diskless_migrator::units::duration(max_wait.as_secs())
+        );
+        for line in held {
+            eprintln!("  {line}");
+        }
     }
 }
 

@@ -107,8 +107,8 @@ logs_dir="$DM_TESTBED_DIR/test-logs"
 LONG_TEST="inspect_mm2::target_broker_killed_and_restarted_twenty_times_during_watch"
 STREAMS=(
   "e2e_migration discover_faults discover_transactions rehearse_cli"
-  "inspect_mm2 inspect_faults"
-  "$LONG_TEST testbed_kafka discover"
+  "inspect_mm2 discover"
+  "$LONG_TEST testbed_kafka inspect_faults"
 )
 # Runs a stream's entries (lines of "<exe> <libtest arguments>" on stdin) with their output in
 # `log`; a failed entry is listed in $logs_dir/failed.
