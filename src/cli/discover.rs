@@ -198,7 +198,7 @@ fn settings(args: &DiscoverArgs) -> Result<ClientSettings, miette::Report> {
                 DiscoverError::ConfigAt {
                     message: format!(
                         "{}:{}: {}",
-                        args.command_config.as_ref().unwrap().display(),
+                        p.name,
                         entry.line,
                         diskless_migrator::snippet::shorten(&error.to_string())
                     ),

@@ -35,16 +35,9 @@ pub struct GenerateArgs {
 /// Runs the subcommand and returns its exit code.
 pub fn run(args: &GenerateArgs) -> Exit {
     let shown = args.plan.display().to_string();
-    let text = match std::fs::read_to_string(&args.plan) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: cannot read plan {shown}: {e}");
-            return Exit::Usage;
-        }
-    };
-    let plan = match generate::parse_plan(&shown, &text) {
+    let plan = match super::read_plan(&args.plan) {
         Ok(plan) => plan,
-        Err(e) => return report(e),
+        Err(exit) => return exit,
     };
     let generated = match generate::generate(&plan) {
         Ok(g) => g,

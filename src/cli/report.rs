@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use diskless_migrator::exit::Exit;
-use diskless_migrator::generate::{self, report};
+use diskless_migrator::generate::report;
 use diskless_migrator::output::write_atomic_with;
 
 /// Arguments of `diskless-migrator report`.
@@ -35,20 +35,9 @@ pub struct ReportArgs {
 
 /// Runs the subcommand and returns its exit code.
 pub fn run(args: &ReportArgs) -> Exit {
-    let shown = args.plan.display().to_string();
-    let text = match std::fs::read_to_string(&args.plan) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: cannot read plan {shown}: {e}");
-            return Exit::Usage;
-        }
-    };
-    let plan = match generate::parse_plan(&shown, &text) {
+    let plan = match super::read_plan(&args.plan) {
         Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return Exit::Usage;
-        }
+        Err(exit) => return exit,
     };
     let inspect = match &args.inspect {
         None => None,

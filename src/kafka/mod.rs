@@ -3,9 +3,12 @@
 //! batched, retried requests to group coordinators built on them ([`coordinated`]).
 
 pub mod admin;
+pub mod block_on;
 pub mod bootstrap;
 pub mod client;
 pub mod coordinated;
 pub mod key_store;
 pub mod properties;
 pub mod wire;
+
+pub use block_on::block_on;

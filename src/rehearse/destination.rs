@@ -4,17 +4,14 @@
 //! know it) and the replication factor is the plan's, capped at the broker count.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminOptions, NewTopic, TopicReplication};
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::kafka::admin::{Admin, AdminError, ConfigResource};
+use crate::kafka::block_on;
 use crate::plan::{ConfigValue, Decision, Plan};
 
 /// Provider config keys the stand-in does not get: `diskless_enable` (Apache Kafka does not know
@@ -243,26 +240,6 @@ pub fn delete(admin: &Admin, names: &[String]) -> Vec<(String, String)> {
             .map(|(name, code)| (name, code.to_string()))
             .collect(),
         Err(e) => names.iter().map(|n| (n.clone(), e.to_string())).collect(),
-    }
-}
-
-/// Runs a future to completion on this thread. rdkafka's admin futures are completed by
-/// librdkafka's own threads, so parking until woken is enough.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(value) => return value,
-            Poll::Pending => thread::park(),
-        }
     }
 }
 

@@ -10,12 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
-use support::records::create_topic;
+use support::records::{commit, committed, create_topic, produce_to};
 
 /// A running `inspect --watch`, killed if the test ends first.
 struct Watch {
@@ -86,53 +83,6 @@ fn client(cluster: &KafkaCluster) -> ClientConfig {
     cluster.client_config(Listener::Plaintext)
 }
 
-fn produce(config: &ClientConfig, topic: &str, partition: i32, count: usize) {
-    let producer: BaseProducer = config.create().unwrap();
-    for i in 0..count {
-        let payload = format!("record-{i}");
-        producer
-            .send(
-                BaseRecord::<(), _>::to(topic)
-                    .partition(partition)
-                    .payload(&payload),
-            )
-            .unwrap();
-    }
-    producer.flush(Duration::from_secs(30)).unwrap();
-}
-
-fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)]) {
-    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
-    let mut list = TopicPartitionList::new();
-    for &(partition, offset) in offsets {
-        list.add_partition_offset(topic, partition, Offset::Offset(offset))
-            .unwrap();
-    }
-    consumer.commit(&list, CommitMode::Sync).unwrap();
-}
-
-fn committed(config: &ClientConfig, group: &str, topic: &str, partitions: i32) -> Vec<Option<i64>> {
-    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
-    let mut list = TopicPartitionList::new();
-    for p in 0..partitions {
-        list.add_partition(topic, p);
-    }
-    // While a cluster settles, the coordinator may move: not read yet, ask again later.
-    let got = match consumer.committed_offsets(list, Duration::from_secs(10)) {
-        Ok(got) => got,
-        Err(e) => {
-            eprintln!("committed offsets of {group} not read yet: {e}");
-            return vec![None; partitions as usize];
-        }
-    };
-    (0..partitions)
-        .map(|p| match got.find_partition(topic, p).map(|e| e.offset()) {
-            Some(Offset::Offset(o)) => Some(o),
-            _ => None,
-        })
-        .collect()
-}
-
 fn wait_until(what: &str, timeout: Duration, mm2: &mut MirrorMaker, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !check() {
@@ -160,7 +110,7 @@ fn mm2_restart_and_a_revoked_source_acl_during_watch() {
     let (primary, backup) = (client(&clusters[0]), client(&clusters[1]));
     create_topic(&primary, "orders", 2, &[]);
     for p in 0..2 {
-        produce(&primary, "orders", p, 10);
+        produce_to(&primary, "orders", p, 10);
     }
     commit(&primary, "cutover-group", "orders", &[(0, 10), (1, 10)]);
     commit(&primary, "revoked-group", "orders", &[(0, 10), (1, 10)]);
@@ -220,7 +170,7 @@ fn mm2_restart_and_a_revoked_source_acl_during_watch() {
 
     // While MM2 is down the source group moves on: the gate must hold.
     for p in 0..2 {
-        produce(&primary, "orders", p, 5);
+        produce_to(&primary, "orders", p, 5);
     }
     commit(&primary, "cutover-group", "orders", &[(0, 15), (1, 15)]);
     let mut gate = Watch::start(

@@ -24,7 +24,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
-use support::records::create_topic;
+use support::records::{commit, committed, create_topic, produce_to};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -36,22 +36,6 @@ const SUCCESS: &str = "\"Successfully synced, operating normally\"";
 
 fn client(cluster: &KafkaCluster) -> ClientConfig {
     cluster.client_config(Listener::Plaintext)
-}
-
-/// Produces `count` records to one partition.
-fn produce_to(config: &ClientConfig, topic: &str, partition: i32, count: usize) {
-    let producer: BaseProducer = config.create().unwrap();
-    for i in 0..count {
-        let payload = format!("record-{i}");
-        producer
-            .send(
-                BaseRecord::<(), _>::to(topic)
-                    .partition(partition)
-                    .payload(&payload),
-            )
-            .unwrap();
-    }
-    producer.flush(Duration::from_secs(30)).unwrap();
 }
 
 /// Produces `count` records to one partition in one committed transaction: the log then ends
@@ -76,36 +60,6 @@ fn produce_in_transaction(config: &ClientConfig, topic: &str, partition: i32, co
             .unwrap();
     }
     producer.commit_transaction(timeout).unwrap();
-}
-
-/// Commits offsets for a group without joining it (the group is then `Empty`).
-fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)]) {
-    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for &(p, o) in offsets {
-        tpl.add_partition_offset(topic, p, Offset::Offset(o)).unwrap();
-    }
-    support::records::commit_retrying(&consumer, &tpl);
-}
-
-/// The group's committed offsets for the partitions (`None` where there is none).
-fn committed(config: &ClientConfig, group: &str, topic: &str, partitions: i32) -> Vec<Option<i64>> {
-    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..partitions {
-        tpl.add_partition(topic, p);
-    }
-    match consumer.committed_offsets(tpl, Duration::from_secs(10)) {
-        Ok(list) => list
-            .elements()
-            .iter()
-            .map(|e| match e.offset() {
-                Offset::Offset(o) => Some(o),
-                _ => None,
-            })
-            .collect(),
-        Err(_) => vec![None; partitions as usize],
-    }
 }
 
 /// A live group member (state `Stable`) that never commits; leaves the group on drop.

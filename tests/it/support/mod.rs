@@ -22,14 +22,11 @@ pub mod records;
 pub mod tls;
 
 use std::collections::HashSet;
-use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::pin::pin;
 use std::process::Command;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::sync::{Mutex, OnceLock};
+use std::thread;
 use std::time::{Duration, Instant};
 
 /// Folder of the test bed: `$DM_TESTBED_DIR`, or `target/testbed` in the crate root.
@@ -246,25 +243,7 @@ pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool
     }
 }
 
-/// Runs a future to completion on the current thread (the rdkafka admin futures are driven
-/// by librdkafka's own threads, so parking until woken is enough).
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unparker(Thread);
-    impl Wake for Unparker {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unparker(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(value) => return value,
-            Poll::Pending => thread::park(),
-        }
-    }
-}
+pub use diskless_migrator::kafka::block_on;
 
 /// The last `lines` lines of a text file, or a note saying why there are none.
 pub fn tail(path: &Path, lines: usize) -> String {

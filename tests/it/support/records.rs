@@ -318,3 +318,49 @@ pub fn commit_retrying(consumer: &BaseConsumer, offsets: &TopicPartitionList) {
         }
     }
 }
+
+/// Produces `count` records to one partition.
+pub fn produce_to(config: &ClientConfig, topic: &str, partition: i32, count: usize) {
+    let producer: BaseProducer = config.create().unwrap();
+    for i in 0..count {
+        let payload = format!("record-{i}");
+        producer
+            .send(
+                BaseRecord::<(), _>::to(topic)
+                    .partition(partition)
+                    .payload(&payload),
+            )
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+}
+
+/// Commits offsets for a group without joining it (the group is then `Empty`).
+pub fn commit(config: &ClientConfig, group: &str, topic: &str, offsets: &[(i32, i64)]) {
+    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for &(p, o) in offsets {
+        tpl.add_partition_offset(topic, p, Offset::Offset(o)).unwrap();
+    }
+    commit_retrying(&consumer, &tpl);
+}
+
+/// The group's committed offsets for the partitions (`None` where there is none).
+pub fn committed(config: &ClientConfig, group: &str, topic: &str, partitions: i32) -> Vec<Option<i64>> {
+    let consumer: BaseConsumer = config.clone().set("group.id", group).create().unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition(topic, p);
+    }
+    match consumer.committed_offsets(tpl, Duration::from_secs(10)) {
+        Ok(list) => list
+            .elements()
+            .iter()
+            .map(|e| match e.offset() {
+                Offset::Offset(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => vec![None; partitions as usize],
+    }
+}
