@@ -12,7 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{GenerateError, destination};
+use super::GenerateError;
+use crate::plan::config_translation;
 use crate::plan::names::{self, has_control};
 use crate::plan::selection::topic_name_problem;
 use crate::plan::{ConfigValue, Decision, PLAN_SCHEMA_VERSION, Plan, Severity, flows};
@@ -402,9 +403,26 @@ fn topics(plan: &Plan, flow_names: &BTreeSet<&str>, problems: &mut Problems) {
                     "topic {name}: config {} holds a control character",
                     quoted(key)
                 ));
-            } else if let Some(problem) = destination::check_config(key, value) {
+            } else if let Some(problem) = config_problem(key, value) {
                 problems.push(format!("topic {name}: {problem}"));
             }
         }
     }
+}
+
+/// Checks one topic config entry against the provider's keys and value types (the plan's one
+/// table of them, [`crate::plan::config_translation::RULES`]).
+fn config_problem(key: &str, value: &ConfigValue) -> Option<String> {
+    let Some(kind) = config_translation::provider_kind(key) else {
+        return Some(format!(
+            "config key {:?} is not an aiven_kafka_topic config key",
+            shorten(key)
+        ));
+    };
+    (!config_translation::fits(kind, value)).then(|| {
+        format!(
+            "config {key} = {} has the wrong type or value for the Aiven provider",
+            shorten(&format!("{value:?}"))
+        )
+    })
 }
