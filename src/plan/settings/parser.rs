@@ -1,6 +1,9 @@
 //! The walker of `migration.hcl` over hcl-edit's syntax tree (each key's span as the parser saw
 //! it): the schema of keys per block, the parser that checks each value and points at its key,
 //! and the redaction of secrets in its snippets.
+//!
+//! Longer than most modules: it is the whole schema of `migration.hcl`, block by block, each
+//! value checked where it is read so that its diagnostic points at it.
 
 use std::ops::Range;
 
