@@ -27,6 +27,7 @@ pub mod cost;
 pub mod eligibility;
 pub mod flows;
 mod json;
+pub mod mirrormaker;
 mod model;
 pub mod names;
 pub mod selection;
@@ -653,6 +654,7 @@ fn plan_flows(
         result.push(flow);
     }
     let cpus = settings.mirrormaker.cpus.max(1);
+    let choices = mirrormaker::replication_choices();
     let sizing = MirrorMakerPlan {
         balanced_by: by.as_str().into(),
         tasks_max_per_cpu: tasks_max.div_ceil(cpus),
@@ -661,6 +663,12 @@ fn plan_flows(
         worker: Worker::default(),
         topics_exclude: default_topics_exclude(),
         config_properties_exclude: default_config_properties_exclude(),
+        replication_policy: choices.replication_policy,
+        offset_syncs_topic_location: choices.offset_syncs_topic_location,
+        sync_topic_configs_enabled: choices.sync_topic_configs_enabled,
+        sync_topic_acls_enabled: choices.sync_topic_acls_enabled,
+        emit_heartbeats_enabled: choices.emit_heartbeats_enabled,
+        emit_heartbeats_outside_flows: choices.emit_heartbeats_outside_flows,
     };
     (result, sizing)
 }

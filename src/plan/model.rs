@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The version of the `plan.json` format this build writes and reads.
-pub const PLAN_SCHEMA_VERSION: u32 = 2;
+pub const PLAN_SCHEMA_VERSION: u32 = 3;
 
 /// A complete migration plan.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -31,9 +31,7 @@ pub struct Plan {
     pub mirrormaker: MirrorMakerPlan,
     /// Warnings and errors found while planning, sorted by severity, code and subject.
     pub diagnostics: Vec<PlanDiagnostic>,
-    /// The monthly cost model: its prices and parameters, assumptions and totals (`null` in
-    /// plans written before the cost model).
-    #[serde(default)]
+    /// The monthly cost model: its prices and parameters, assumptions and totals.
     pub cost: Option<PlanCost>,
 }
 
@@ -269,8 +267,7 @@ pub struct TopicPlan {
     /// Measured bytes per second on the source, when sampled.
     pub bytes_per_second: Option<f64>,
     /// What the topic costs per month on the destination as classic and as diskless, and on
-    /// the source today; `null` for skipped topics and in plans written before the cost model.
-    #[serde(default)]
+    /// the source today; `null` for skipped topics.
     pub cost: Option<TopicCost>,
 }
 
@@ -353,6 +350,77 @@ pub struct MirrorMakerPlan {
     /// Topic configs MirrorMaker 2 must not copy onto destination topics (Java regexes, no
     /// commas; [`default_config_properties_exclude`]).
     pub config_properties_exclude: Vec<String>,
+    /// How topic names map from the source to the destination.
+    pub replication_policy: Decided<ReplicationPolicy>,
+    /// Which cluster holds MirrorMaker 2's offset-syncs topic.
+    pub offset_syncs_topic_location: Decided<OffsetSyncsTopicLocation>,
+    /// Whether MirrorMaker 2 copies topic configs (minus `config_properties_exclude`).
+    pub sync_topic_configs_enabled: Decided<bool>,
+    /// Whether MirrorMaker 2 copies the source's topic ACLs onto the destination.
+    pub sync_topic_acls_enabled: Decided<bool>,
+    /// Whether each flow emits heartbeats (into the destination).
+    pub emit_heartbeats_enabled: Decided<bool>,
+    /// Whether cluster pairs that are not flows emit heartbeats too (self-run MirrorMaker 2
+    /// runs a herder for every pair; Aiven's `emit_backward_heartbeats_enabled`).
+    pub emit_heartbeats_outside_flows: Decided<bool>,
+}
+
+/// A decision and why it was taken.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Decided<T> {
+    /// What was decided.
+    pub value: T,
+    /// Why, naming what it rests on.
+    pub reason: String,
+}
+
+impl<T> Decided<T> {
+    /// `value`, because of `reason`.
+    pub fn new(value: T, reason: &str) -> Decided<T> {
+        Decided {
+            value,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// MirrorMaker 2's replication policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationPolicy {
+    /// `IdentityReplicationPolicy`: a topic keeps its name on the destination.
+    #[default]
+    Identity,
+}
+
+impl ReplicationPolicy {
+    /// The Java class MirrorMaker 2 loads (`replication.policy.class`).
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ReplicationPolicy::Identity => "org.apache.kafka.connect.mirror.IdentityReplicationPolicy",
+        }
+    }
+}
+
+/// Where MirrorMaker 2 keeps its offset-syncs topic (`offset-syncs.topic.location`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetSyncsTopicLocation {
+    /// On the source cluster (MirrorMaker 2's default).
+    Source,
+    /// On the target (destination) cluster.
+    #[default]
+    Target,
+}
+
+impl OffsetSyncsTopicLocation {
+    /// MirrorMaker 2's and the Aiven provider's value: `source` or `target`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OffsetSyncsTopicLocation::Source => "source",
+            OffsetSyncsTopicLocation::Target => "target",
+        }
+    }
 }
 
 /// MirrorMaker 2's periodic jobs: every one switched on, with these intervals.

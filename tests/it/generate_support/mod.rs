@@ -15,6 +15,7 @@ pub struct PlanBuilder {
 impl PlanBuilder {
     /// Settings like a real migration: SASL_SSL source, observability, Terraform Cloud.
     pub fn new() -> PlanBuilder {
+        let choices = mirrormaker::replication_choices();
         PlanBuilder {
             plan: Plan {
                 schema_version: PLAN_SCHEMA_VERSION,
@@ -65,6 +66,12 @@ impl PlanBuilder {
                     worker: Worker::default(),
                     topics_exclude: default_topics_exclude(),
                     config_properties_exclude: default_config_properties_exclude(),
+                    replication_policy: choices.replication_policy,
+                    offset_syncs_topic_location: choices.offset_syncs_topic_location,
+                    sync_topic_configs_enabled: choices.sync_topic_configs_enabled,
+                    sync_topic_acls_enabled: choices.sync_topic_acls_enabled,
+                    emit_heartbeats_enabled: choices.emit_heartbeats_enabled,
+                    emit_heartbeats_outside_flows: choices.emit_heartbeats_outside_flows,
                 },
                 diagnostics: vec![],
                 cost: None,
