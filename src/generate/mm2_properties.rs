@@ -128,6 +128,13 @@ fn properties(ctx: &Context) -> String {
         out,
         "{target}.bootstrap.servers=${{env:DESTINATION_BOOTSTRAP_SERVERS}}"
     );
+    // The plan's cutover estimates assume this offset commit interval. A dedicated MirrorMaker 2
+    // takes worker settings per target cluster: a top-level one would be ignored.
+    let _ = writeln!(
+        out,
+        "{target}.offset.flush.interval.ms={}",
+        mm.offset_flush_interval_ms.value
+    );
     let _ = writeln!(out, "{target}.security.protocol=SSL");
     let _ = writeln!(out, "{target}.ssl.keystore.type=PEM");
     let _ = writeln!(

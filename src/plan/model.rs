@@ -329,6 +329,18 @@ pub struct Flow {
     pub bytes_per_second: Option<f64>,
     /// Estimated seconds to copy the existing data at the expected throughput, when sizes are known.
     pub estimated_copy_seconds: Option<u64>,
+    /// MirrorMaker 2 source tasks the flow runs: `min(mirrormaker.tasks_max, partitions)`
+    /// (MirrorMaker 2 starts no more tasks than partitions and spreads them evenly).
+    pub tasks: u32,
+    /// Partitions of the flow's busiest task: `ceil(partitions / tasks)`.
+    pub partitions_per_task: u32,
+    /// Estimated seconds, after producers stop, until every partition's newest record has its
+    /// offset sync: `ceil(partitions_per_task / 10)` offset commits of the worker (a task
+    /// sends at most 10 syncs per commit once its partitions are idle).
+    pub final_sync_drain_seconds: u64,
+    /// Estimated seconds, after producers stop, until `inspect --until-ok` can open the gate:
+    /// the drain, then one checkpoint interval and one group offset sync interval.
+    pub gate_open_seconds: u64,
 }
 
 /// How MirrorMaker 2 is sized and run.
@@ -338,8 +350,22 @@ pub struct MirrorMakerPlan {
     pub balanced_by: String,
     /// `tasks_max_per_cpu` for the MirrorMaker 2 service user config.
     pub tasks_max_per_cpu: u32,
-    /// `tasks.max` for each flow (at least what the busiest flow needs).
+    /// `tasks.max` of each flow: `tasks_max_per_cpu × cpus`, as Aiven's service sets it.
     pub tasks_max: u32,
+    /// vCPUs of the MirrorMaker 2 service plan (settings `mirrormaker.cpus`).
+    pub cpus: u32,
+    /// The most partitions a task should carry (settings `mirrormaker.max_partitions_per_task`).
+    pub max_partitions_per_task: u32,
+    /// The most tasks per vCPU the sizing uses (settings `mirrormaker.max_tasks_per_cpu`).
+    pub max_tasks_per_cpu: u32,
+    /// Why `tasks_max` is what it is: what each flow needed and what capped it.
+    pub tasks_reason: String,
+    /// The worker's offset commit interval (`offset.flush.interval.ms`) the drain estimates
+    /// use, and where it comes from; `mm2.properties` sets it for self-run MirrorMaker 2.
+    pub offset_flush_interval_ms: Decided<u64>,
+    /// A flow whose `gate_open_seconds` is longer is a warning (settings
+    /// `flows.max_gate_open_seconds`).
+    pub max_gate_open_seconds: u64,
     /// Expected copy throughput per flow in bytes per second, used for time estimates.
     pub expected_bytes_per_second_per_flow: u64,
     /// MirrorMaker 2's periodic jobs.
