@@ -209,10 +209,18 @@ fn settings(plan: &Plan, problems: &mut Problems) {
     }
 }
 
-/// The exclude lists go into `mm2.properties` joined by commas and into the MirrorMaker 2
+/// Task counts must be positive. The exclude lists go into `mm2.properties` joined by commas and into the MirrorMaker 2
 /// module: each entry must be one regex on one line, and must not exclude a migrated topic.
 fn mirrormaker(plan: &Plan, problems: &mut Problems) {
     let m = &plan.mirrormaker;
+    for (what, value) in [
+        ("mirrormaker.tasks_max", m.tasks_max),
+        ("mirrormaker.tasks_max_per_cpu", m.tasks_max_per_cpu),
+    ] {
+        if value == 0 {
+            problems.push(format!("{what} is 0; MirrorMaker 2 needs at least one task"));
+        }
+    }
     for (what, list) in [
         ("mirrormaker.topics_exclude", &m.topics_exclude),
         (

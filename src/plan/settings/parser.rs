@@ -74,7 +74,15 @@ const COST: &[&str] = &[
     "commit_interval_ms",
     "buffer_max_bytes",
 ];
-const MIRRORMAKER: &[&str] = &["service_name", "plan", "cpus", "task_bytes_per_second"];
+const MIRRORMAKER: &[&str] = &[
+    "service_name",
+    "plan",
+    "cpus",
+    "task_bytes_per_second",
+    "max_partitions_per_task",
+    "max_tasks_per_cpu",
+    "offset_flush_interval_ms",
+];
 const SOURCE: &[&str] = &[
     "bootstrap_servers",
     "security_protocol",
@@ -86,6 +94,7 @@ const FLOWS: &[&str] = &[
     "max_bytes_per_second",
     "max_partitions",
     "expected_bytes_per_second",
+    "max_gate_open_seconds",
 ];
 const OBSERVABILITY: &[&str] = &[
     "enabled",
@@ -477,6 +486,13 @@ impl<'a> Parser<'a> {
             task_bytes_per_second: self
                 .opt_u64(&m, "task_bytes_per_second")?
                 .map_or(5 * MIB, |(v, _)| v),
+            max_partitions_per_task: self
+                .opt_u32(&m, "max_partitions_per_task")?
+                .unwrap_or(DEFAULT_MAX_PARTITIONS_PER_TASK),
+            max_tasks_per_cpu: self
+                .opt_u32(&m, "max_tasks_per_cpu")?
+                .unwrap_or(DEFAULT_MAX_TASKS_PER_CPU),
+            offset_flush_interval_ms: self.opt_u64(&m, "offset_flush_interval_ms")?.map(|(v, _)| v),
         };
 
         let s = self.required_block(&top, "source", SOURCE)?;
@@ -544,6 +560,9 @@ impl<'a> Parser<'a> {
                 expected_bytes_per_second: self
                     .opt_u64(&f, "expected_bytes_per_second")?
                     .map_or(50 * MIB, |(v, _)| v),
+                max_gate_open_seconds: self
+                    .opt_u64(&f, "max_gate_open_seconds")?
+                    .map_or(DEFAULT_MAX_GATE_OPEN_SECONDS, |(v, _)| v),
             },
             None => FlowPolicy::default(),
         };
