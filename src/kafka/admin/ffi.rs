@@ -209,6 +209,12 @@ impl Drop for TopicPartitionList {
     }
 }
 
+/// librdkafka's name of an error code (`GROUP_AUTHORIZATION_FAILED`, ...).
+pub(super) fn err_name(code: rd::rd_kafka_resp_err_t) -> String {
+    // SAFETY: rd_kafka_err2name returns a static string for every code.
+    unsafe { cstr(rd::rd_kafka_err2name(code)) }.unwrap_or_default()
+}
+
 /// Copies a C string; `None` for a null pointer.
 ///
 /// # Safety
