@@ -422,6 +422,7 @@ pub fn discover(
         subject: None,
         reason: "the Kafka protocol does not report the broker version".into(),
     });
+    let (scram_users, quotas) = (None, None);
     gaps.sort();
     gaps.dedup();
     Ok(Inventory {
@@ -443,6 +444,8 @@ pub fn discover(
         topics,
         consumer_groups,
         acls,
+        scram_users,
+        quotas,
         gaps,
     })
 }

@@ -68,6 +68,7 @@ impl PlanBuilder {
                 },
                 diagnostics: vec![],
                 cost: None,
+                access: None,
             },
         }
     }
