@@ -34,6 +34,8 @@ pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
         .map(|d| Value::from(*d))
         .collect(),
     );
+    view["access"] = Value::Null;
+    view["access_off"] = Value::Null;
     match &ctx.plan.access {
         Some(access) if access.managed => {
             view["access"] = serde_json::json!({
