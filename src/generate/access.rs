@@ -383,8 +383,7 @@ fn client_properties(ctx: &Context, c: &ClientPlan) -> String {
         out,
         "\n#\n# Kafka client settings of `{user}` on `{service}`: {}.\n\
          # Secrets are never in this file: Kafka's EnvVarConfigProvider reads them from the\n\
-         # environment. From\n\
-         # `terraform -chdir=destination output -json client_settings`, export:\n\
+         # environment. Export, from `terraform -chdir=destination output -json client_settings`:\n\
          #   DESTINATION_BOOTSTRAP_SERVERS  .{user}.bootstrap_servers\n",
         c.reason
     );
