@@ -55,7 +55,8 @@ fn snapshot_of_the_access_files() {
 #[test]
 fn hand_edited_access_values_cannot_reach_the_generated_files() {
     use diskless_migrator::plan::Plan;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Plan)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Plan)>;
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "newline in a principal",
             Box::new(|p| p.access.as_mut().unwrap().acls[0].binding.principal = "User:a\nb".into()),
