@@ -450,6 +450,42 @@ fn users_acls_quotas_and_source_grants_let_clients_cut_over() {
         .expect("bob's quota discovered");
     assert_eq!(bob_quota.producer_byte_rate, Some(BOB_RATE as f64));
 
+    // The same facts from the CLI tools' text (`discover --from-legacy`) agree with the live ones.
+    let legacy = work.join("legacy");
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::write(
+        legacy.join("acls_source.txt"),
+        acls(&["--bootstrap-server", sb, "--list"]),
+    )
+    .unwrap();
+    std::fs::write(
+        legacy.join("quotas_users_source.txt"),
+        configs(&["--bootstrap-server", sb, "--describe", "--entity-type", "users"]),
+    )
+    .unwrap();
+    let imported_dir = work.join("imported");
+    run_bin(&[
+        "discover",
+        "--from-legacy",
+        legacy.to_str().unwrap(),
+        "--out",
+        imported_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let imported: Inventory =
+        serde_json::from_str(&std::fs::read_to_string(imported_dir.join("inventory.json")).unwrap()).unwrap();
+    assert_eq!(
+        imported.acls, inventory.acls,
+        "kafka-acls --list reads as DescribeAcls does"
+    );
+    assert_eq!(
+        imported.quotas, inventory.quotas,
+        "kafka-configs --describe reads as DescribeClientQuotas does"
+    );
+    let names =
+        |i: &Inventory| -> Vec<String> { i.scram_users.iter().flatten().map(|u| u.user.clone()).collect() };
+    assert_eq!(names(&imported), names(&inventory));
+
     let topics = work.join("topics.txt");
     std::fs::write(&topics, "orders\npayments.card\n").unwrap();
     let settings = work.join("migration.hcl");
