@@ -786,4 +786,4 @@ fn source_grants(flows: &[Flow], groups: &[&str], settings: &AccessSettings) -> 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -134,7 +134,8 @@ fn inventory() -> Inventory {
     }
 }
 
-fn plan_with(extra: &str) -> Plan {
+/// The crafted inventory planned with `extra` settings (also used by the hostile-input tests).
+pub(crate) fn plan_with(extra: &str) -> Plan {
     let settings = parse_settings("migration.hcl", &format!("{SETTINGS}\n{extra}")).unwrap();
     let selection = Selection::new(None, &["orders|payments\\..*".to_owned()], &[]).unwrap();
     crate::plan::build(&inventory().summarized(), &settings, &selection, false).unwrap()
