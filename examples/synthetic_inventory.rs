@@ -157,7 +157,8 @@ fn acls(count: usize, principals: usize, topics: usize) -> Vec<Acl> {
                 operation: operation.into(),
                 permission_type: permission.into(),
             };
-        out.push(match i % 10 {
+        // Each principal gets a mix of kinds: the kind moves on with every round over them.
+        out.push(match (i + i / principals.max(1)) % 10 {
             0..=2 => acl(
                 "Topic",
                 "LITERAL",
