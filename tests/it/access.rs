@@ -450,6 +450,50 @@ fn users_acls_quotas_and_source_grants_let_clients_cut_over() {
         .expect("bob's quota discovered");
     assert_eq!(bob_quota.producer_byte_rate, Some(BOB_RATE as f64));
 
+    // A principal without Describe and DescribeConfigs on the cluster: each refused read is a
+    // gap, and its fact null.
+    let alice_config = work.join("alice.properties");
+    std::fs::write(
+        &alice_config,
+        source
+            .java_client_properties(Listener::SaslSsl)
+            .replace(
+                &format!("username=\"{}\"", ADMIN.0),
+                &format!("username=\"{}\"", ALICE.0),
+            )
+            .replace(
+                &format!("password=\"{}\"", ADMIN.1),
+                &format!("password=\"{}\"", ALICE.1),
+            ),
+    )
+    .unwrap();
+    let refused_dir = work.join("refused");
+    run_bin(&[
+        "discover",
+        "--bootstrap-server",
+        &sasl,
+        "--command-config",
+        alice_config.to_str().unwrap(),
+        "--out",
+        refused_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let refused: Inventory =
+        serde_json::from_str(&std::fs::read_to_string(refused_dir.join("inventory.json")).unwrap()).unwrap();
+    assert!(refused.acls.is_none() && refused.scram_users.is_none() && refused.quotas.is_none());
+    for fact in ["acls", "scram_users", "quotas"] {
+        let gap = refused
+            .gaps
+            .iter()
+            .find(|g| g.fact == fact)
+            .unwrap_or_else(|| panic!("no {fact} gap: {:?}", refused.gaps));
+        assert!(
+            gap.reason.to_lowercase().contains("authoriz") || gap.reason.contains("31"),
+            "{fact}: {}",
+            gap.reason
+        );
+    }
+
     // The same facts from the CLI tools' text (`discover --from-legacy`) agree with the live ones.
     let legacy = work.join("legacy");
     std::fs::create_dir_all(&legacy).unwrap();
