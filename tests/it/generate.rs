@@ -43,6 +43,12 @@ fn snapshot_of_the_access_files() {
         let text = t.get_str(path).unwrap_or_else(|| panic!("{path} not generated"));
         insta::assert_snapshot!(format!("access__{}", path.replace('/', "__")), text);
     }
+    // Written and checked: the folder is up to date, client files included.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = generate_support::access_plan();
+    generate::generate_to(&plan, dir.path()).unwrap();
+    assert!(dir.path().join("clients/alice.properties").is_file());
+    assert_eq!(generate::check(&plan, dir.path()).unwrap(), vec![]);
     // Without an access section, none of them is written.
     let plain = tree(&small_plan());
     assert!(
