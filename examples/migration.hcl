@@ -64,3 +64,14 @@ observability {
 #   destination_workspace = "migration-destination"
 #   migration_workspace   = "migration-migration"
 # }
+
+# Users, ACLs and quotas carried over (docs/settings.md#access); `enabled = false` (or
+# `plan --access off`) leaves them to be managed elsewhere. principal_map decides principals
+# that are no user name as they are (certificate DNs, OAuth subjects, User:*, ANONYMOUS):
+# access {
+#   source_principal = "User:mm2"   # MirrorMaker 2's principal on the source (source-grants.sh)
+#   principal_map = {
+#     "User:CN=billing,OU=apps" = "billing"
+#     "User:ANONYMOUS"          = "skip"
+#   }
+# }

@@ -3,15 +3,19 @@
 //! partition (so the plan's cost model has its inputs), a consumer group per team reading its
 //! topics (a second one for every third team), and a topic list.
 //!
-//! Usage: `cargo run --release --example synthetic_inventory -- OUT_DIR [TOPICS] [PARTITIONS]`
-//! writes `OUT_DIR/inventory.json` and `OUT_DIR/topics.txt` (every data topic).
+//! Usage: `cargo run --release --example synthetic_inventory -- OUT_DIR [TOPICS] [PARTITIONS]
+//! [ACLS PRINCIPALS]` writes `OUT_DIR/inventory.json` and `OUT_DIR/topics.txt` (every data
+//! topic). With `ACLS` and `PRINCIPALS`, the inventory also has that many ACL bindings spread
+//! over that many SCRAM users (literal and prefixed topic bindings, groups, transactional ids,
+//! DENY bindings, bindings on topics that are not in the inventory, a few cluster bindings), and
+//! a produce quota on every tenth user.
 //! Deterministic: the same arguments give the same bytes.
 
 use std::io::Write;
 
 use diskless_migrator::inventory::{
-    Cluster, CommittedOffset, ConfigEntry, ConfigSource, ConsumerGroup, Inventory, Partition, Provenance,
-    SCHEMA_VERSION, Throughput, Topic,
+    Acl, ClientQuota, Cluster, CommittedOffset, ConfigEntry, ConfigSource, ConsumerGroup, Inventory,
+    Partition, Provenance, SCHEMA_VERSION, ScramCredential, ScramUser, Throughput, Topic,
 };
 
 fn main() {
@@ -22,6 +26,8 @@ fn main() {
     );
     let topics: usize = args.next().map_or(50_000, |v| v.parse().expect("TOPICS"));
     let partitions: usize = args.next().map_or(10, |v| v.parse().expect("PARTITIONS"));
+    let acl_count: usize = args.next().map_or(0, |v| v.parse().expect("ACLS"));
+    let principals: usize = args.next().map_or(0, |v| v.parse().expect("PRINCIPALS"));
     std::fs::create_dir_all(&out).unwrap();
 
     let entry = |name: &str, value: String| ConfigEntry {
@@ -121,6 +127,9 @@ fn main() {
         },
         topics: all,
         consumer_groups: groups,
+        acls: Some(acls(acl_count, principals, topics)),
+        scram_users: Some(scram_users(principals)),
+        quotas: Some(quotas(principals)),
         ..Inventory::default()
     };
     let file = std::fs::File::create(out.join("inventory.json")).unwrap();
@@ -128,4 +137,113 @@ fn main() {
     serde_json::to_writer(&mut writer, &inventory).unwrap();
     writer.flush().unwrap();
     std::fs::write(out.join("topics.txt"), list).unwrap();
+}
+
+/// `count` bindings over `principals` users `app-NNNN`, cycling through the kinds a real
+/// cluster has.
+fn acls(count: usize, principals: usize, topics: usize) -> Vec<Acl> {
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let user = format!("User:app-{:04}", i % principals.max(1));
+        let team = (i / principals.max(1)) % topics.clamp(1, 997);
+        let topic = (team + 997 * (i % 50)) % topics.max(1);
+        let acl =
+            |resource_type: &str, pattern_type: &str, name: String, operation: &str, permission: &str| Acl {
+                resource_type: resource_type.into(),
+                resource_name: name,
+                pattern_type: pattern_type.into(),
+                principal: user.clone(),
+                host: "*".into(),
+                operation: operation.into(),
+                permission_type: permission.into(),
+            };
+        // Each principal gets a mix of kinds: the kind moves on with every round over them.
+        out.push(match (i + i / principals.max(1)) % 10 {
+            0..=2 => acl(
+                "Topic",
+                "LITERAL",
+                format!("team-{:03}.events-{topic:06}", topic % 997),
+                "Read",
+                "Allow",
+            ),
+            3 => acl("Topic", "PREFIXED", format!("team-{team:03}."), "Write", "Allow"),
+            4 => acl(
+                "Group",
+                "LITERAL",
+                format!("team-{team:03}-consumer"),
+                "Read",
+                "Allow",
+            ),
+            5 => acl(
+                "Group",
+                "PREFIXED",
+                format!("team-{team:03}-"),
+                "Describe",
+                "Allow",
+            ),
+            6 => acl(
+                "TransactionalId",
+                "PREFIXED",
+                format!("app-{team:03}-"),
+                "Write",
+                "Allow",
+            ),
+            7 => acl(
+                "Topic",
+                "LITERAL",
+                format!("team-{:03}.events-{topic:06}", topic % 997),
+                "Write",
+                "Deny",
+            ),
+            8 => acl(
+                "Topic",
+                "LITERAL",
+                format!("legacy.topic-{i:06}"),
+                "Read",
+                "Allow",
+            ),
+            _ if i % 100 == 9 => acl(
+                "Cluster",
+                "LITERAL",
+                "kafka-cluster".into(),
+                "IdempotentWrite",
+                "Allow",
+            ),
+            _ => acl(
+                "Topic",
+                "PREFIXED",
+                format!("team-{team:03}.events-0"),
+                "Describe",
+                "Allow",
+            ),
+        });
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A SCRAM-SHA-512 credential for every user.
+fn scram_users(principals: usize) -> Vec<ScramUser> {
+    (0..principals)
+        .map(|i| ScramUser {
+            user: format!("app-{i:04}"),
+            credentials: vec![ScramCredential {
+                mechanism: "SCRAM-SHA-512".into(),
+                iterations: Some(4096),
+            }],
+        })
+        .collect()
+}
+
+/// A produce quota on every tenth user.
+fn quotas(principals: usize) -> Vec<ClientQuota> {
+    (0..principals)
+        .step_by(10)
+        .map(|i| ClientQuota {
+            user: Some(format!("app-{i:04}")),
+            producer_byte_rate: Some(1_048_576.0),
+            ..ClientQuota::default()
+        })
+        .collect()
 }

@@ -214,6 +214,39 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// The same for the access section: principals, resource names, hosts, user names, source
+    /// grants and client reasons reach HCL, a shell script and properties files only on their
+    /// own lines, or `generate` refuses them.
+    #[test]
+    fn hand_edited_access_never_injects_lines(field in 0usize..8, value in injection()) {
+        let base = crate::plan::access::tests::plan_with("access {\n  source_principal = \"User:mm2\"\n}");
+        let baseline = crate::generate::generate(&base).expect("the access plan renders");
+        let mut plan = base.clone();
+        let access = plan.access.as_mut().expect("an access section");
+        match field {
+            0 => access.acls[0].binding.resource_name = value,
+            1 => access.acls[0].binding.host = value,
+            2 => access.acls[0].binding.principal = value,
+            3 => access.source_grants.principal = Some(value),
+            4 => access.source_grants.grants[1].resource_names[0] = value,
+            5 => access.clients[0].reason = value,
+            6 => access.quotas[0].client_id = Some(value),
+            _ => access.source_grants.grants[0].reason = value,
+        }
+        // A binding edited with its key, so the key check alone does not refuse it.
+        access.acls[0].key = crate::plan::access::acl_key(&access.acls[0].binding);
+        if let Ok(generated) = crate::generate::generate(&plan) {
+            for (path, bytes) in generated.tree.iter() {
+                let before = baseline.tree.get(path).map(|b| b.split(|&c| c == b'\n').count());
+                prop_assert_eq!(before, Some(bytes.split(|&c| c == b'\n').count()), "{}", path);
+            }
+        }
+    }
+}
+
 /// Values a hand edit could slip into `plan.json`: line breaks, shell, quotes, interpolations.
 fn injection() -> impl Strategy<Value = String> {
     const PIECES: &[&str] = &[

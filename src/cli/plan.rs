@@ -53,6 +53,20 @@ pub struct PlanArgs {
     /// and classic topics left out), in the --topics format.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     suggest: Option<u32>,
+
+    /// `off` leaves users, ACLs, quotas, source grants and client settings out of the plan, for
+    /// teams that manage access elsewhere (like settings `access { enabled = false }`).
+    #[arg(long, value_enum, value_name = "on|off", default_value_t = Switch::On)]
+    access: Switch,
+}
+
+/// On or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
 }
 
 /// Summary format.
@@ -95,7 +109,10 @@ fn execute(args: &PlanArgs) -> Result<Exit, Failure> {
         (inventory, settings, list)
     });
     let inventory = inventory.map_err(input)?;
-    let settings = settings.map_err(input)?;
+    let mut settings = settings.map_err(input)?;
+    if args.access == Switch::Off {
+        settings.access.turn_off("plan --access off");
+    }
     let list = list.map_err(input)?;
     let selection = Selection::new(list, &args.include, &args.exclude).map_err(input)?;
     let mut plan = match plan::build(&inventory, &settings, &selection, args.strict) {

@@ -25,10 +25,11 @@ pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
         roots::versions_tf(ctx, Root::Destination),
     );
     tree.insert(format!("{dir}/providers.tf"), roots::providers_tf());
-    tree.insert(
-        format!("{dir}/variables.tf"),
-        roots::variables_tf(&[roots::api_token_variable()]),
-    );
+    let mut variables = vec![roots::api_token_variable()];
+    if super::access::managed(ctx).is_some() {
+        variables.push(super::access::passwords_variable());
+    }
+    tree.insert(format!("{dir}/variables.tf"), roots::variables_tf(&variables));
     tree.insert(format!("{dir}/main.tf"), main_tf(ctx));
     tree.insert(format!("{dir}/topics.tf"), topics_tf(&ctx.topics));
     tree.insert(format!("{dir}/outputs.tf"), outputs_tf());
@@ -53,6 +54,18 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute(("plan", s.destination.plan.as_str()))
         .add_attribute(("kafka_version", s.destination.kafka_version.as_str()))
         .build();
+    let mut user_config = Block::builder("kafka_user_config")
+        .add_attribute(("kafka_version", expr("local.kafka_version")))
+        .add_attribute(("kafka_rest", true));
+    // Migrated users that authenticate with SASL need the SASL listener.
+    if super::access::managed(ctx).is_some_and(|a| a.destination_sasl) {
+        user_config = user_config.add_block(
+            Block::builder("kafka_authentication_methods")
+                .add_attribute(("certificate", true))
+                .add_attribute(("sasl", true))
+                .build(),
+        );
+    }
     let kafka = Block::builder("resource")
         .add_label("aiven_kafka")
         .add_label("destination")
@@ -61,9 +74,7 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute(("plan", expr("local.plan")))
         .add_attribute(("service_name", expr("local.service_name")))
         .add_block(
-            Block::builder("kafka_user_config")
-                .add_attribute(("kafka_version", expr("local.kafka_version")))
-                .add_attribute(("kafka_rest", true))
+            user_config
                 .add_block(
                     Block::builder("kafka_diskless")
                         .add_attribute(("enabled", true))

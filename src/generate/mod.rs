@@ -14,6 +14,8 @@
 //! migration/     ephemeral root: MirrorMaker 2, endpoints, flows, observability
 //! dashboards/    Grafana dashboards (JSON) for the migration
 //! mm2.properties MirrorMaker 2 / inspect configuration, secrets as ${env:…}
+//! source-grants.sh  the kafka-acls.sh commands MirrorMaker 2's principal needs on the source
+//! clients/       per application user, client settings for the destination (secrets as ${env:…})
 //! RUNBOOK.md     the steps from first apply to cutover and cleanup
 //! report.html    the plan for approvers: flows, decisions, cost ranking (self-contained)
 //! ```
@@ -21,6 +23,7 @@
 //! Each root holds data (`topics.tf`, `flows.tf`) and calls modules copied from `modules/`,
 //! so it is self-contained (Terraform Cloud uploads only the root directory).
 
+mod access;
 mod check;
 mod destination;
 mod hcl_format;
@@ -167,6 +170,7 @@ pub fn generate(plan: &Plan) -> Result<Generated, GenerateError> {
     migration::render(&ctx, &mut tree);
     observability::render(&ctx, &mut tree);
     mm2_properties::render(&ctx, &mut tree);
+    access::render(&ctx, &mut tree);
     runbook::render(&ctx, &mut tree);
     tree.insert("report.html", report::render(plan, None));
     tree.add_manifest(HEADER);

@@ -34,5 +34,24 @@ pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
         .map(|d| Value::from(*d))
         .collect(),
     );
+    view["access"] = Value::Null;
+    view["access_off"] = Value::Null;
+    match &ctx.plan.access {
+        Some(access) if access.managed => {
+            view["access"] = serde_json::json!({
+                "users": access.users.len(),
+                "acls": access.acls.len(),
+                "quotas": access.quotas.len(),
+                "sasl": access.destination_sasl,
+                "undecided": access.undecided_principals,
+                "decide": access.dropped_acls.iter().filter(|d| d.needs_decision).count(),
+                "principal": access.source_grants.principal,
+                "bootstrap": ctx.plan.settings.source.bootstrap_servers.split(',').next(),
+                "clients": access.clients.iter().map(|c| c.username.as_str()).collect::<Vec<_>>(),
+            });
+        }
+        Some(access) => view["access_off"] = Value::from(access.reason.as_str()),
+        None => {}
+    }
     tree.insert("RUNBOOK.md", templates::render("RUNBOOK.md", &view));
 }

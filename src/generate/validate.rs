@@ -13,10 +13,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::GenerateError;
+use crate::plan::access::{CLUSTER_RESOURCE, acl_key, binding_problem};
 use crate::plan::config_translation;
 use crate::plan::names::{self, has_control};
 use crate::plan::selection::topic_name_problem;
-use crate::plan::{ConfigValue, Decision, PLAN_SCHEMA_VERSION, Plan, Severity, flows};
+use crate::plan::{
+    AclResourceType, ConfigValue, Decision, PLAN_SCHEMA_VERSION, Plan, SecurityProtocol, Severity, flows,
+};
 use crate::snippet::shorten;
 
 /// At most this many problems are listed; the count of the rest follows.
@@ -47,6 +50,7 @@ pub(crate) fn validate(plan: &Plan) -> Result<(), GenerateError> {
     mirrormaker(plan, &mut problems);
     let flow_names = flows_and_topics(plan, &mut problems);
     topics(plan, &flow_names, &mut problems);
+    access(plan, &mut problems);
     problems.into_result()
 }
 
@@ -433,4 +437,148 @@ fn config_problem(key: &str, value: &ConfigValue) -> Option<String> {
             shorten(&format!("{value:?}"))
         )
     })
+}
+
+/// The access section: every user name, principal, resource name, host and client id follows
+/// the grammar of [`names`], keys are the ones the planner derives, and clients and quotas
+/// name planned users only.
+fn access(plan: &Plan, problems: &mut Problems) {
+    let Some(access) = &plan.access else {
+        return;
+    };
+    if !access.managed {
+        if !(access.users.is_empty()
+            && access.acls.is_empty()
+            && access.quotas.is_empty()
+            && access.clients.is_empty()
+            && access.source_grants.grants.is_empty())
+        {
+            problems.push("access is not managed but lists users, ACLs, quotas, grants or clients".into());
+        }
+        return;
+    }
+    let mut users = BTreeSet::new();
+    for u in &access.users {
+        if !names::is_user_name(&u.username) {
+            problems.push(format!(
+                "access user {} is not a user name (1-64 letters, digits, '.', '_', '-', '@')",
+                quoted(&u.username)
+            ));
+        }
+        if !users.insert(u.username.as_str()) {
+            problems.push(format!("access user {} appears twice", quoted(&u.username)));
+        }
+    }
+    let mut keys = BTreeSet::new();
+    for a in &access.acls {
+        let b = &a.binding;
+        if let Some(problem) = binding_problem(b) {
+            problems.push(format!("access ACL {}: {problem}", quoted(&a.key)));
+            continue;
+        }
+        if a.key != acl_key(b) {
+            problems.push(format!(
+                "access ACL {} does not have the key of its binding",
+                quoted(&a.key)
+            ));
+        }
+        if !keys.insert(a.key.as_str()) {
+            problems.push(format!("access ACL {} appears twice", quoted(&a.key)));
+        }
+        let user = b.principal.strip_prefix("User:");
+        if !matches!(user, Some(u) if u == "*" || users.contains(u)) {
+            problems.push(format!(
+                "access ACL {}: principal {} is not a planned user",
+                quoted(&a.key),
+                quoted(&b.principal)
+            ));
+        }
+        if b.resource_type == AclResourceType::Topic
+            && b.resource_name != "*"
+            && let Some(problem) = topic_name_problem(&b.resource_name)
+                .filter(|_| b.pattern_type == crate::plan::AclPatternType::Literal)
+        {
+            problems.push(format!("access ACL {}: {problem}", quoted(&a.key)));
+        }
+    }
+    let mut quota_keys = BTreeSet::new();
+    for q in &access.quotas {
+        let ok_user = q
+            .user
+            .as_deref()
+            .is_none_or(|u| u == "default" || users.contains(u));
+        let ok_client = q.client_id.as_deref().is_none_or(names::is_acl_resource_name);
+        if !ok_user || !ok_client || (q.user.is_none() && q.client_id.is_none()) {
+            problems.push(format!(
+                "access quota {}: its user is not a planned user or `default`, or its client id \
+                 is not a name the generated files can carry",
+                quoted(&q.key)
+            ));
+        }
+        if !quota_keys.insert(q.key.as_str()) || q.key.chars().any(|c| c.is_control() || c == '"') {
+            problems.push(format!(
+                "access quota {} appears twice or holds a quote",
+                quoted(&q.key)
+            ));
+        }
+        if q.request_percentage.is_some_and(|p| !p.is_finite() || p < 0.0) {
+            problems.push(format!(
+                "access quota {}: request_percentage is not a number of at least 0",
+                quoted(&q.key)
+            ));
+        }
+    }
+    let grants = &access.source_grants;
+    if let Some(p) = &grants.principal
+        && !names::is_principal(p)
+    {
+        problems.push(format!(
+            "access.source_grants.principal {} is not a principal the generated script can carry",
+            quoted(p)
+        ));
+    }
+    for g in &grants.grants {
+        for name in &g.resource_names {
+            let bad = match g.resource_type {
+                AclResourceType::Topic => topic_name_problem(name).is_some(),
+                AclResourceType::Cluster => name != CLUSTER_RESOURCE,
+                _ => !names::is_acl_resource_name(name),
+            };
+            if bad {
+                problems.push(format!(
+                    "access.source_grants: {} {} is not a name the generated script can carry",
+                    g.resource_type.as_str(),
+                    quoted(name)
+                ));
+            }
+        }
+        if has_control(&g.reason) {
+            problems.push("access.source_grants: a reason holds a control character".into());
+        }
+    }
+    for c in &access.clients {
+        if !users.contains(c.username.as_str()) {
+            problems.push(format!(
+                "access client {} is not a planned user",
+                quoted(&c.username)
+            ));
+        }
+        let ok = match c.security_protocol {
+            SecurityProtocol::SaslSsl => c.sasl_mechanism.is_some(),
+            SecurityProtocol::Ssl => c.sasl_mechanism.is_none(),
+            _ => false,
+        };
+        if !ok {
+            problems.push(format!(
+                "access client {}: security protocol must be SASL_SSL with a mechanism or SSL without",
+                quoted(&c.username)
+            ));
+        }
+        if has_control(&c.reason) {
+            problems.push(format!(
+                "access client {}: its reason holds a control character",
+                quoted(&c.username)
+            ));
+        }
+    }
 }

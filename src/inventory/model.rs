@@ -29,6 +29,14 @@ pub struct Inventory<T = Topic> {
     pub consumer_groups: Vec<ConsumerGroup>,
     /// ACL bindings, or `null` when they could not be listed (see `gaps`).
     pub acls: Option<Vec<Acl>>,
+    /// Users with SCRAM credentials (names, mechanisms and iterations; nothing secret), sorted
+    /// by user, or `null` when they were not read (see `gaps`).
+    #[serde(default)]
+    pub scram_users: Option<Vec<ScramUser>>,
+    /// Client quotas (user, client id and default entities), sorted, or `null` when they were
+    /// not read (see `gaps`).
+    #[serde(default)]
+    pub quotas: Option<Vec<ClientQuota>>,
     /// Facts that were looked for and could not be obtained, with the reason.
     #[serde(default)]
     pub gaps: Vec<Gap>,
@@ -45,6 +53,8 @@ impl<T> Inventory<T> {
             topics,
             consumer_groups: self.consumer_groups,
             acls: self.acls,
+            scram_users: self.scram_users,
+            quotas: self.quotas,
             gaps: self.gaps,
         }
     }
@@ -361,6 +371,46 @@ pub struct Acl {
     pub permission_type: String,
 }
 
+/// A user with SCRAM credentials on the source: the user name and, per mechanism, the
+/// iteration count. Salts and keys are never read (the protocol does not return them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct ScramUser {
+    /// User name, e.g. `alice` (the principal `User:alice`).
+    pub user: String,
+    /// One entry per mechanism the user has a credential for, sorted.
+    pub credentials: Vec<ScramCredential>,
+}
+
+/// One SCRAM credential of a user: its mechanism and iteration count.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct ScramCredential {
+    /// `SCRAM-SHA-256` or `SCRAM-SHA-512`.
+    pub mechanism: String,
+    /// Iterations of the salted password, when known (`null` in imported inventories).
+    pub iterations: Option<i32>,
+}
+
+/// One client quota: the entity it applies to and its limits.
+///
+/// An entity part is absent when the quota does not depend on it; the value `<default>` (as
+/// `kafka-configs.sh` prints it) is the default for every user or client id.
+#[derive(Clone, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize, JsonSchema)]
+pub struct ClientQuota {
+    /// The user name (without `User:`), `<default>`, or absent.
+    pub user: Option<String>,
+    /// The client id, `<default>`, or absent.
+    pub client_id: Option<String>,
+    /// `producer_byte_rate`: bytes per second per broker, when set.
+    pub producer_byte_rate: Option<f64>,
+    /// `consumer_byte_rate`: bytes per second per broker, when set.
+    pub consumer_byte_rate: Option<f64>,
+    /// `request_percentage`: share of request handler and network thread time, when set.
+    pub request_percentage: Option<f64>,
+}
+
+/// The name `kafka-configs.sh` and this inventory use for a default quota entity.
+pub const DEFAULT_ENTITY: &str = "<default>";
+
 /// A fact that was looked for and could not be obtained.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct Gap {
@@ -368,7 +418,8 @@ pub struct Gap {
     /// `offsets`, `consumer_groups` (the listing itself may be incomplete), `consumer_group`,
     /// `group_offsets`, `cluster_id`, `kafka_version`, `throughput`, `listing` (the cluster
     /// enforces ACLs, so topics and groups the principal may not describe are not listed),
-    /// `transactional` (whether transactional producers write to a topic).
+    /// `transactional` (whether transactional producers write to a topic), `scram_users`,
+    /// `quotas`.
     pub fact: String,
     /// What it is about (a topic, group or broker), when it is not the whole cluster.
     pub subject: Option<String>,

@@ -15,7 +15,9 @@
 //!    MirrorMaker 2 replicates;
 //! 5. [`cost`]: each topic's monthly cost as classic and as diskless (inputs in the per-topic
 //!    pass, the diskless shares, savings and ranking in one pass over the planned topics);
-//! 6. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
+//! 6. [`access`]: users, ACL bindings, quotas, the grants replication needs on the source and
+//!    client settings (`--access off` leaves them out);
+//! 7. diagnostics: warnings and errors, sorted; `--strict` turns warnings into errors.
 //!
 //! [`summary`] renders the result for people (text or Markdown); `plan.json` is the plan
 //! serialized with [`to_json`].
@@ -23,6 +25,7 @@
 //! Longer than most modules: it is the pass that calls every decision in order; each decision
 //! itself lives in a sibling module.
 
+pub mod access;
 pub mod config_translation;
 pub mod cost;
 pub mod eligibility;
@@ -187,6 +190,7 @@ pub fn build(
     let (flows, mirrormaker) = plan_flows(&mut topics, settings, &mut diagnostics);
     let cost = cost::finish(&mut topics, &settings.cost, &settings.latency_sensitive);
     warn_excluded_by_mirrormaker(&topics, &mirrormaker.topics_exclude, &mut diagnostics);
+    let access = access::plan(inventory, &topics, &flows, &settings.access, &mut diagnostics);
 
     if strict {
         for d in &mut diagnostics {
@@ -215,6 +219,7 @@ pub fn build(
         mirrormaker,
         diagnostics,
         cost: Some(cost),
+        access: Some(access),
     })
 }
 

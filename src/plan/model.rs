@@ -33,6 +33,10 @@ pub struct Plan {
     pub diagnostics: Vec<PlanDiagnostic>,
     /// The monthly cost model: its prices and parameters, assumptions and totals.
     pub cost: Option<PlanCost>,
+    /// Users, ACLs, quotas, the grants replication needs on the source, and client settings
+    /// (`null` in plans written before access was planned).
+    #[serde(default)]
+    pub access: Option<AccessPlan>,
 }
 
 /// Identifies the inventory a plan was made from.
@@ -684,4 +688,373 @@ pub struct CostTotals {
     pub saving: f64,
     /// The same topics on the source today, when the source cost of every one is known.
     pub source: Option<f64>,
+}
+
+/// What clients need to cut over: destination users, ACLs and quotas, the grants MirrorMaker 2
+/// and `inspect` need on the source, and each application's client settings. Every entry
+/// carries the reason it is there; every list is sorted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AccessPlan {
+    /// Whether the plan manages access; `false` when it was left out (`plan --access off` or
+    /// settings `access { enabled = false }`), and then every list is empty.
+    pub managed: bool,
+    /// Why access is or is not managed, and what it was planned from.
+    pub reason: String,
+    /// Whether the destination must enable SASL authentication (`kafka_authentication_methods`):
+    /// some destination user authenticates with SASL.
+    pub destination_sasl: bool,
+    /// Destination users, sorted by name.
+    pub users: Vec<UserPlan>,
+    /// Source principals with bindings or quotas that are not carried over until the settings
+    /// decide (`access { principal_map = { … } }`), sorted.
+    pub undecided_principals: Vec<PrincipalNote>,
+    /// Source principals the settings map to `skip`, sorted.
+    pub skipped_principals: Vec<PrincipalNote>,
+    /// Destination ACL bindings, sorted by key.
+    pub acls: Vec<AclPlan>,
+    /// Source bindings not carried over, each with why and whether someone must decide.
+    pub dropped_acls: Vec<DroppedAcl>,
+    /// Destination quotas, sorted by key.
+    pub quotas: Vec<QuotaPlan>,
+    /// Source quotas not carried over, with why.
+    pub dropped_quotas: Vec<DroppedQuota>,
+    /// What MirrorMaker 2's and `inspect`'s principals need on the source.
+    pub source_grants: SourceGrants,
+    /// Client settings per application user (users with at least one topic binding), sorted.
+    pub clients: Vec<ClientPlan>,
+}
+
+/// One destination user.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct UserPlan {
+    /// User name on the destination (`aiven_kafka_user.username`); the principal is
+    /// `User:<username>`.
+    pub username: String,
+    /// The source principals it stands for, sorted.
+    pub source_principals: Vec<String>,
+    /// The SASL mechanism its clients use on the destination: the strongest SCRAM mechanism it
+    /// has on the source, `null` when no SCRAM credential was read for it.
+    pub sasl_mechanism: Option<SaslMechanism>,
+    /// Why this user exists, naming what was read.
+    pub reason: String,
+}
+
+/// A source principal that is not carried over as a user, with its bindings counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct PrincipalNote {
+    /// The source principal, e.g. `User:CN=billing,OU=apps`.
+    pub principal: String,
+    /// Bindings of the principal that concern what is migrated.
+    pub bindings: u32,
+    /// Why, and what to write in the settings.
+    pub reason: String,
+}
+
+/// Kafka's ACL resource types, as the Aiven provider names them.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum AclResourceType {
+    /// A topic.
+    #[default]
+    Topic,
+    /// A consumer group.
+    Group,
+    /// The cluster.
+    Cluster,
+    /// A transactional id.
+    TransactionalId,
+    /// A delegation token.
+    DelegationToken,
+    /// A user (for delegation tokens).
+    User,
+}
+
+impl AclResourceType {
+    /// Every resource type.
+    pub const ALL: [AclResourceType; 6] = [
+        AclResourceType::Topic,
+        AclResourceType::Group,
+        AclResourceType::Cluster,
+        AclResourceType::TransactionalId,
+        AclResourceType::DelegationToken,
+        AclResourceType::User,
+    ];
+
+    /// The name Kafka's admin client and the provider use, e.g. `TransactionalId`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AclResourceType::Topic => "Topic",
+            AclResourceType::Group => "Group",
+            AclResourceType::Cluster => "Cluster",
+            AclResourceType::TransactionalId => "TransactionalId",
+            AclResourceType::DelegationToken => "DelegationToken",
+            AclResourceType::User => "User",
+        }
+    }
+
+    /// The type named `name` (case-insensitive, as the CLI tools print it).
+    pub fn parse(name: &str) -> Option<AclResourceType> {
+        AclResourceType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// How a binding's resource name matches resources.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum AclPatternType {
+    /// The name itself (`*` matches every resource of the type).
+    #[default]
+    #[serde(rename = "LITERAL")]
+    Literal,
+    /// Every resource whose name starts with the name.
+    #[serde(rename = "PREFIXED")]
+    Prefixed,
+}
+
+impl AclPatternType {
+    /// Kafka's name, e.g. `PREFIXED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AclPatternType::Literal => "LITERAL",
+            AclPatternType::Prefixed => "PREFIXED",
+        }
+    }
+
+    /// The pattern type named `name` (case-insensitive).
+    pub fn parse(name: &str) -> Option<AclPatternType> {
+        [AclPatternType::Literal, AclPatternType::Prefixed]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Kafka's ACL operations, as the Aiven provider names them.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum AclOperation {
+    /// Every operation.
+    All,
+    /// Read.
+    #[default]
+    Read,
+    /// Write.
+    Write,
+    /// Create.
+    Create,
+    /// Delete.
+    Delete,
+    /// Alter.
+    Alter,
+    /// Describe.
+    Describe,
+    /// Cluster actions (broker to broker).
+    ClusterAction,
+    /// Describe configs.
+    DescribeConfigs,
+    /// Alter configs.
+    AlterConfigs,
+    /// Idempotent writes.
+    IdempotentWrite,
+    /// Create delegation tokens.
+    CreateTokens,
+    /// Describe delegation tokens.
+    DescribeTokens,
+}
+
+impl AclOperation {
+    /// Every operation.
+    pub const ALL: [AclOperation; 13] = [
+        AclOperation::All,
+        AclOperation::Read,
+        AclOperation::Write,
+        AclOperation::Create,
+        AclOperation::Delete,
+        AclOperation::Alter,
+        AclOperation::Describe,
+        AclOperation::ClusterAction,
+        AclOperation::DescribeConfigs,
+        AclOperation::AlterConfigs,
+        AclOperation::IdempotentWrite,
+        AclOperation::CreateTokens,
+        AclOperation::DescribeTokens,
+    ];
+
+    /// Kafka's name, e.g. `DescribeConfigs`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AclOperation::All => "All",
+            AclOperation::Read => "Read",
+            AclOperation::Write => "Write",
+            AclOperation::Create => "Create",
+            AclOperation::Delete => "Delete",
+            AclOperation::Alter => "Alter",
+            AclOperation::Describe => "Describe",
+            AclOperation::ClusterAction => "ClusterAction",
+            AclOperation::DescribeConfigs => "DescribeConfigs",
+            AclOperation::AlterConfigs => "AlterConfigs",
+            AclOperation::IdempotentWrite => "IdempotentWrite",
+            AclOperation::CreateTokens => "CreateTokens",
+            AclOperation::DescribeTokens => "DescribeTokens",
+        }
+    }
+
+    /// The operation named `name` (case-insensitive, `_` ignored: `DESCRIBE_CONFIGS` too).
+    pub fn parse(name: &str) -> Option<AclOperation> {
+        let name: String = name.chars().filter(|c| *c != '_').collect();
+        AclOperation::ALL
+            .into_iter()
+            .find(|o| o.as_str().eq_ignore_ascii_case(&name))
+    }
+}
+
+/// Whether a binding allows or denies.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum AclPermission {
+    /// Allows the operation.
+    #[default]
+    #[serde(rename = "ALLOW")]
+    Allow,
+    /// Denies it (a deny wins over every allow).
+    #[serde(rename = "DENY")]
+    Deny,
+}
+
+impl AclPermission {
+    /// The provider's name: `ALLOW` or `DENY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AclPermission::Allow => "ALLOW",
+            AclPermission::Deny => "DENY",
+        }
+    }
+
+    /// The permission named `name` (case-insensitive: `Allow` as the inventory has it).
+    pub fn parse(name: &str) -> Option<AclPermission> {
+        [AclPermission::Allow, AclPermission::Deny]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+/// One ACL binding with typed enums.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AclBinding {
+    /// Principal, e.g. `User:alice`.
+    pub principal: String,
+    /// Resource type.
+    pub resource_type: AclResourceType,
+    /// Pattern type.
+    pub pattern_type: AclPatternType,
+    /// Resource name or prefix (`kafka-cluster` for the cluster).
+    pub resource_name: String,
+    /// Operation.
+    pub operation: AclOperation,
+    /// Allow or deny.
+    pub permission_type: AclPermission,
+    /// Host, `*` for any.
+    pub host: String,
+}
+
+/// One destination ACL binding.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AclPlan {
+    /// Stable `for_each` key: the binding's fields joined by `|`.
+    pub key: String,
+    /// The binding on the destination (the principal is the destination user's).
+    pub binding: AclBinding,
+    /// The source principal it comes from.
+    pub source_principal: String,
+    /// Why it is carried over: which migrated topics, groups or ids it concerns.
+    pub reason: String,
+}
+
+/// A source binding that is not carried over.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DroppedAcl {
+    /// The binding as the source has it.
+    pub binding: AclBinding,
+    /// Why it is not carried over.
+    pub reason: String,
+    /// Whether someone must decide (a cluster binding, an undecided principal); `false` when
+    /// it only concerns what is left behind.
+    pub needs_decision: bool,
+}
+
+/// One destination quota (`aiven_kafka_quota`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct QuotaPlan {
+    /// Stable `for_each` key: `<user>/<client_id>`, empty for an absent part.
+    pub key: String,
+    /// Destination user, `default` for every user, `null` when not per user.
+    pub user: Option<String>,
+    /// Client id, `default` for every client id, `null` when not per client id.
+    pub client_id: Option<String>,
+    /// Bytes per second per broker producers may send.
+    pub producer_byte_rate: Option<u64>,
+    /// Bytes per second per broker consumers may fetch.
+    pub consumer_byte_rate: Option<u64>,
+    /// Share of request handler and network thread time.
+    pub request_percentage: Option<f64>,
+    /// Why, naming the source quota.
+    pub reason: String,
+}
+
+/// A source quota that is not carried over.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DroppedQuota {
+    /// The source user, when per user.
+    pub user: Option<String>,
+    /// The source client id, when per client id.
+    pub client_id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// The grants MirrorMaker 2's and `inspect`'s principals need on the source, computed from the
+/// flows (`source-grants.sh` applies them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceGrants {
+    /// The principal MirrorMaker 2 and `inspect` use on the source (settings
+    /// `access.source_principal`); `null` when not given: `source-grants.sh` then needs
+    /// `--principal`.
+    pub principal: Option<String>,
+    /// The grants, sorted by resource and operation.
+    pub grants: Vec<SourceGrant>,
+}
+
+/// One group of grants on the source: operations on resources, and who needs them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceGrant {
+    /// Resource type.
+    pub resource_type: AclResourceType,
+    /// Literal resource names (`kafka-cluster` for the cluster), sorted.
+    pub resource_names: Vec<String>,
+    /// Operations allowed on each, sorted.
+    pub operations: Vec<AclOperation>,
+    /// Why, and who needs it (MirrorMaker 2, `inspect`).
+    pub reason: String,
+}
+
+/// Client settings of one application user on the destination.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ClientPlan {
+    /// The destination user.
+    pub username: String,
+    /// `SASL_SSL` with the user's SASL mechanism, or `SSL` (certificate) when it has none.
+    pub security_protocol: SecurityProtocol,
+    /// The SASL mechanism, for `SASL_SSL`.
+    pub sasl_mechanism: Option<SaslMechanism>,
+    /// Whether it uses diskless topics: its `client.id` carries `diskless_az=<zone>`.
+    pub diskless_az: bool,
+    /// Whether it uses classic topics: it sets `client.rack` (follower fetching).
+    pub client_rack: bool,
+    /// Why, naming the topics its bindings reach.
+    pub reason: String,
 }

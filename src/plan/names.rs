@@ -80,6 +80,69 @@ pub fn has_control(s: &str) -> bool {
         .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
 }
 
+/// A destination user name (`aiven_kafka_user.username`): 1–64 ASCII letters, digits, `.`,
+/// `_`, `-` and `@`, starting with a letter or digit. Safe in HCL, properties, JAAS and shell.
+pub fn is_user_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+}
+
+/// Characters no ACL principal, resource name or host may hold here: they could end a quoted
+/// value or start an expansion in HCL, a shell command or a properties file.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '"' | '\''
+                | '\\'
+                | '`'
+                | '$'
+                | '%'
+                | '{'
+                | '}'
+                | ';'
+                | '|'
+                | '&'
+                | '<'
+                | '>'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// A Kafka principal `Type:name` (e.g. `User:alice`, `User:CN=billing,OU=apps`): at most 256
+/// characters, a type of ASCII letters, a non-empty name, no character that is unsafe in a
+/// generated file.
+pub fn is_principal(s: &str) -> bool {
+    let Some((kind, name)) = s.split_once(':') else {
+        return false;
+    };
+    s.len() <= 256
+        && !kind.is_empty()
+        && kind.chars().all(|c| c.is_ascii_alphabetic())
+        && !name.is_empty()
+        && !name.chars().any(is_unsafe)
+}
+
+/// An ACL resource name or prefix (a group, a transactional id, `*`): 1–256 characters, none
+/// unsafe in a generated file.
+pub fn is_acl_resource_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 256 && !s.chars().any(is_unsafe)
+}
+
+/// An ACL host: `*`, or an IP address or host name (ASCII letters, digits, `.`, `:`, `-`, `_`),
+/// at most 256 characters.
+pub fn is_acl_host(s: &str) -> bool {
+    s == "*"
+        || (!s.is_empty()
+            && s.len() <= 256
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '_')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +162,14 @@ mod tests {
         assert!(has_control("a\nb"));
         assert!(has_control("a\u{2028}b"));
         assert!(!has_control("a.b-c_d"));
+        assert!(is_user_name("alice"));
+        assert!(!is_user_name("CN=alice"));
+        assert!(is_principal("User:CN=billing,OU=apps"));
+        assert!(!is_principal("User:a\"b"));
+        assert!(!is_principal("User:$(id)"));
+        assert!(!is_principal("alice"));
+        assert!(is_acl_host("*") && is_acl_host("10.0.0.1"));
+        assert!(!is_acl_host("a b"));
+        assert!(!is_acl_resource_name("x\ny"));
     }
 }

@@ -19,6 +19,54 @@ pub enum Style {
     Markdown,
 }
 
+/// The access lines: what is carried over, what waits for a decision, or that access is left
+/// out.
+fn access_section(out: &mut String, plan: &Plan, md: bool) {
+    let Some(access) = &plan.access else {
+        return;
+    };
+    if md {
+        let _ = writeln!(
+            out,
+            "### Access
+"
+        );
+    } else {
+        out.push('\n');
+    }
+    if !access.managed {
+        let _ = writeln!(out, "Access: {}", access.reason);
+        if md {
+            out.push('\n');
+        }
+        return;
+    }
+    let decide = access.dropped_acls.iter().filter(|d| d.needs_decision).count();
+    let _ = writeln!(
+        out,
+        "Access: {} user(s), {} ACL binding(s), {} quota(s) carried over; {} binding(s) dropped \
+         ({decide} need a decision); {} principal(s) undecided; {} client settings file(s)",
+        access.users.len(),
+        access.acls.len(),
+        access.quotas.len(),
+        access.dropped_acls.len(),
+        access.undecided_principals.len(),
+        access.clients.len(),
+    );
+    for p in &access.undecided_principals {
+        let _ = writeln!(
+            out,
+            "{}undecided {}: {}",
+            if md { "- " } else { "  " },
+            p.principal,
+            p.reason
+        );
+    }
+    if md {
+        out.push('\n');
+    }
+}
+
 /// Renders the summary of `plan`.
 pub fn render(plan: &Plan, style: Style) -> String {
     let md = style == Style::Markdown;
@@ -119,6 +167,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
     }
 
     cost_section(&mut out, plan, md);
+    access_section(&mut out, plan, md);
 
     let others: Vec<_> = plan
         .topics

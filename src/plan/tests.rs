@@ -78,6 +78,8 @@ fn inventory(mut topics: Vec<Topic>) -> Inventory {
             ..Provenance::default()
         },
         topics,
+        // ACLs were read and there are none; an unknown list is a warning of its own.
+        acls: Some(Vec::new()),
         ..Inventory::default()
     }
 }

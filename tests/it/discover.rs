@@ -384,6 +384,8 @@ fn plaintext_cluster_live_and_legacy_import() {
         ),
         ("DescribeLogDirs v3", 3),
         ("DescribeAcls v1", 1),
+        ("DescribeUserScramCredentials v0", 1),
+        ("DescribeClientQuotas v0", 1),
         ("ListOffsets v7", 2 * leaders.len()),
         // Transactional writes: producer states once per leader, and one tail read per leader
         // of a partition that holds records.

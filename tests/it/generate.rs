@@ -29,6 +29,90 @@ fn snapshot_of_the_small_plan() {
 }
 
 #[test]
+fn snapshot_of_the_access_files() {
+    let t = tree(&generate_support::access_plan());
+    for path in [
+        "destination/access.tf",
+        "destination/main.tf",
+        "destination/variables.tf",
+        "source-grants.sh",
+        "clients/alice.properties",
+        "clients/billing-app.properties",
+        "clients/bob.properties",
+    ] {
+        let text = t.get_str(path).unwrap_or_else(|| panic!("{path} not generated"));
+        insta::assert_snapshot!(format!("access__{}", path.replace('/', "__")), text);
+    }
+    // Written and checked: the folder is up to date, client files included.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = generate_support::access_plan();
+    generate::generate_to(&plan, dir.path()).unwrap();
+    assert!(dir.path().join("clients/alice.properties").is_file());
+    assert_eq!(generate::check(&plan, dir.path()).unwrap(), vec![]);
+    // Without an access section, none of them is written.
+    let plain = tree(&small_plan());
+    assert!(
+        !plain
+            .paths()
+            .any(|p| p.contains("access") || p.starts_with("clients/") || p == "source-grants.sh")
+    );
+}
+
+#[test]
+fn hand_edited_access_values_cannot_reach_the_generated_files() {
+    use diskless_migrator::plan::Plan;
+    type Edit = Box<dyn Fn(&mut Plan)>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "newline in a principal",
+            Box::new(|p| p.access.as_mut().unwrap().acls[0].binding.principal = "User:a\nb".into()),
+        ),
+        (
+            "shell in a resource name",
+            Box::new(|p| p.access.as_mut().unwrap().acls[0].binding.resource_name = "$(id)".into()),
+        ),
+        (
+            "quote in a host",
+            Box::new(|p| p.access.as_mut().unwrap().acls[0].binding.host = "\"*".into()),
+        ),
+        (
+            "a key that is not the binding's",
+            Box::new(|p| p.access.as_mut().unwrap().acls[0].key = "other".into()),
+        ),
+        (
+            "a user name with a space",
+            Box::new(|p| p.access.as_mut().unwrap().users[0].username = "al ice".into()),
+        ),
+        (
+            "a source principal with a quote",
+            Box::new(|p| {
+                p.access.as_mut().unwrap().source_grants.principal = Some("User:x'; rm -rf /".into())
+            }),
+        ),
+        (
+            "a group with a backtick",
+            Box::new(|p| {
+                p.access.as_mut().unwrap().source_grants.grants[1].resource_names[0] = "`id`".into()
+            }),
+        ),
+        (
+            "a client of no planned user",
+            Box::new(|p| p.access.as_mut().unwrap().clients[0].username = "mallory".into()),
+        ),
+        (
+            "a quota of no planned user",
+            Box::new(|p| p.access.as_mut().unwrap().quotas[1].user = Some("mallory".into())),
+        ),
+    ];
+    for (what, edit) in cases {
+        let mut plan = generate_support::access_plan();
+        edit(&mut plan);
+        let err = diskless_migrator::generate::generate(&plan).expect_err(what);
+        assert!(err.to_string().contains("access"), "{what}: {err}");
+    }
+}
+
+#[test]
 fn snapshot_of_a_minimal_plan_main_files() {
     let plan = PlanBuilder::minimal()
         .topic("events", Decision::Diskless, 3, "flow-01")

@@ -102,6 +102,7 @@ fn label(block: &Block, i: usize) -> String {
 fn every_emitted_attribute_exists_in_the_provider_schema() {
     for plan in [
         generate_support::small_plan(),
+        generate_support::access_plan(),
         generate_support::PlanBuilder::minimal()
             .topic(
                 "events",

@@ -57,6 +57,11 @@ fn small_plan_passes_fmt_init_validate() {
 }
 
 #[test]
+fn access_plan_passes_fmt_init_validate() {
+    check_with_terraform("access", &generate_support::access_plan());
+}
+
+#[test]
 fn minimal_plan_passes_fmt_init_validate() {
     let plan = PlanBuilder::minimal()
         .topic("events", Decision::Diskless, 3, "flow-01")

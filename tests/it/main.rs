@@ -8,6 +8,7 @@ mod generate_support;
 mod support;
 mod terraform_support;
 
+mod access;
 mod cli_snapshots;
 mod discover;
 mod discover_bad_input;

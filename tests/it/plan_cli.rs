@@ -593,3 +593,35 @@ fn a_bad_cost_value_points_at_the_line() {
     assert!(err.contains("disk_utilization = 0.5"), "{err}");
     assert!(!dir.path().join("out").join("plan.json").exists());
 }
+
+/// `--access off` leaves users, ACLs, quotas, grants and client settings out of the plan, the
+/// summary says so, and `generate` writes none of their files.
+#[test]
+fn access_off_leaves_access_out_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let topics = example("diskless_topics_names.txt");
+    let a = plan(
+        &["--topics", topics.to_str().unwrap(), "--access", "off"],
+        dir.path(),
+    )
+    .success();
+    assert!(
+        stdout(&a).contains("Access: left out (plan --access off)"),
+        "{}",
+        stdout(&a)
+    );
+    let plan: diskless_migrator::plan::Plan =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap()).unwrap();
+    let access = plan.access.expect("the plan says what happened to access");
+    assert!(!access.managed && access.acls.is_empty() && access.users.is_empty());
+    let out = dir.path().join("generated");
+    diskless_migrator::generate::generate_to(&plan_of(dir.path()), &out).unwrap();
+    assert!(!out.join("destination/access.tf").exists());
+    assert!(!out.join("source-grants.sh").exists() && !out.join("clients").exists());
+    let runbook = std::fs::read_to_string(out.join("RUNBOOK.md")).unwrap();
+    assert!(runbook.contains("Access is left out of this plan"), "{runbook}");
+}
+
+fn plan_of(dir: &Path) -> diskless_migrator::plan::Plan {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
+}

@@ -10,7 +10,8 @@ set -euo pipefail
 
 # The types the generator emits (src/generate/) and the modules use (modules/).
 RESOURCES="aiven_kafka aiven_kafka_topic aiven_kafka_mirrormaker aiven_mirrormaker_replication_flow
-  aiven_service_integration aiven_service_integration_endpoint aiven_grafana aiven_thanos"
+  aiven_service_integration aiven_service_integration_endpoint aiven_grafana aiven_thanos
+  aiven_kafka_user aiven_kafka_native_acl aiven_kafka_quota"
 DATA_SOURCES="aiven_kafka"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -256,7 +256,11 @@ pub fn discover(
             "reading partition sizes (DescribeLogDirs), ACLs and transactional writes",
         );
         let sizes = partition_sizes(&mut pool, nodes, &mut gap);
-        let acls = read_acls(&mut pool, nodes, &mut gap);
+        let acls = read_acls(&mut pool, nodes, &mut gap).and_then(|acls| {
+            let scram = first_answer(&mut pool, nodes, "scram_users", &mut gap, scram_users)?;
+            let quotas = first_answer(&mut pool, nodes, "quotas", &mut gap, client_quotas)?;
+            Ok((acls, scram, quotas))
+        });
         let txn = txn_thread.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         progress.step(6, total, "describing consumer groups");
         let groups_answer = groups_thread
@@ -266,7 +270,8 @@ pub fn discover(
         let configs = librdkafka.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (earliest, latest, sizes, acls, configs, groups_answer, txn)
     });
-    let (earliest, latest, sizes, acls, txn) = (earliest?, latest?, sizes?, acls?, txn?);
+    let (earliest, latest, sizes, (acls, scram_users, quotas), txn) =
+        (earliest?, latest?, sizes?, acls?, txn?);
     transactions::apply(&mut topics, &txn, &mut gap);
 
     let (topic_configs, broker_configs) = configs;
@@ -443,6 +448,8 @@ pub fn discover(
         topics,
         consumer_groups,
         acls,
+        scram_users,
+        quotas,
         gaps,
     })
 }
@@ -649,6 +656,82 @@ fn read_acls(
     let reason = last.map_or_else(|| "the cluster reported no brokers".to_owned(), |e| e.to_string());
     gap("acls", None, reason);
     Ok(AclAnswer::Unknown)
+}
+
+/// The answer of the first broker that answers `call` over the own connection. Refused
+/// credentials end the run; a refusal or no answer is a gap of `fact` and `None`.
+fn first_answer<T>(
+    pool: &mut Pool,
+    nodes: &[crate::kafka::admin::Node],
+    fact: &str,
+    gap: &mut GapFn<'_>,
+    call: fn(&mut crate::kafka::wire::Connection) -> Result<T, WireError>,
+) -> Result<Option<T>, AdminError> {
+    let mut last = None;
+    for node in nodes {
+        match pool.get(&node.host, node.port).and_then(call) {
+            Ok(answer) => return Ok(Some(answer)),
+            Err(e @ WireError::Refused { .. }) => {
+                gap(fact, None, e.to_string());
+                return Ok(None);
+            }
+            Err(e) if e.is_authentication() => return Err(AdminError::AuthenticationFailed(e.to_string())),
+            Err(e) => {
+                pool.forget(&node.host, node.port);
+                last = Some(e);
+            }
+        }
+    }
+    let reason = last.map_or_else(|| "the cluster reported no brokers".to_owned(), |e| e.to_string());
+    gap(fact, None, reason);
+    Ok(None)
+}
+
+/// Every user's SCRAM credentials (names, mechanisms, iterations), sorted by user.
+fn scram_users(connection: &mut crate::kafka::wire::Connection) -> Result<Vec<ScramUser>, WireError> {
+    use crate::kafka::wire::describe_user_scram_credentials as scram;
+    Ok(scram::describe_user_scram_credentials(connection)?
+        .into_iter()
+        .map(|u| ScramUser {
+            user: u.user,
+            credentials: u
+                .credentials
+                .into_iter()
+                .map(|(mechanism, iterations)| ScramCredential {
+                    mechanism,
+                    iterations: Some(iterations),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// Every user and client id quota, sorted; quotas of other entities (`ip`) are left out.
+fn client_quotas(connection: &mut crate::kafka::wire::Connection) -> Result<Vec<ClientQuota>, WireError> {
+    use crate::kafka::wire::describe_client_quotas as quotas;
+    let mut out: Vec<ClientQuota> = Vec::new();
+    'entries: for entry in quotas::describe_client_quotas(connection)? {
+        let mut quota = ClientQuota::default();
+        for (kind, name) in entry.entity {
+            let name = name.unwrap_or_else(|| DEFAULT_ENTITY.to_owned());
+            match kind.as_str() {
+                "user" => quota.user = Some(name),
+                "client-id" => quota.client_id = Some(name),
+                _ => continue 'entries,
+            }
+        }
+        for (key, value) in entry.values {
+            match key.as_str() {
+                "producer_byte_rate" => quota.producer_byte_rate = Some(value),
+                "consumer_byte_rate" => quota.consumer_byte_rate = Some(value),
+                "request_percentage" => quota.request_percentage = Some(value),
+                _ => {}
+            }
+        }
+        out.push(quota);
+    }
+    out.sort_by(|a, b| (&a.user, &a.client_id).cmp(&(&b.user, &b.client_id)));
+    Ok(out)
 }
 
 /// Answers of the topic configs (one request) and of each broker's configs (one request per

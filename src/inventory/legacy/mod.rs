@@ -11,7 +11,11 @@
 //! | `kafka_broker_configs.txt` | `kafka-configs --describe --entity-type brokers --all` |
 //! | `topics_offsets_source.json` | `kafka-log-dirs --describe` |
 //! | `kafka_version.txt` (optional) | `kafka-topics --version` |
+//! | `acls_source.txt` (optional) | `kafka-acls --list` |
+//! | `quotas_users_source.txt` (optional) | `kafka-configs --describe --entity-type users` |
+//! | `quotas_clients_source.txt` (optional) | `kafka-configs --describe --entity-type clients` |
 
+mod access;
 mod configs;
 mod groups;
 mod log_dirs;
@@ -35,6 +39,14 @@ pub const FILES: [&str; 5] = [
     "consumer_groups_state_source.txt",
     "kafka_broker_configs.txt",
     "topics_offsets_source.json",
+];
+
+/// The optional files of access facts: ACL bindings, then user and client-id quotas (the users
+/// file also lists SCRAM credentials).
+pub const ACCESS_FILES: [&str; 3] = [
+    "acls_source.txt",
+    "quotas_users_source.txt",
+    "quotas_clients_source.txt",
 ];
 
 /// Why an import failed.
@@ -209,7 +221,42 @@ pub fn import(dir: &Path) -> Result<Inventory, LegacyError> {
         gap("kafka_version", "kafka_version.txt is missing");
     }
     gap("cluster_id", "the seed's files do not carry the cluster id");
-    gap("acls", "the seed's files do not carry ACLs");
+    if let Some(text) = read(ACCESS_FILES[0])? {
+        found.push(ACCESS_FILES[0]);
+        inventory.acls = Some(access::parse_acls(ACCESS_FILES[0], &text)?);
+    } else {
+        gap(
+            "acls",
+            "acls_source.txt (`kafka-acls --bootstrap-server HOST:PORT --list`) is missing",
+        );
+    }
+    let mut quotas: Option<Vec<ClientQuota>> = None;
+    for (i, name) in ACCESS_FILES[1..].iter().enumerate() {
+        if let Some(text) = read(name)? {
+            found.push(name);
+            let (mut q, users) = access::parse_configs(name, &text)?;
+            quotas.get_or_insert_with(Vec::new).append(&mut q);
+            if i == 0 {
+                inventory.scram_users = Some(users);
+            }
+        }
+    }
+    if let Some(q) = &mut quotas {
+        q.sort_by(|a, b| (&a.user, &a.client_id).cmp(&(&b.user, &b.client_id)));
+    } else {
+        gap(
+            "quotas",
+            "quotas_users_source.txt and quotas_clients_source.txt (`kafka-configs --describe \
+             --entity-type users` / `clients`) are missing",
+        );
+    }
+    inventory.quotas = quotas;
+    if inventory.scram_users.is_none() {
+        gap(
+            "scram_users",
+            "quotas_users_source.txt (`kafka-configs --describe --entity-type users`) is missing",
+        );
+    }
     gap("throughput", "the seed's files carry no throughput sample");
     gap(
         "transactional",

@@ -43,6 +43,50 @@ pub struct Settings {
     pub latency_sensitive: Vec<LatencySensitive>,
     /// Prices and parameters of the cost model (`cost { … }`, defaults when absent).
     pub cost: CostParameters,
+    /// Users, ACLs and quotas (`access { … }`, managed when absent).
+    pub access: AccessSettings,
+}
+
+/// The `access` block: whether the plan carries users, ACLs and quotas over, and the decisions
+/// about principals that cannot be carried over as they are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessSettings {
+    /// Whether access is planned (default `true`; `plan --access off` turns it off too).
+    pub enabled: bool,
+    /// Why it is off, when it is (which switch).
+    pub off_reason: Option<String>,
+    /// The principal MirrorMaker 2 and `inspect` use on the source, e.g. `User:mm2`.
+    pub source_principal: Option<String>,
+    /// Source principal → destination user name, or [`PrincipalTarget::Skip`], in file order.
+    pub principal_map: Vec<(String, PrincipalTarget)>,
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        AccessSettings {
+            enabled: true,
+            off_reason: None,
+            source_principal: None,
+            principal_map: Vec::new(),
+        }
+    }
+}
+
+impl AccessSettings {
+    /// Access left out, for the reason given (e.g. `plan --access off`).
+    pub fn turn_off(&mut self, reason: &str) {
+        self.enabled = false;
+        self.off_reason = Some(reason.to_owned());
+    }
+}
+
+/// What `principal_map` says of one source principal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalTarget {
+    /// Becomes this destination user.
+    User(String),
+    /// Is not carried over: its bindings and quotas are dropped.
+    Skip,
 }
 
 /// One `latency_sensitive` block: topics whose whole name matches `regex` are never suggested

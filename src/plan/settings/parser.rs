@@ -47,7 +47,9 @@ const TOP: &[&str] = &[
     "keep_classic",
     "latency_sensitive",
     "cost",
+    "access",
 ];
+const ACCESS: &[&str] = &["enabled", "source_principal", "principal_map"];
 const DESTINATION: &[&str] = &[
     "service_name",
     "plan",
@@ -125,6 +127,7 @@ const BLOCKS: &[&str] = &[
     "keep_classic",
     "latency_sensitive",
     "cost",
+    "access",
 ];
 
 /// One attribute or block of a body, with the span of its key (from the syntax tree).
@@ -631,6 +634,10 @@ impl<'a> Parser<'a> {
             Some(c) => self.cost(&c)?,
             None => CostParameters::default(),
         };
+        let access = match self.block(&top, "access", ACCESS)? {
+            Some(a) => self.access(&a)?,
+            None => AccessSettings::default(),
+        };
 
         Ok(Settings {
             project,
@@ -645,7 +652,96 @@ impl<'a> Parser<'a> {
             keep_classic,
             latency_sensitive,
             cost,
+            access,
         })
+    }
+
+    /// The `access` block: `enabled`, `source_principal` and `principal_map`.
+    fn access(&mut self, a: &Items<'_>) -> Result<AccessSettings, SettingsError> {
+        let mut access = AccessSettings::default();
+        if self.opt_bool(a, "enabled")? == Some(false) {
+            access.turn_off("settings access { enabled = false }");
+        }
+        if let Some(v) = self.opt_string(a, "source_principal")? {
+            access.source_principal = Some(self.checked(
+                v,
+                names::is_principal,
+                "is not a Kafka principal the generated files can carry",
+                "write `Type:name`, e.g. `source_principal = \"User:mm2\"`",
+            )?);
+        }
+        if let Some(item) = a.get("principal_map") {
+            let (entries, map_span) = match item {
+                Item::Attr(Expression::Object(entries), span) => (entries, span.clone()),
+                Item::Attr(_, span) | Item::Block(_, span) => {
+                    return Err(self.error(
+                        span.clone(),
+                        "`principal_map` must be a map of source principal to user name or \"skip\"".into(),
+                        "not a map",
+                        Some(PRINCIPAL_MAP_HELP.into()),
+                    ));
+                }
+            };
+            for (key, value) in entries.iter() {
+                let key_text = match key {
+                    hcl::ObjectKey::Identifier(i) => i.as_str().to_owned(),
+                    hcl::ObjectKey::Expression(Expression::String(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                let key_span = self.span_of(&key_text, map_span.end);
+                if !names::is_principal(&key_text) {
+                    return Err(self.error(
+                        key_span,
+                        format!("`{key_text}` in `principal_map` is not a Kafka principal"),
+                        "not a principal",
+                        Some(PRINCIPAL_MAP_HELP.into()),
+                    ));
+                }
+                let Expression::String(target) = value else {
+                    return Err(self.error(
+                        key_span,
+                        format!("the value for `{key_text}` in `principal_map` must be a string"),
+                        "not a string",
+                        Some(PRINCIPAL_MAP_HELP.into()),
+                    ));
+                };
+                let target = if target == "skip" {
+                    PrincipalTarget::Skip
+                } else if names::is_user_name(target) || (target == "*" && key_text == "User:*") {
+                    PrincipalTarget::User(target.clone())
+                } else {
+                    return Err(self.error(
+                        key_span,
+                        format!("`{target}` (for `{key_text}`) is not a destination user name"),
+                        "invalid user name",
+                        Some(PRINCIPAL_MAP_HELP.into()),
+                    ));
+                };
+                if access.principal_map.iter().any(|(k, _)| *k == key_text) {
+                    return Err(self.error(
+                        key_span,
+                        format!("`{key_text}` is mapped twice in `principal_map`"),
+                        "repeated",
+                        None,
+                    ));
+                }
+                access.principal_map.push((key_text, target));
+            }
+        }
+        Ok(access)
+    }
+
+    /// The span of the quoted text `"<key>"` (or the bare key) at or after `from`, for
+    /// diagnostics about map keys; the map's own span when it is not found.
+    fn span_of(&self, key: &str, from: usize) -> Range<usize> {
+        let quoted = format!("\"{key}\"");
+        for needle in [quoted.as_str(), key] {
+            if let Some(found) = self.text.get(from..).and_then(|t| t.find(needle)) {
+                let start = from + found;
+                return start..start + needle.len();
+            }
+        }
+        from..from
     }
 
     /// The `cost` block: every key optional, defaults from [`CostParameters::default`].
@@ -772,6 +868,9 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 }
+
+const PRINCIPAL_MAP_HELP: &str = "write e.g. `principal_map = { \"User:CN=billing,OU=apps\" = \"billing\", \"User:ANONYMOUS\" = \"skip\" }`: \
+     a user name is 1-64 letters, digits, `.`, `_`, `-`, `@`; `skip` drops the principal's bindings";
 
 pub(super) const MIB: u64 = 1024 * 1024;
 const ALIAS_HELP: &str = "use ASCII letters, digits, `.`, `_` and `-` (at most 128)";

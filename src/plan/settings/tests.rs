@@ -274,3 +274,59 @@ fn observability_off_and_terraform_cloud() {
     assert_eq!(t.destination_workspace, "migration-destination");
     assert_eq!(t.migration_workspace, "migration-migration");
 }
+
+#[test]
+fn access_block_maps_skips_and_turns_off() {
+    let s = parse_settings(
+        "m.hcl",
+        &format!(
+            "{MINIMAL}\naccess {{\n  source_principal = \"User:mm2\"\n  principal_map = {{\n    \"User:CN=billing,OU=apps\" = \"billing\"\n    \"User:ANONYMOUS\" = \"skip\"\n  }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    assert!(s.access.enabled);
+    assert_eq!(s.access.source_principal.as_deref(), Some("User:mm2"));
+    assert_eq!(
+        s.access.principal_map,
+        vec![
+            (
+                "User:CN=billing,OU=apps".to_owned(),
+                PrincipalTarget::User("billing".into())
+            ),
+            ("User:ANONYMOUS".to_owned(), PrincipalTarget::Skip),
+        ]
+    );
+    let off = parse_settings("m.hcl", &format!("{MINIMAL}\naccess {{\n  enabled = false\n}}\n")).unwrap();
+    assert!(!off.access.enabled);
+    assert!(off.access.off_reason.unwrap().contains("enabled = false"));
+    // Absent: managed, nothing mapped.
+    assert_eq!(
+        parse_settings("m.hcl", MINIMAL).unwrap().access,
+        AccessSettings::default()
+    );
+}
+
+#[test]
+fn bad_principal_map_entries_point_at_the_entry() {
+    for (entry, message, at) in [
+        ("\"alice\" = \"alice\"", "is not a Kafka principal", "\"alice\""),
+        (
+            "\"User:CN=x\" = \"CN=x\"",
+            "is not a destination user name",
+            "\"User:CN=x\"",
+        ),
+        ("\"User:a\" = 3", "must be a string", "\"User:a\""),
+    ] {
+        let text = format!("{MINIMAL}\naccess {{\n  principal_map = {{\n    {entry}\n  }}\n}}\n");
+        let e = err(&text);
+        assert!(e.message.contains(message), "{entry}: {}", e.message);
+        assert_eq!(spanned(&text, &e), at, "{entry}");
+        assert!(render(&e).contains("principal_map"), "{}", render(&e));
+    }
+    let e = err(&format!("{MINIMAL}\naccess {{\n  principal_map = \"x\"\n}}\n"));
+    assert!(e.message.contains("must be a map"), "{}", e.message);
+    let e = err(&format!(
+        "{MINIMAL}\naccess {{\n  source_principal = \"mm2\"\n}}\n"
+    ));
+    assert!(e.message.contains("is not a Kafka principal"), "{}", e.message);
+}

@@ -81,6 +81,7 @@ impl PlanBuilder {
                 },
                 diagnostics: vec![],
                 cost: None,
+                access: None,
             },
         }
     }
@@ -204,4 +205,143 @@ pub fn large_plan(topics: usize, flows: usize) -> Plan {
         );
     }
     b.build()
+}
+
+/// A binding for [`access_plan`].
+fn binding(
+    principal: &str,
+    resource_type: AclResourceType,
+    pattern_type: AclPatternType,
+    name: &str,
+    operation: AclOperation,
+    permission_type: AclPermission,
+) -> AclPlan {
+    let binding = AclBinding {
+        principal: principal.into(),
+        resource_type,
+        pattern_type,
+        resource_name: name.into(),
+        operation,
+        permission_type,
+        host: "*".into(),
+    };
+    AclPlan {
+        key: diskless_migrator::plan::access::acl_key(&binding),
+        binding,
+        source_principal: principal.into(),
+        reason: "test".into(),
+    }
+}
+
+/// The small plan with an access section: SCRAM users and a certificate user, allow and deny,
+/// literal and prefixed bindings, a group, a transactional id, quotas, source grants, clients.
+pub fn access_plan() -> Plan {
+    use AclOperation::*;
+    use AclPatternType::*;
+    use AclPermission::*;
+    use AclResourceType::*;
+    let mut plan = small_plan();
+    let user = |name: &str, mechanism: Option<SaslMechanism>| UserPlan {
+        username: name.into(),
+        source_principals: vec![format!("User:{name}")],
+        sasl_mechanism: mechanism,
+        reason: "test".into(),
+    };
+    let mut acls = vec![
+        binding("User:alice", Topic, Literal, "orders", Read, Allow),
+        binding("User:alice", Group, Literal, "billing", Read, Allow),
+        binding("User:bob", Topic, Prefixed, "metrics.", Write, Allow),
+        binding("User:bob", TransactionalId, Prefixed, "bob-", Write, Allow),
+        binding("User:billing-app", Topic, Literal, "logging-topic", Read, Allow),
+        binding("User:bob", Topic, Literal, "orders", Read, Deny),
+    ];
+    acls.sort_by(|a, b| a.key.cmp(&b.key));
+    plan.access = Some(AccessPlan {
+        managed: true,
+        reason: "test".into(),
+        destination_sasl: true,
+        users: vec![
+            user("alice", Some(SaslMechanism::ScramSha512)),
+            user("billing-app", None),
+            user("bob", Some(SaslMechanism::ScramSha256)),
+        ],
+        undecided_principals: vec![],
+        skipped_principals: vec![],
+        acls,
+        dropped_acls: vec![],
+        quotas: vec![
+            QuotaPlan {
+                key: "/default".into(),
+                user: None,
+                client_id: Some("default".into()),
+                request_percentage: Some(50.0),
+                reason: "test".into(),
+                ..QuotaPlan::default()
+            },
+            QuotaPlan {
+                key: "bob/".into(),
+                user: Some("bob".into()),
+                producer_byte_rate: Some(1_048_576),
+                consumer_byte_rate: Some(2_097_152),
+                reason: "test".into(),
+                ..QuotaPlan::default()
+            },
+        ],
+        dropped_quotas: vec![],
+        source_grants: SourceGrants {
+            principal: Some("User:mm2".into()),
+            grants: vec![
+                SourceGrant {
+                    resource_type: Topic,
+                    resource_names: vec![
+                        "logging-topic".into(),
+                        "metrics.topic".into(),
+                        "orders".into(),
+                        "product-topic".into(),
+                    ],
+                    operations: vec![Read, Describe, DescribeConfigs],
+                    reason: "MirrorMaker 2 reads the flows' topics".into(),
+                },
+                SourceGrant {
+                    resource_type: Group,
+                    resource_names: vec!["billing".into()],
+                    operations: vec![Read, Describe],
+                    reason: "MirrorMaker 2 checkpoints these groups".into(),
+                },
+                SourceGrant {
+                    resource_type: Cluster,
+                    resource_names: vec!["kafka-cluster".into()],
+                    operations: vec![Describe],
+                    reason: "MirrorMaker 2 lists the groups".into(),
+                },
+            ],
+        },
+        clients: vec![
+            ClientPlan {
+                username: "alice".into(),
+                security_protocol: SecurityProtocol::SaslSsl,
+                sasl_mechanism: Some(SaslMechanism::ScramSha512),
+                diskless_az: false,
+                client_rack: true,
+                reason: "its topic bindings match classic topics".into(),
+            },
+            ClientPlan {
+                username: "billing-app".into(),
+                security_protocol: SecurityProtocol::Ssl,
+                sasl_mechanism: None,
+                diskless_az: true,
+                client_rack: false,
+                reason: "its topic bindings match diskless topics".into(),
+            },
+            ClientPlan {
+                username: "bob".into(),
+                security_protocol: SecurityProtocol::SaslSsl,
+                sasl_mechanism: Some(SaslMechanism::ScramSha256),
+                diskless_az: true,
+                client_rack: true,
+                reason: "its topic bindings match diskless and classic topics".into(),
+            },
+        ],
+    });
+    plan
 }
