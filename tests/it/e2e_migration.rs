@@ -40,7 +40,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
-use support::records::{create_topic, create_topic_replicated, key_for};
+use support::records::{TopicSpec, create_topic_replicated, create_topics, key_for};
 
 const BIN: &str = env!("CARGO_BIN_EXE_diskless-migrator");
 const RECORDS_PER_TOPIC: usize = 200;
@@ -715,9 +715,11 @@ fn migration_end_to_end() {
     let _stop_on_drop = StopOnDrop(Arc::clone(&stop_running));
     let running_members = stages.time("seed source (topics, records, groups)", || {
         let started = Instant::now();
-        for t in &topics {
-            create_topic(&src, &t.name, t.partitions, &t.configs);
-        }
+        let specs: Vec<TopicSpec<'_>> = topics
+            .iter()
+            .map(|t| (t.name.as_str(), t.partitions, t.configs.as_slice()))
+            .collect();
+        create_topics(&src, &specs);
         eprintln!("e2e: topics created in {:.1} s", started.elapsed().as_secs_f64());
         let started = Instant::now();
         produce_all(&src, &topics, RECORDS_PER_TOPIC, 0);
@@ -1386,9 +1388,11 @@ fn mm2_throughput_generated_vs_seed() {
     let src = source.client_config(Listener::Plaintext);
     let topics = seed_topics();
     stages.time("seed source", || {
-        for t in &topics {
-            create_topic(&src, &t.name, t.partitions, &t.configs);
-        }
+        let specs: Vec<TopicSpec<'_>> = topics
+            .iter()
+            .map(|t| (t.name.as_str(), t.partitions, t.configs.as_slice()))
+            .collect();
+        create_topics(&src, &specs);
         produce_all(&src, &topics, records, value_bytes);
     });
     let (plan, out) = discover_plan_generate(&mut stages, source, &topics, work.path());

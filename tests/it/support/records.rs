@@ -48,6 +48,38 @@ pub fn create_topic(config: &ClientConfig, topic: &str, partitions: i32, configs
     create_topic_replicated(config, topic, partitions, -1, configs);
 }
 
+/// A topic to create: name, partitions, configs.
+pub type TopicSpec<'a> = (&'a str, i32, &'a [(&'a str, &'a str)]);
+
+/// Creates many topics with one request; the cluster's default replication.
+pub fn create_topics(config: &ClientConfig, topics: &[TopicSpec<'_>]) {
+    let admin: AdminClient<DefaultClientContext> = config.create().expect("create an admin client");
+    let new_topics: Vec<NewTopic<'_>> = topics
+        .iter()
+        .map(|(name, partitions, configs)| {
+            let mut topic = NewTopic::new(name, *partitions, TopicReplication::Fixed(-1));
+            for (k, v) in configs.iter() {
+                topic = topic.set(k, v);
+            }
+            topic
+        })
+        .collect();
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(60)));
+    let results = super::block_on(admin.create_topics(&new_topics, &options))
+        .unwrap_or_else(|e| panic!("creating {} topics failed: {e}", topics.len()));
+    for result in results {
+        match result {
+            Ok(_) => {}
+            // A request retried after a slow answer (a loaded machine) finds its own topic.
+            Err((name, RDKafkaErrorCode::TopicAlreadyExists))
+                if topics
+                    .iter()
+                    .any(|(n, p, _)| *n == name && partition_count(config, &name) == Some(*p)) => {}
+            Err((name, code)) => panic!("creating topic {name} failed: {code}"),
+        }
+    }
+}
+
 /// As [`create_topic`], with `replication` replicas (`-1`: the cluster's default).
 pub fn create_topic_replicated(
     config: &ClientConfig,
