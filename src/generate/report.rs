@@ -576,9 +576,9 @@ fn access_section(out: &mut String, plan: &Plan) {
     let Some(access) = &plan.access else {
         return;
     };
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section id=\"access\"><h2>Access</h2><p class=\"muted\">{}</p>\n",
+        "<section id=\"access\"><h2>Access</h2><p class=\"muted\">{}</p>",
         escape(&access.reason)
     );
     if !access.managed {
