@@ -1,6 +1,6 @@
 //! diskless-migrator: moves Apache Kafka topics onto Aiven for Apache Kafka diskless topics.
 //!
-//! The crate is laid out like a compiler (see the ARCHITECTURE section of the README):
+//! The crate is laid out like a compiler (see `ARCHITECTURE.md`):
 //!
 //! * front ends turn a source cluster (or the text files of older discovery scripts) into one
 //!   intermediate form, the [`inventory`];
@@ -14,6 +14,9 @@
 // Diagnostics carry their source text for miette, which makes error values large; they are
 // returned once per command, so boxing them buys nothing.
 #![allow(clippy::result_large_err)]
+// The library never prints: every line a user sees goes out through the binary's `cli/`
+// drivers (results on stdout, diagnostics on stderr), or through `tracing`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod exit;
 pub mod generate;

@@ -40,11 +40,12 @@ resource "aiven_mirrormaker_replication_flow" "this" {
   target_cluster = var.target_alias
   enable         = var.replication_enabled
 
-  replication_policy_class            = "org.apache.kafka.connect.mirror.IdentityReplicationPolicy"
-  offset_syncs_topic_location         = "target"
+  replication_policy_class            = var.replication_policy_class
+  offset_syncs_topic_location         = var.offset_syncs_topic_location
   sync_group_offsets_enabled          = true
   sync_group_offsets_interval_seconds = var.sync_group_offsets_interval_seconds
-  emit_heartbeats_enabled             = true
+  emit_heartbeats_enabled             = var.emit_heartbeats_enabled
+  emit_backward_heartbeats_enabled    = var.emit_backward_heartbeats_enabled
   topics                              = var.topics
   topics_blacklist                    = var.topics_exclude
   config_properties_exclude           = var.config_properties_exclude

@@ -89,3 +89,33 @@ variable "sync_group_offsets_interval_seconds" {
   type        = number
   default     = 10
 }
+
+variable "replication_policy_class" {
+  description = "MirrorMaker 2's replication policy class (plan.json mirrormaker.replication_policy)."
+  type        = string
+
+  validation {
+    condition     = contains(["org.apache.kafka.connect.mirror.IdentityReplicationPolicy", "org.apache.kafka.connect.mirror.DefaultReplicationPolicy"], var.replication_policy_class)
+    error_message = "replication_policy_class is IdentityReplicationPolicy or DefaultReplicationPolicy (org.apache.kafka.connect.mirror)."
+  }
+}
+
+variable "offset_syncs_topic_location" {
+  description = "Cluster that holds the offset-syncs topic (plan.json mirrormaker.offset_syncs_topic_location)."
+  type        = string
+
+  validation {
+    condition     = contains(["source", "target"], var.offset_syncs_topic_location)
+    error_message = "offset_syncs_topic_location is source or target."
+  }
+}
+
+variable "emit_heartbeats_enabled" {
+  description = "Whether the flow writes heartbeats into the destination (plan.json mirrormaker.emit_heartbeats_enabled)."
+  type        = bool
+}
+
+variable "emit_backward_heartbeats_enabled" {
+  description = "Whether heartbeats are also written into the source (plan.json mirrormaker.emit_heartbeats_outside_flows)."
+  type        = bool
+}

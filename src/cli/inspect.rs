@@ -206,16 +206,17 @@ pub fn run(args: InspectArgs) -> Exit {
                     started.elapsed().as_secs(),
                     report::one_line(&e.to_string())
                 );
-                let mut out = std::io::stdout().lock();
-                let written = out
-                    .write_all(line.as_bytes())
-                    .and_then(|_| out.flush())
-                    .map_err(|e| e.to_string())
-                    .and_then(|_| match &args.output_path {
-                        Some(path) => write_failure(path, format, started.elapsed(), &e.to_string()),
-                        None => Ok(()),
-                    });
-                drop(out);
+                // The report file first: whoever reads the line finds the file already says so.
+                let written = match &args.output_path {
+                    Some(path) => write_failure(path, format, started.elapsed(), &e.to_string()),
+                    None => Ok(()),
+                }
+                .and_then(|_| {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(line.as_bytes())
+                        .and_then(|_| out.flush())
+                        .map_err(|e| e.to_string())
+                });
                 if let Err(e) = written {
                     eprintln!("error: cannot write the report: {e}");
                     return Exit::Usage;

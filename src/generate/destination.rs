@@ -15,89 +15,7 @@ use super::roots::{self, Root, ident, tf_file};
 use super::templates::{self, KAFKA_TOPICS};
 use super::tree::Tree;
 use super::{Context, HEADER};
-use crate::plan::{ConfigValue, Decision, TopicPlan};
-
-/// The kind of value an `aiven_kafka_topic` `config` key takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// An integer written as a string (the provider's legacy string integers).
-    IntString,
-    /// A string from a fixed set.
-    Enum(&'static [&'static str]),
-    /// Any string.
-    String,
-    /// A number.
-    Number,
-    /// A boolean.
-    Bool,
-}
-
-/// Every `config` key of `aiven_kafka_topic` (provider v4.61) the topics module passes on.
-const TOPIC_CONFIG_KEYS: &[(&str, Kind)] = &[
-    (
-        "cleanup_policy",
-        Kind::Enum(&["compact", "compact,delete", "delete"]),
-    ),
-    (
-        "compression_type",
-        Kind::Enum(&["gzip", "lz4", "producer", "snappy", "uncompressed", "zstd"]),
-    ),
-    ("delete_retention_ms", Kind::IntString),
-    ("diskless_enable", Kind::Bool),
-    ("file_delete_delay_ms", Kind::IntString),
-    ("flush_messages", Kind::IntString),
-    ("flush_ms", Kind::IntString),
-    ("index_interval_bytes", Kind::IntString),
-    ("local_retention_bytes", Kind::IntString),
-    ("local_retention_ms", Kind::IntString),
-    ("max_compaction_lag_ms", Kind::IntString),
-    ("max_message_bytes", Kind::IntString),
-    ("message_downconversion_enable", Kind::Bool),
-    ("message_format_version", Kind::String),
-    ("message_timestamp_after_max_ms", Kind::IntString),
-    ("message_timestamp_before_max_ms", Kind::IntString),
-    ("message_timestamp_difference_max_ms", Kind::IntString),
-    (
-        "message_timestamp_type",
-        Kind::Enum(&["CreateTime", "LogAppendTime"]),
-    ),
-    ("min_cleanable_dirty_ratio", Kind::Number),
-    ("min_compaction_lag_ms", Kind::IntString),
-    ("min_insync_replicas", Kind::IntString),
-    ("preallocate", Kind::Bool),
-    ("remote_storage_enable", Kind::Bool),
-    ("retention_bytes", Kind::IntString),
-    ("retention_ms", Kind::IntString),
-    ("segment_bytes", Kind::IntString),
-    ("segment_index_bytes", Kind::IntString),
-    ("segment_jitter_ms", Kind::IntString),
-    ("segment_ms", Kind::IntString),
-    ("unclean_leader_election_enable", Kind::Bool),
-];
-
-/// Checks one topic config entry against the provider's key list and value types.
-pub(crate) fn check_config(key: &str, value: &ConfigValue) -> Option<String> {
-    let Some((_, kind)) = TOPIC_CONFIG_KEYS.iter().find(|(k, _)| *k == key) else {
-        return Some(format!(
-            "config key {:?} is not an aiven_kafka_topic config key",
-            crate::snippet::shorten(key)
-        ));
-    };
-    let ok = match (kind, value) {
-        (Kind::Bool, ConfigValue::Bool(_)) => true,
-        (Kind::Number, ConfigValue::Number(n)) => n.is_finite(),
-        (Kind::IntString, ConfigValue::String(s)) => s.parse::<i64>().is_ok(),
-        (Kind::Enum(allowed), ConfigValue::String(s)) => allowed.contains(&s.as_str()),
-        (Kind::String, ConfigValue::String(_)) => true,
-        _ => false,
-    };
-    (!ok).then(|| {
-        format!(
-            "config {key} = {} has the wrong type or value for the Aiven provider",
-            crate::snippet::shorten(&format!("{value:?}"))
-        )
-    })
-}
+use crate::plan::{ConfigValue, TopicPlan};
 
 /// Adds the `destination/` root to `tree`.
 pub(crate) fn render(ctx: &Context, tree: &mut Tree) {
@@ -201,9 +119,6 @@ fn topic_entry(t: &TopicPlan) -> Expression {
     let mut config: BTreeMap<&str, Expression> = BTreeMap::new();
     for (key, value) in &t.config {
         config.insert(key.as_str(), config_expr(value));
-    }
-    if t.decision == Decision::Diskless {
-        config.insert("diskless_enable", Expression::Bool(true));
     }
     let mut cfg = hcl::Object::new();
     for (k, v) in config {

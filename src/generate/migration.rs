@@ -213,7 +213,7 @@ fn main_tf(ctx: &Context) -> String {
     let mm_config = Block::builder("kafka_mirrormaker")
         .add_attribute((
             "tasks_max_per_cpu",
-            u64::from(ctx.plan.mirrormaker.tasks_max_per_cpu.max(1)),
+            u64::from(ctx.plan.mirrormaker.tasks_max_per_cpu),
         ))
         .add_attribute(("emit_checkpoints_enabled", true))
         .add_attribute((
@@ -235,7 +235,7 @@ fn main_tf(ctx: &Context) -> String {
             "refresh_topics_interval_seconds",
             u64::from(w.refresh_topics_interval_seconds),
         ))
-        .add_attribute(("sync_topic_configs_enabled", true))
+        .add_attribute(("sync_topic_configs_enabled", mm.sync_topic_configs_enabled.value))
         .add_attribute(("offset_lag_max", u64::from(w.offset_lag_max)))
         .build();
     let mirrormaker = Block::builder("resource")
@@ -300,6 +300,19 @@ fn main_tf(ctx: &Context) -> String {
         .add_attribute((
             "sync_group_offsets_interval_seconds",
             u64::from(ctx.plan.mirrormaker.worker.sync_group_offsets_interval_seconds),
+        ))
+        .add_attribute((
+            "replication_policy_class",
+            mm.replication_policy.value.class_name(),
+        ))
+        .add_attribute((
+            "offset_syncs_topic_location",
+            mm.offset_syncs_topic_location.value.as_str(),
+        ))
+        .add_attribute(("emit_heartbeats_enabled", mm.emit_heartbeats_enabled.value))
+        .add_attribute((
+            "emit_backward_heartbeats_enabled",
+            mm.emit_heartbeats_outside_flows.value,
         ))
         .build();
     let body = Body::builder()

@@ -85,7 +85,8 @@ fn properties(ctx: &Context) -> String {
 
     out.push_str("# Worker settings (the MirrorMaker 2 service's user config).\n");
     let w = &ctx.plan.mirrormaker.worker;
-    let _ = writeln!(out, "tasks.max={}", ctx.plan.mirrormaker.tasks_max.max(1));
+    let mm = &ctx.plan.mirrormaker;
+    let _ = writeln!(out, "tasks.max={}", mm.tasks_max);
     // Each periodic MirrorMaker 2 job: switched on, with its interval.
     for (job, seconds) in [
         ("emit.checkpoints", w.emit_checkpoints_interval_seconds),
@@ -95,16 +96,27 @@ fn properties(ctx: &Context) -> String {
     ] {
         let _ = writeln!(out, "{job}.enabled=true\n{job}.interval.seconds={seconds}");
     }
-    let _ = writeln!(out, "sync.topic.configs.enabled=true");
-    let _ = writeln!(out, "sync.topic.acls.enabled=false");
+    let _ = writeln!(
+        out,
+        "sync.topic.configs.enabled={}",
+        mm.sync_topic_configs_enabled.value
+    );
+    let _ = writeln!(
+        out,
+        "sync.topic.acls.enabled={}",
+        mm.sync_topic_acls_enabled.value
+    );
     let _ = writeln!(out, "offset.lag.max={}", w.offset_lag_max);
-    // MirrorMaker 2 runs a herder for every pair of clusters that emits heartbeats, flows or not:
-    // one would write a `heartbeats` topic into each source, and its appearance there makes the
-    // flow's connector reconfigure its tasks mid-copy, dropping the offset syncs they still held.
-    // Heartbeats go along the flows only (as `emit_backward_heartbeats_enabled = false` does on
-    // Aiven); each flow switches them back on below.
-    out.push_str("# Heartbeats only along the flows: nothing is written into a source cluster.\n");
-    let _ = writeln!(out, "emit.heartbeats.enabled=false");
+    // MirrorMaker 2 runs a herder for every pair of clusters; the plan says whether pairs that
+    // are not flows emit heartbeats (each flow's own setting follows below).
+    if !mm.emit_heartbeats_outside_flows.value {
+        out.push_str("# Heartbeats only along the flows: nothing is written into a source cluster.\n");
+    }
+    let _ = writeln!(
+        out,
+        "emit.heartbeats.enabled={}",
+        mm.emit_heartbeats_outside_flows.value
+    );
     out.push('\n');
 
     let _ = writeln!(
@@ -115,6 +127,13 @@ fn properties(ctx: &Context) -> String {
     let _ = writeln!(
         out,
         "{target}.bootstrap.servers=${{env:DESTINATION_BOOTSTRAP_SERVERS}}"
+    );
+    // The plan's cutover estimates assume this offset commit interval. A dedicated MirrorMaker 2
+    // takes worker settings per target cluster: a top-level one would be ignored.
+    let _ = writeln!(
+        out,
+        "{target}.offset.flush.interval.ms={}",
+        mm.offset_flush_interval_ms.value
     );
     let _ = writeln!(out, "{target}.security.protocol=SSL");
     let _ = writeln!(out, "{target}.ssl.keystore.type=PEM");
@@ -179,16 +198,25 @@ fn properties(ctx: &Context) -> String {
         let _ = writeln!(out, "{p}.enabled=true");
         let _ = writeln!(
             out,
-            "{p}.replication.policy.class=org.apache.kafka.connect.mirror.IdentityReplicationPolicy"
+            "{p}.replication.policy.class={}",
+            mm.replication_policy.value.class_name()
         );
-        let _ = writeln!(out, "{p}.offset-syncs.topic.location=target");
+        let _ = writeln!(
+            out,
+            "{p}.offset-syncs.topic.location={}",
+            mm.offset_syncs_topic_location.value.as_str()
+        );
         let _ = writeln!(out, "{p}.sync.group.offsets.enabled=true");
         let _ = writeln!(
             out,
             "{p}.sync.group.offsets.interval.seconds={}",
             w.sync_group_offsets_interval_seconds
         );
-        let _ = writeln!(out, "{p}.emit.heartbeats.enabled=true");
+        let _ = writeln!(
+            out,
+            "{p}.emit.heartbeats.enabled={}",
+            mm.emit_heartbeats_enabled.value
+        );
         let _ = writeln!(out, "{p}.emit.checkpoints.enabled=true");
         let _ = writeln!(out, "{p}.topics={}", escape(&f.topic_regexes.join(",")));
         let _ = writeln!(

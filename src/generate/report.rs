@@ -778,6 +778,7 @@ mod tests {
             message: "behind".into(),
             target_topic: Some("orders".into()),
             expected_target_offset: None,
+            hold: Some(crate::inspect::compare::HoldCause::SyncPending),
         };
         let mut json = Vec::new();
         let summary = crate::inspect::report::summarize(std::slice::from_ref(&row));

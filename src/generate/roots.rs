@@ -182,10 +182,29 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
                 "partitions": f.partitions,
                 "size": f.size_bytes.map(crate::units::bytes),
                 "estimated_copy": f.estimated_copy_seconds.map(crate::units::duration),
+                "tasks": f.tasks,
+                "partitions_per_task": f.partitions_per_task,
+                "drain": crate::units::duration(f.final_sync_drain_seconds),
+                "gate_open": crate::units::duration(f.gate_open_seconds),
             })
         })
         .collect();
     let protocol = s.source.security_protocol;
+    let mm = &ctx.plan.mirrormaker;
+    let drain = ctx
+        .plan
+        .flows
+        .iter()
+        .map(|f| f.final_sync_drain_seconds)
+        .max()
+        .unwrap_or(0);
+    let gate = ctx
+        .plan
+        .flows
+        .iter()
+        .map(|f| f.gate_open_seconds)
+        .max()
+        .unwrap_or(0);
     json!({
         "project": s.project,
         "cloud": s.cloud,
@@ -203,6 +222,16 @@ pub(crate) fn view(ctx: &Context) -> serde_json::Value {
         "skipped_topics": skipped,
         "tasks_max": ctx.plan.mirrormaker.tasks_max,
         "tasks_max_per_cpu": ctx.plan.mirrormaker.tasks_max_per_cpu,
+        "cutover": {
+            "syncs_per_commit": crate::plan::mirrormaker::SYNCS_PER_COMMIT,
+            "offset_flush": crate::units::duration(mm.offset_flush_interval_ms.value.div_ceil(1000)),
+            "checkpoints": crate::units::duration(u64::from(mm.worker.emit_checkpoints_interval_seconds)),
+            "group_sync": crate::units::duration(u64::from(mm.worker.sync_group_offsets_interval_seconds)),
+            "drain": crate::units::duration(drain),
+            "gate_open": crate::units::duration(gate),
+            "max_wait_seconds": (gate * 2).max(60),
+            "max_wait": crate::units::duration((gate * 2).max(60)),
+        },
         "aiven_provider_version": AIVEN_PROVIDER_VERSION,
         "terraform_version": TERRAFORM_VERSION,
     })

@@ -12,8 +12,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{GenerateError, destination};
+use super::GenerateError;
 use crate::plan::access::{CLUSTER_RESOURCE, acl_key, binding_problem};
+use crate::plan::config_translation;
 use crate::plan::names::{self, has_control};
 use crate::plan::selection::topic_name_problem;
 use crate::plan::{
@@ -212,10 +213,18 @@ fn settings(plan: &Plan, problems: &mut Problems) {
     }
 }
 
-/// The exclude lists go into `mm2.properties` joined by commas and into the MirrorMaker 2
+/// Task counts must be positive. The exclude lists go into `mm2.properties` joined by commas and into the MirrorMaker 2
 /// module: each entry must be one regex on one line, and must not exclude a migrated topic.
 fn mirrormaker(plan: &Plan, problems: &mut Problems) {
     let m = &plan.mirrormaker;
+    for (what, value) in [
+        ("mirrormaker.tasks_max", m.tasks_max),
+        ("mirrormaker.tasks_max_per_cpu", m.tasks_max_per_cpu),
+    ] {
+        if value == 0 {
+            problems.push(format!("{what} is 0; MirrorMaker 2 needs at least one task"));
+        }
+    }
     for (what, list) in [
         ("mirrormaker.topics_exclude", &m.topics_exclude),
         (
@@ -406,11 +415,28 @@ fn topics(plan: &Plan, flow_names: &BTreeSet<&str>, problems: &mut Problems) {
                     "topic {name}: config {} holds a control character",
                     quoted(key)
                 ));
-            } else if let Some(problem) = destination::check_config(key, value) {
+            } else if let Some(problem) = config_problem(key, value) {
                 problems.push(format!("topic {name}: {problem}"));
             }
         }
     }
+}
+
+/// Checks one topic config entry against the provider's keys and value types (the plan's one
+/// table of them, [`crate::plan::config_translation::RULES`]).
+fn config_problem(key: &str, value: &ConfigValue) -> Option<String> {
+    let Some(kind) = config_translation::provider_kind(key) else {
+        return Some(format!(
+            "config key {:?} is not an aiven_kafka_topic config key",
+            shorten(key)
+        ));
+    };
+    (!config_translation::fits(kind, value)).then(|| {
+        format!(
+            "config {key} = {} has the wrong type or value for the Aiven provider",
+            shorten(&format!("{value:?}"))
+        )
+    })
 }
 
 /// The access section: every user name, principal, resource name, host and client id follows

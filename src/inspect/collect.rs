@@ -4,10 +4,11 @@
 //! Per pair, three strands run at once: the offset-syncs topic is read, the source side (list
 //! groups → committed offsets → partition offsets) runs, and as soon as the source's groups are
 //! known the target side (describe groups + committed offsets → partition offsets) runs.
-//! Committed offsets are read over connections of our own, batched per group coordinator
-//! ([`crate::kafka::coordinated`]: `FindCoordinator` v4, then `OffsetFetch` v8 for up to 1000
-//! groups), and groups whose coordinator is loading or moving are asked again until
-//! `--admin-timeout`; partition offsets are listed in one batched call per end (earliest,
+//! Committed offsets (both sides) and the target's group descriptions are read over connections
+//! of our own, batched per group coordinator ([`crate::kafka::coordinated`], and for the target
+//! the group reader `discover` uses, [`crate::kafka::groups`]: `FindCoordinator` v4, then
+//! `DescribeGroups` v5 and `OffsetFetch` v8 for up to 1000 groups), and groups whose
+//! coordinator is loading or moving are asked again until `--admin-timeout`; partition offsets are listed in one batched call per end (earliest,
 //! latest). The wall time therefore grows with brokers and partitions, not with groups.
 //!
 //! Committed offsets are never read with librdkafka's `ListConsumerGroupOffsets`: an admin
@@ -36,10 +37,11 @@ use crate::inspect::compare::{GroupFacts, PairFacts, SyncsProblem, TargetGroup, 
 use crate::inspect::mm2_config::{Mm2Config, Pair};
 use crate::inspect::offset_syncs::SyncStore;
 use crate::kafka::admin::{
-    Admin, AdminError, GroupDescription, GroupListing, Node, OffsetResults, OffsetSpec, socket_timeout_ms,
+    Admin, AdminError, GroupListing, Node, OffsetResults, OffsetSpec, socket_timeout_ms,
 };
 use crate::kafka::client::ClientSettings;
 use crate::kafka::coordinated::{self, Committed};
+use crate::kafka::groups::{Absent, read_groups};
 use crate::kafka::wire::{Pool, Security, WireError};
 
 /// Settings of a collection run.
@@ -397,64 +399,55 @@ fn collect_pair(
     })
 }
 
-/// Describes the groups on the target (librdkafka) and reads their committed offsets (own
-/// connections, see [`Cluster::committed`]), concurrently.
+/// Describes the groups on the target and reads their committed offsets, batched per
+/// coordinator over connections of our own ([`crate::kafka::groups`], the reader `discover`
+/// uses too). A group the target does not know is `Dead` with no offsets.
 fn collect_target_groups(
     cluster: &Cluster,
     ids: &[String],
     patience: Duration,
 ) -> Result<HashMap<String, Result<TargetGroup, String>>, AdminError> {
-    let (described, offsets) = std::thread::scope(|scope| {
-        let described = scope.spawn(|| cluster.admin.describe_consumer_groups(ids));
-        let offsets = cluster.committed(ids, patience);
-        let described = described
-            .join()
-            .unwrap_or_else(|_| Err(AdminError::Unreachable("the describing thread failed".into())));
-        (described, offsets)
-    });
-    // A describe call that fails after the cluster answered (the coordinators down or moving)
-    // is an error of each group; refused credentials still end the run.
-    let described = match described {
-        Err(e @ AdminError::AuthenticationFailed(_)) => return Err(e),
-        Err(e) => ids
-            .iter()
-            .map(|id| GroupDescription {
-                id: id.clone(),
-                result: Err(e.clone()),
-            })
-            .collect(),
-        Ok(described) => described,
-    };
-    let mut offsets = offsets?;
-    let mut out = HashMap::with_capacity(ids.len());
-    for d in described {
-        // A group the target does not know is `Dead` with no offsets, whichever way the
-        // broker says so.
-        let absent = |e: &AdminError| matches!(e, AdminError::Other { name, .. } if name.starts_with("GROUP_ID_NOT_FOUND"));
-        let describe = match d.result {
-            Err(e) if absent(&e) => Ok("Dead".to_owned()),
-            other => other.map(|details| details.state),
-        };
-        let committed = match offsets.remove(&d.id) {
-            Some(Err(e)) if absent(&e) => Ok(Vec::new()),
-            Some(other) => other,
-            None => Err(AdminError::Unreachable("no answer for this group".into())),
-        };
-        let value = match (describe, committed) {
-            (Ok(state), Ok(committed)) => Ok(TargetGroup {
-                state,
-                offsets: committed
-                    .into_iter()
-                    .filter(|(_, _, o)| *o >= 0)
-                    .map(|(topic, partition, offset)| ((topic, partition), offset))
-                    .collect(),
-            }),
-            (Err(e), _) => Err(format!("describe failed: {e}")),
-            (_, Err(e)) => Err(format!("offset fetch failed: {e}")),
-        };
-        out.insert(d.id, value);
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let mut pool = Pool::new(cluster.security.clone(), cluster.request_timeout);
+    let read = match read_groups(
+        &mut pool,
+        &cluster.nodes,
+        ids,
+        &BTreeSet::new(),
+        Absent::IsAnAnswer,
+        patience,
+    ) {
+        Ok(read) => read,
+        Err(e) if e.is_authentication() => return Err(AdminError::AuthenticationFailed(e.to_string())),
+        Err(e) => {
+            let error = no_coordinator(&e);
+            return Ok(ids
+                .iter()
+                .map(|id| (id.clone(), Err(format!("describe failed: {error}"))))
+                .collect());
+        }
+    };
+    Ok(read
+        .groups
+        .into_iter()
+        .map(|(id, group)| {
+            let value = match (group.description, group.committed) {
+                (Ok(described), Ok(committed)) => Ok(TargetGroup {
+                    state: described.state,
+                    offsets: committed
+                        .into_iter()
+                        .filter(|(_, _, o)| *o >= 0)
+                        .map(|(topic, partition, offset)| ((topic, partition), offset))
+                        .collect(),
+                }),
+                (Err(e), _) => Err(format!("describe failed: {e}")),
+                (_, Err(e)) => Err(format!("offset fetch failed: {e}")),
+            };
+            (id, value)
+        })
+        .collect())
 }
 
 /// Earliest and latest offsets of the partitions, in two batched calls. A partition whose

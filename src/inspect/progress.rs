@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use crate::inspect::Inspection;
-use crate::inspect::compare::{HoldCause, hold_cause};
+use crate::inspect::compare::HoldCause;
 
 /// How progress is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub type Held = BTreeMap<HoldCause, usize>;
 pub fn held(inspection: &Inspection) -> Held {
     let mut held = Held::new();
     for row in &inspection.rows {
-        if let Some(cause) = hold_cause(row.is_ok, &row.message) {
+        if let Some(cause) = row.hold {
             *held.entry(cause).or_default() += 1;
         }
     }

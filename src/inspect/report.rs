@@ -330,6 +330,7 @@ mod tests {
             message: message.into(),
             target_topic: Some("t".into()),
             expected_target_offset: Some(10),
+            hold: (!ok).then_some(crate::inspect::compare::HoldCause::SyncPending),
         }
     }
 

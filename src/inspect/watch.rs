@@ -4,7 +4,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use crate::inspect::Inspection;
-use crate::inspect::compare::{Component, Row, TOO_OLD_FOR_MM2, Text};
+use crate::inspect::compare::{NO_LONGER_LISTED, Row, TOO_OLD_FOR_MM2, Text, Verdict};
 use crate::inspect::report::one_line;
 
 type Key = (Text, Text, Text, Option<i32>);
@@ -74,10 +74,6 @@ pub fn stuck<'a>(before: &[Row], after: &'a [Row]) -> Option<Vec<&'a Row>> {
     (!not_ok.is_empty() && not_ok.iter().all(waiting_cannot_help)).then_some(not_ok)
 }
 
-/// The message of a row whose group the source stopped listing during the watch.
-pub const NO_LONGER_LISTED: &str = "the source no longer lists this group: it was deleted, or \
-    this principal lost DESCRIBE on it (an ACL change); the gate stays shut until it is listed again";
-
 /// Rows for the groups that had rows in `previous` and that `current`'s source clusters no
 /// longer list at all (not merely filtered out by state): the previous rows, marked not OK with
 /// [`NO_LONGER_LISTED`]. Their offsets are the last ones read, which the message makes clear.
@@ -98,10 +94,11 @@ pub fn vanished(previous: &Inspection, current: &Inspection) -> Vec<Row> {
                     .contains(&(r.cluster_pair.to_string(), r.group.to_string()))
         })
         .map(|r| Row {
-            is_ok: false,
-            blocking_component: Some(Component::SourceGroup),
+            is_ok: Verdict::NoLongerListed.is_ok(),
+            blocking_component: Verdict::NoLongerListed.component(),
             source_group_state: "Unlisted".into(),
             message: NO_LONGER_LISTED.into(),
+            hold: Verdict::NoLongerListed.hold_cause(),
             ..r.clone()
         })
         .collect()
@@ -132,10 +129,11 @@ mod tests {
             source_group_valid: true,
             target_has_data: true,
             is_ok: ok,
-            blocking_component: (!ok).then_some(Component::Replication),
+            blocking_component: (!ok).then_some(crate::inspect::compare::Component::Replication),
             message: if ok { "fine" } else { "bad" }.into(),
             target_topic: None,
             expected_target_offset: Some(10),
+            hold: (!ok).then_some(crate::inspect::compare::HoldCause::SyncPending),
         }
     }
 

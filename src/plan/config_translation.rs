@@ -24,6 +24,8 @@ pub enum Kind {
     Ratio,
     /// `true` or `false`.
     Bool,
+    /// Any string (a version such as `3.0-IV1`).
+    Text,
 }
 
 /// To which destination topics a config applies.
@@ -152,7 +154,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "message.format.version",
         "message_format_version",
-        Kind::Integer,
+        Kind::Text,
         Applies::Never("ignored by Kafka 4.0 and newer"),
     ),
     rule(
@@ -357,6 +359,26 @@ fn typed(kind: Kind, value: &str) -> Result<ConfigValue, String> {
             "false" => Ok(ConfigValue::Bool(false)),
             _ => Err(format!("`{value}` is not true or false")),
         },
+        Kind::Text => Ok(ConfigValue::String(value.trim().to_owned())),
+    }
+}
+
+/// The type the provider takes for an `aiven_kafka_topic` `config` key, `None` for a key it
+/// does not have. The one table of provider keys is [`RULES`].
+pub fn provider_kind(key: &str) -> Option<Kind> {
+    RULES.iter().find(|r| r.provider == key).map(|r| r.kind)
+}
+
+/// Whether `value` is of the type (and, for a fixed set, one of the values) the provider takes
+/// for a key of `kind`: what a topic config in `plan.json` must be to be rendered.
+pub fn fits(kind: Kind, value: &ConfigValue) -> bool {
+    match (kind, value) {
+        (Kind::Bool, ConfigValue::Bool(_)) => true,
+        (Kind::Ratio, ConfigValue::Number(n)) => n.is_finite(),
+        (Kind::Integer, ConfigValue::String(s)) => s.parse::<i64>().is_ok(),
+        (Kind::Enum(allowed), ConfigValue::String(s)) => allowed.contains(&s.as_str()),
+        (Kind::Text, ConfigValue::String(_)) => true,
+        _ => false,
     }
 }
 

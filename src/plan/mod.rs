@@ -10,8 +10,9 @@
 //!    Streams internal topics found by [`streams`], compaction, transactions);
 //! 3. [`config_translation`]: source configs into `aiven_kafka_topic` `config` keys, and the
 //!    dropped ones with their reasons;
-//! 4. [`flows`]: balanced replication flows, regexes, MirrorMaker 2 task sizing and copy-time
-//!    estimates;
+//! 4. [`flows`]: balanced replication flows, regexes and copy-time estimates; [`mirrormaker`]:
+//!    task sizing, the cutover estimates (offset-sync drain, gate-open delay) and how
+//!    MirrorMaker 2 replicates;
 //! 5. [`cost`]: each topic's monthly cost as classic and as diskless (inputs in the per-topic
 //!    pass, the diskless shares, savings and ranking in one pass over the planned topics);
 //! 6. [`access`]: users, ACL bindings, quotas, the grants replication needs on the source and
@@ -30,6 +31,7 @@ pub mod cost;
 pub mod eligibility;
 pub mod flows;
 mod json;
+pub mod mirrormaker;
 mod model;
 pub mod names;
 pub mod selection;
@@ -528,7 +530,8 @@ fn plan_topic(
     }
 }
 
-/// Splits the migrated topics into flows, records each topic's flow, and sizes MirrorMaker 2.
+/// Splits the migrated topics into flows, records each topic's flow, and sizes MirrorMaker 2
+/// (tasks and cutover estimates in [`mirrormaker::size`]).
 fn plan_flows(
     topics: &mut [TopicPlan],
     settings: &Settings,
@@ -578,7 +581,7 @@ fn plan_flows(
     let expected = policy.expected_bytes_per_second;
     let task_bps = settings.mirrormaker.task_bytes_per_second;
     let mut result = Vec::with_capacity(bins.len());
-    let mut tasks_max = 1u32;
+    let mut throughput_tasks = Vec::with_capacity(bins.len());
     for (f, bin) in bins.iter().enumerate() {
         let name = flows::numbered("flow", f, bins.len());
         let mut members: Vec<usize> = bin.iter().map(|&j| migrated[j]).collect();
@@ -653,19 +656,32 @@ fn plan_flows(
             ));
         }
         let target = (expected as f64).max(live);
-        let needed = (target / task_bps as f64).ceil() as u32;
-        tasks_max = tasks_max.max(needed.clamp(1, flow.partitions.max(1)));
+        throughput_tasks.push((target / task_bps as f64).ceil() as u32);
         result.push(flow);
     }
-    let cpus = settings.mirrormaker.cpus.max(1);
+    let worker = Worker::default();
+    let tasks = mirrormaker::size(&mut result, &throughput_tasks, settings, &worker, diagnostics);
+    let choices = mirrormaker::replication_choices();
     let sizing = MirrorMakerPlan {
         balanced_by: by.as_str().into(),
-        tasks_max_per_cpu: tasks_max.div_ceil(cpus),
-        tasks_max,
+        tasks_max_per_cpu: tasks.tasks_max_per_cpu,
+        tasks_max: tasks.tasks_max,
+        cpus: settings.mirrormaker.cpus.max(1),
+        max_partitions_per_task: settings.mirrormaker.max_partitions_per_task,
+        max_tasks_per_cpu: settings.mirrormaker.max_tasks_per_cpu,
+        tasks_reason: tasks.tasks_reason,
+        offset_flush_interval_ms: tasks.offset_flush_interval_ms,
+        max_gate_open_seconds: settings.flows.max_gate_open_seconds,
         expected_bytes_per_second_per_flow: expected,
-        worker: Worker::default(),
+        worker,
         topics_exclude: default_topics_exclude(),
         config_properties_exclude: default_config_properties_exclude(),
+        replication_policy: choices.replication_policy,
+        offset_syncs_topic_location: choices.offset_syncs_topic_location,
+        sync_topic_configs_enabled: choices.sync_topic_configs_enabled,
+        sync_topic_acls_enabled: choices.sync_topic_acls_enabled,
+        emit_heartbeats_enabled: choices.emit_heartbeats_enabled,
+        emit_heartbeats_outside_flows: choices.emit_heartbeats_outside_flows,
     };
     (result, sizing)
 }

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The version of the `plan.json` format this build writes and reads.
-pub const PLAN_SCHEMA_VERSION: u32 = 2;
+pub const PLAN_SCHEMA_VERSION: u32 = 3;
 
 /// A complete migration plan.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -31,9 +31,7 @@ pub struct Plan {
     pub mirrormaker: MirrorMakerPlan,
     /// Warnings and errors found while planning, sorted by severity, code and subject.
     pub diagnostics: Vec<PlanDiagnostic>,
-    /// The monthly cost model: its prices and parameters, assumptions and totals (`null` in
-    /// plans written before the cost model).
-    #[serde(default)]
+    /// The monthly cost model: its prices and parameters, assumptions and totals.
     pub cost: Option<PlanCost>,
     /// Users, ACLs, quotas, the grants replication needs on the source, and client settings
     /// (`null` in plans written before access was planned).
@@ -273,8 +271,7 @@ pub struct TopicPlan {
     /// Measured bytes per second on the source, when sampled.
     pub bytes_per_second: Option<f64>,
     /// What the topic costs per month on the destination as classic and as diskless, and on
-    /// the source today; `null` for skipped topics and in plans written before the cost model.
-    #[serde(default)]
+    /// the source today; `null` for skipped topics.
     pub cost: Option<TopicCost>,
 }
 
@@ -336,6 +333,18 @@ pub struct Flow {
     pub bytes_per_second: Option<f64>,
     /// Estimated seconds to copy the existing data at the expected throughput, when sizes are known.
     pub estimated_copy_seconds: Option<u64>,
+    /// MirrorMaker 2 source tasks the flow runs: `min(mirrormaker.tasks_max, partitions)`
+    /// (MirrorMaker 2 starts no more tasks than partitions and spreads them evenly).
+    pub tasks: u32,
+    /// Partitions of the flow's busiest task: `ceil(partitions / tasks)`.
+    pub partitions_per_task: u32,
+    /// Estimated seconds, after producers stop, until every partition's newest record has its
+    /// offset sync: `ceil(partitions_per_task / 10)` offset commits of the worker (a task
+    /// sends at most 10 syncs per commit once its partitions are idle).
+    pub final_sync_drain_seconds: u64,
+    /// Estimated seconds, after producers stop, until `inspect --until-ok` can open the gate:
+    /// the drain, then one checkpoint interval and one group offset sync interval.
+    pub gate_open_seconds: u64,
 }
 
 /// How MirrorMaker 2 is sized and run.
@@ -345,8 +354,22 @@ pub struct MirrorMakerPlan {
     pub balanced_by: String,
     /// `tasks_max_per_cpu` for the MirrorMaker 2 service user config.
     pub tasks_max_per_cpu: u32,
-    /// `tasks.max` for each flow (at least what the busiest flow needs).
+    /// `tasks.max` of each flow: `tasks_max_per_cpu × cpus`, as Aiven's service sets it.
     pub tasks_max: u32,
+    /// vCPUs of the MirrorMaker 2 service plan (settings `mirrormaker.cpus`).
+    pub cpus: u32,
+    /// The most partitions a task should carry (settings `mirrormaker.max_partitions_per_task`).
+    pub max_partitions_per_task: u32,
+    /// The most tasks per vCPU the sizing uses (settings `mirrormaker.max_tasks_per_cpu`).
+    pub max_tasks_per_cpu: u32,
+    /// Why `tasks_max` is what it is: what each flow needed and what capped it.
+    pub tasks_reason: String,
+    /// The worker's offset commit interval (`offset.flush.interval.ms`) the drain estimates
+    /// use, and where it comes from; `mm2.properties` sets it for self-run MirrorMaker 2.
+    pub offset_flush_interval_ms: Decided<u64>,
+    /// A flow whose `gate_open_seconds` is longer is a warning (settings
+    /// `flows.max_gate_open_seconds`).
+    pub max_gate_open_seconds: u64,
     /// Expected copy throughput per flow in bytes per second, used for time estimates.
     pub expected_bytes_per_second_per_flow: u64,
     /// MirrorMaker 2's periodic jobs.
@@ -357,6 +380,77 @@ pub struct MirrorMakerPlan {
     /// Topic configs MirrorMaker 2 must not copy onto destination topics (Java regexes, no
     /// commas; [`default_config_properties_exclude`]).
     pub config_properties_exclude: Vec<String>,
+    /// How topic names map from the source to the destination.
+    pub replication_policy: Decided<ReplicationPolicy>,
+    /// Which cluster holds MirrorMaker 2's offset-syncs topic.
+    pub offset_syncs_topic_location: Decided<OffsetSyncsTopicLocation>,
+    /// Whether MirrorMaker 2 copies topic configs (minus `config_properties_exclude`).
+    pub sync_topic_configs_enabled: Decided<bool>,
+    /// Whether MirrorMaker 2 copies the source's topic ACLs onto the destination.
+    pub sync_topic_acls_enabled: Decided<bool>,
+    /// Whether each flow emits heartbeats (into the destination).
+    pub emit_heartbeats_enabled: Decided<bool>,
+    /// Whether cluster pairs that are not flows emit heartbeats too (self-run MirrorMaker 2
+    /// runs a herder for every pair; Aiven's `emit_backward_heartbeats_enabled`).
+    pub emit_heartbeats_outside_flows: Decided<bool>,
+}
+
+/// A decision and why it was taken.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Decided<T> {
+    /// What was decided.
+    pub value: T,
+    /// Why, naming what it rests on.
+    pub reason: String,
+}
+
+impl<T> Decided<T> {
+    /// `value`, because of `reason`.
+    pub fn new(value: T, reason: &str) -> Decided<T> {
+        Decided {
+            value,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// MirrorMaker 2's replication policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationPolicy {
+    /// `IdentityReplicationPolicy`: a topic keeps its name on the destination.
+    #[default]
+    Identity,
+}
+
+impl ReplicationPolicy {
+    /// The Java class MirrorMaker 2 loads (`replication.policy.class`).
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ReplicationPolicy::Identity => "org.apache.kafka.connect.mirror.IdentityReplicationPolicy",
+        }
+    }
+}
+
+/// Where MirrorMaker 2 keeps its offset-syncs topic (`offset-syncs.topic.location`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetSyncsTopicLocation {
+    /// On the source cluster (MirrorMaker 2's default).
+    Source,
+    /// On the target (destination) cluster.
+    #[default]
+    Target,
+}
+
+impl OffsetSyncsTopicLocation {
+    /// MirrorMaker 2's and the Aiven provider's value: `source` or `target`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OffsetSyncsTopicLocation::Source => "source",
+            OffsetSyncsTopicLocation::Target => "target",
+        }
+    }
 }
 
 /// MirrorMaker 2's periodic jobs: every one switched on, with these intervals.

@@ -108,12 +108,21 @@ pub fn render(plan: &Plan, style: Style) -> String {
 
     let sizing = &plan.mirrormaker;
     let heading = format!(
-        "{} flow(s), balanced by {}; tasks.max {} per flow, tasks_max_per_cpu {}; copy estimates at {} per flow",
+        "{} flow(s), balanced by {}; tasks.max {} per flow, tasks_max_per_cpu {} on {} CPU(s); copy estimates at {} per flow",
         plan.flows.len(),
         sizing.balanced_by,
         sizing.tasks_max,
         sizing.tasks_max_per_cpu,
+        sizing.cpus,
         rate(sizing.expected_bytes_per_second_per_flow as f64),
+    );
+    let cutover = format!(
+        "Cutover: after producers stop, each task sends its last offset syncs {} per offset commit (every {}), \
+         then a checkpoint ({}) and a group offset sync ({}) open the gate",
+        super::mirrormaker::SYNCS_PER_COMMIT,
+        duration(sizing.offset_flush_interval_ms.value.div_ceil(1000)),
+        duration(u64::from(sizing.worker.emit_checkpoints_interval_seconds)),
+        duration(u64::from(sizing.worker.sync_group_offsets_interval_seconds)),
     );
     let header = [
         "flow",
@@ -123,8 +132,12 @@ pub fn render(plan: &Plan, style: Style) -> String {
         "size",
         "bytes/s",
         "copy time",
+        "tasks",
+        "partitions/task",
+        "sync drain",
+        "gate opens",
     ];
-    let rows: Vec<[String; 7]> = plan
+    let rows: Vec<[String; 11]> = plan
         .flows
         .iter()
         .map(|f| {
@@ -136,15 +149,21 @@ pub fn render(plan: &Plan, style: Style) -> String {
                 f.size_bytes.map_or("unknown".into(), bytes),
                 f.bytes_per_second.map_or("not sampled".into(), rate),
                 f.estimated_copy_seconds.map_or("unknown".into(), duration),
+                f.tasks.to_string(),
+                f.partitions_per_task.to_string(),
+                duration(f.final_sync_drain_seconds),
+                duration(f.gate_open_seconds),
             ]
         })
         .collect();
     if md {
         let _ = writeln!(out, "### Flows\n\n{heading}.\n");
         table_md(&mut out, &header, &rows);
+        let _ = writeln!(out, "\n{cutover}.");
     } else {
         let _ = writeln!(out, "{heading}");
         table_text(&mut out, &header, &rows);
+        let _ = writeln!(out, "{cutover}");
     }
 
     cost_section(&mut out, plan, md);

@@ -711,3 +711,89 @@ fn legacy_inventories_warn_that_transactions_are_unknown() {
         topic_plan(&plan, "orders").reason
     );
 }
+
+/// Settings with `mirrormaker` lines in place of `cpus = 4`.
+fn settings_with_mirrormaker(lines: &str) -> Settings {
+    parse_settings("migration.hcl", &SETTINGS.replace("  cpus = 4\n", lines)).unwrap()
+}
+
+#[test]
+fn tasks_are_sized_from_partitions_and_cpus_and_the_cutover_is_estimated() {
+    let inv = inventory(vec![topic("clicks", 2000, 10, &[])]);
+    // Defaults: at most 50 partitions per task wants 40 tasks; 2 CPUs at most 16 tasks each
+    // give 32; the busiest task holds ceil(2000 / 32) = 63 partitions, 7 commits of 60 s.
+    let plan = plan_full(&inv, &settings_with_mirrormaker("  cpus = 2\n"), &all(), false).unwrap();
+    let m = &plan.mirrormaker;
+    assert_eq!((m.tasks_max_per_cpu, m.tasks_max, m.cpus), (16, 32, 2));
+    assert!(m.tasks_reason.contains("needs 40 task(s)"), "{}", m.tasks_reason);
+    assert!(
+        m.tasks_reason
+            .contains("capped at mirrormaker.max_tasks_per_cpu = 16")
+    );
+    assert_eq!(m.offset_flush_interval_ms.value, 60_000);
+    assert!(m.offset_flush_interval_ms.reason.contains("assumed"));
+    let f = &plan.flows[0];
+    assert_eq!((f.tasks, f.partitions_per_task), (32, 63));
+    assert_eq!((f.final_sync_drain_seconds, f.gate_open_seconds), (420, 440));
+    assert!(!plan.diagnostics.iter().any(|d| d.code == "flow-gate-open-slow"));
+
+    // A 2 s commit interval (self-run MirrorMaker 2) and 20 tasks per CPU: 40 tasks of 50
+    // partitions, 5 commits of 2 s, then 10 s of checkpoints and 10 s of group offset sync.
+    let s = settings_with_mirrormaker(
+        "  cpus = 2\n  max_tasks_per_cpu = 20\n  offset_flush_interval_ms = 2000\n",
+    );
+    let plan = plan_full(&inv, &s, &all(), false).unwrap();
+    assert_eq!(plan.mirrormaker.tasks_max, 40);
+    assert!(
+        plan.mirrormaker
+            .offset_flush_interval_ms
+            .reason
+            .starts_with("settings")
+    );
+    let f = &plan.flows[0];
+    assert_eq!((f.tasks, f.partitions_per_task), (40, 50));
+    assert_eq!((f.final_sync_drain_seconds, f.gate_open_seconds), (10, 30));
+
+    // One task (the badly sized case of the benchmark): 200 commits.
+    let s =
+        settings_with_mirrormaker("  cpus = 1\n  max_tasks_per_cpu = 1\n  offset_flush_interval_ms = 2000\n");
+    let plan = plan_full(&inv, &s, &all(), false).unwrap();
+    let f = &plan.flows[0];
+    assert_eq!((f.tasks, f.partitions_per_task), (1, 2000));
+    assert_eq!((f.final_sync_drain_seconds, f.gate_open_seconds), (400, 420));
+}
+
+#[test]
+fn a_flow_over_the_gate_threshold_is_warned_with_the_fixes() {
+    // 4,000 partitions on 32 tasks: 125 per task, 13 commits of 60 s = 780 s, gate 800 s.
+    let inv = inventory(vec![topic("clicks", 4000, 10, &[])]);
+    let plan = plan_full(&inv, &settings_with_mirrormaker("  cpus = 2\n"), &all(), false).unwrap();
+    assert_eq!(plan.flows[0].gate_open_seconds, 800);
+    let warning = plan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "flow-gate-open-slow")
+        .expect("a gate-open warning");
+    assert_eq!(warning.subject.as_deref(), Some("flow-01"));
+    // 600 s leave 580 s after the intervals: 9 commits, 90 partitions per task, 45 tasks.
+    for fix in [
+        "45 task(s) of at most 90 partitions",
+        "flows.max_partitions = 2880",
+        "a larger MirrorMaker 2 plan (3 CPUs at mirrormaker.max_tasks_per_cpu = 16)",
+        "mirrormaker.max_tasks_per_cpu = 23",
+    ] {
+        assert!(warning.message.contains(fix), "{fix}: {}", warning.message);
+    }
+    // --strict makes it an error.
+    assert!(plan_full(&inv, &settings_with_mirrormaker("  cpus = 2\n"), &all(), true).is_err());
+}
+
+#[test]
+fn drain_is_ten_syncs_per_task_per_commit() {
+    use super::mirrormaker::drain_seconds;
+    assert_eq!(drain_seconds(1, 60_000), 60);
+    assert_eq!(drain_seconds(10, 60_000), 60);
+    assert_eq!(drain_seconds(11, 60_000), 120);
+    assert_eq!(drain_seconds(2000, 2000), 400);
+    assert_eq!(drain_seconds(63, 1500), 11);
+}

@@ -6,7 +6,7 @@ use crate::generate_support;
 use std::collections::BTreeSet;
 
 use diskless_migrator::generate::{self, Tree};
-use diskless_migrator::plan::Decision;
+use diskless_migrator::plan::{Decision, PLAN_SCHEMA_VERSION};
 use generate_support::{PlanBuilder, large_plan, small_plan};
 
 fn tree(plan: &diskless_migrator::plan::Plan) -> Tree {
@@ -380,10 +380,11 @@ fn replication_flows_carry_the_required_settings() {
     let t = tree(&small_plan());
     let module = t.get_str("migration/modules/mirrormaker-flow/main.tf").unwrap();
     for needle in [
-        "IdentityReplicationPolicy",
-        "offset_syncs_topic_location         = \"target\"",
+        "replication_policy_class            = var.replication_policy_class",
+        "offset_syncs_topic_location         = var.offset_syncs_topic_location",
         "sync_group_offsets_enabled          = true",
-        "emit_heartbeats_enabled             = true",
+        "emit_heartbeats_enabled             = var.emit_heartbeats_enabled",
+        "emit_backward_heartbeats_enabled    = var.emit_backward_heartbeats_enabled",
         "enable         = var.replication_enabled",
         "config_properties_exclude",
         "topics_blacklist",
@@ -391,6 +392,15 @@ fn replication_flows_carry_the_required_settings() {
         assert!(module.contains(needle), "flow module lacks {needle}");
     }
     let main = t.get_str("migration/main.tf").unwrap();
+    // The plan's replication choices, passed to every flow by the root.
+    for needle in [
+        "replication_policy_class            = \"org.apache.kafka.connect.mirror.IdentityReplicationPolicy\"",
+        "offset_syncs_topic_location         = \"target\"",
+        "emit_heartbeats_enabled             = true",
+        "emit_backward_heartbeats_enabled    = false",
+    ] {
+        assert!(main.contains(needle), "migration/main.tf lacks {needle}");
+    }
     assert!(main.contains("data \"aiven_kafka\" \"destination\""));
     assert!(
         !main.contains("resource \"aiven_kafka\""),
@@ -411,10 +421,11 @@ fn bad_plans_are_input_errors() {
     ));
 
     let plan = small_plan();
-    let text =
-        serde_json::to_string(&plan)
-            .unwrap()
-            .replacen("\"schema_version\":2", "\"schema_version\":1", 1);
+    let text = serde_json::to_string(&plan).unwrap().replacen(
+        &format!("\"schema_version\":{PLAN_SCHEMA_VERSION}"),
+        "\"schema_version\":1",
+        1,
+    );
     let err = generate::parse_plan("plan.json", &text).unwrap_err();
     assert!(err.to_string().contains("schema_version 1"), "{err}");
 

@@ -775,8 +775,8 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
         HEADER.to_owned(),
         format!(
             "{pb},shared-topic,0,consumer-group-denied,0,10,Empty,10,0,0,10,Unknown,-,-,-,true,true,true,false,\
-             TARGET GROUP,Cannot read the target group: describe failed: not authorized: Broker: Group \
-             authorization failed"
+             TARGET GROUP,Cannot read the target group: describe failed: not authorized: \
+             GROUP_AUTHORIZATION_FAILED (30)"
         ),
         format!(
             "{pb},denied-topic,0,consumer-group-denied-topic,0,10,Empty,10,0,-,-,Empty,-,-,-,true,true,false,false,\

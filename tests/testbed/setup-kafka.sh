@@ -5,8 +5,11 @@
 #   installed only when one is missing.
 # * The Apache Kafka jars listed in pom.xml (broker, KRaft storage tool, CLI tools,
 #   log4j2), copied into $TESTBED_DIR/kafka-libs, and MirrorMaker 2's class path into
-#   $TESTBED_DIR/mirrormaker-libs. Maven's local repository (~/.m2) is the download cache; a
-#   stamp file keyed on the hash of pom.xml skips the copy when the jars already match.
+#   $TESTBED_DIR/mirrormaker-libs. Maven's local repository (~/.m2) is the download cache. The
+#   jar folders and the broker's class data archive are kept once per pom.xml in the project's
+#   cache folder ($DM_CACHE_DIR, default ~/.cache/diskless-migrator), and $TESTBED_DIR links to
+#   them, so a fresh clone copies nothing: a class data archive only matches the class path it
+#   was dumped with, so that path must be the same for every clone.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -42,6 +45,16 @@ done
 # copy_jars <folder> [maven args...]: lays the runtime class path of pom.xml into <folder>
 # unless its stamp says it already matches this pom.xml.
 want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
+cache="${DM_CACHE_DIR:-$HOME/.cache/diskless-migrator}/kafka-jars/${want:0:16}"
+mkdir -p "$cache" "$TESTBED_DIR"
+# link <name>: makes $TESTBED_DIR/<name> a link to the cached folder of that name.
+link() {
+  local from="$TESTBED_DIR/$1" to="$cache/$1"
+  if [[ "$(readlink "$from" 2>/dev/null)" != "$to" ]]; then
+    rm -rf "$from"
+    ln -s "$to" "$from"
+  fi
+}
 copy_jars() {
   local libs="$1"
   shift
@@ -64,23 +77,27 @@ copy_jars() {
 }
 
 # Broker, storage tool and CLI tools.
-copy_jars "$TESTBED_DIR/kafka-libs"
+copy_jars "$cache/kafka-libs"
+link kafka-libs
 # MirrorMaker 2 (see mirror.version in pom.xml for why it has its own class path).
-copy_jars "$TESTBED_DIR/mirrormaker-libs" -Pmirrormaker
+copy_jars "$cache/mirrormaker-libs" -Pmirrormaker
+link mirrormaker-libs
 mkdir -p "$TESTBED_DIR/pids"
 
 # --- Class data sharing archive for the broker JVM -----------------------------------------------
 # A dynamic CDS archive, dumped from one broker run, halves the start of every later broker
 # and storage tool JVM (about 12 s -> 6 s per cluster on 2 cores). The tests use it when it is
 # there (JVMs ignore an archive that does not match); failing to make it only costs speed.
-cds="$TESTBED_DIR/cds/kafka.jsa"
-cds_key="$want $(java -version 2>&1 | tr -d '\n') $TESTBED_DIR/kafka-libs"
+cds="$cache/cds/kafka.jsa"
+cds_key="$want $(java -version 2>&1 | tr -d '\n') $cache/kafka-libs"
+mkdir -p "$cache/cds"
+link cds
 if [[ -f "$cds" && "$(cat "$cds.key" 2>/dev/null)" == "$cds_key" ]]; then
   log "broker class data archive up to date ($cds)"
 else
   log "dumping the broker class data archive (once; speeds up every test cluster)"
   started=$SECONDS
-  work="$(mktemp -d "$TESTBED_DIR/cds-work.XXXXXX")"
+  work="$(mktemp -d "$cache/cds-work.XXXXXX")"
   free_port() {
     local port
     while :; do
@@ -115,7 +132,7 @@ rootLogger.appenderRef.file.ref = file
 PROPS
   jvm=(java -Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k
     -Djava.awt.headless=true "-Dlog4j2.configurationFile=$work/log4j2.properties"
-    -cp "$TESTBED_DIR/kafka-libs/*")
+    -cp "$cache/kafka-libs/*")
   mkdir -p "$(dirname "$cds")"
   if "${jvm[@]}" kafka.tools.StorageTool format --cluster-id q1w2e3r4t5y6u7i8o9p0aQ \
     --config "$work/server.properties" --standalone >"$work/format.out" 2>&1; then

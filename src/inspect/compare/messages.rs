@@ -1,7 +1,7 @@
 //! Every text the verdicts print, in one place: the 21 column headers and the messages, the
 //! reference tool's seven kept word for word.
 
-use super::SyncsProblem;
+use super::{Component, SyncsProblem};
 
 /// The 21 CSV column headers, exactly as the reference tool prints them.
 pub const HEADER: [&str; 21] = [
@@ -148,8 +148,7 @@ pub fn msg_target_group_error(error: &str) -> String {
 }
 
 /// Why a row holds the cutover gate, for progress and for the summary when `--max-wait` runs
-/// out. Read from the row's component and message, which this module writes, so the two cannot
-/// drift apart (a test builds every message and checks its cause).
+/// out ([`Verdict::hold_cause`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HoldCause {
@@ -215,35 +214,164 @@ impl HoldCause {
     }
 }
 
-/// Why `is_ok == false` row holds the gate; `None` for an OK row.
-pub fn hold_cause(is_ok: bool, message: &str) -> Option<HoldCause> {
-    if is_ok {
-        return None;
-    }
-    let cause = if message == SYNCS_BEHIND_GROUP {
-        HoldCause::PastNewestSync
-    } else if message == NOT_SYNCED_OTHERS_SYNCED
-        || message == NOT_SYNCED_OTHERS_NOT_SYNCED
-        || message == NO_SYNC_FOR_PARTITION
-        || message.starts_with(BEHIND_START)
-        || message.starts_with(TARGET_TOPIC_MISSING_START)
-    {
-        HoldCause::SyncPending
-    } else if message.starts_with(TARGET_ACTIVE_START) {
-        HoldCause::TargetGroupActive
-    } else if message.starts_with("Cannot ") || message.starts_with(NO_LONGER_LISTED_START) {
-        HoldCause::Error
-    } else {
-        HoldCause::NeedsAction
-    };
-    Some(cause)
+/// One line of the decision table (see the module documentation of `compare`): why a row is
+/// OK or not. [`super::decide`] picks it from a partition's facts; the row's IS OK, BLOCKING
+/// COMPONENT, MESSAGE and hold cause are read from it here, so they cannot disagree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The source partition's offsets could not be listed.
+    SourcePartitionUnreadable(String),
+    /// The target partition's offsets could not be listed.
+    TargetPartitionUnreadable(String),
+    /// The target group could not be described, or its offsets fetched.
+    TargetGroupUnreadable(String),
+    /// The source group's committed offsets could not be fetched (one row for the group).
+    SourceGroupUnreadable(String),
+    /// The target group has members (its state), so MirrorMaker 2 does not write to it.
+    TargetGroupActive(String),
+    /// Outcome A: the target offset is where consumers on the target should start.
+    Synced,
+    /// The offset-syncs topic is missing or unreadable.
+    SyncsProblem(SyncsProblem),
+    /// A target offset exists, but no sync lets it be checked.
+    NoSyncForPartition,
+    /// Older than every sync, and the target offset lies outside `lo..=hi`.
+    TooOldTargetOutside {
+        /// Lowest target offset the next record can be at.
+        lo: i64,
+        /// Highest.
+        hi: i64,
+    },
+    /// `sync.group.offsets.enabled` is not true for the pair.
+    SyncDisabled,
+    /// The target offset trails MirrorMaker 2's translation.
+    Behind {
+        /// The translation.
+        expected: i64,
+    },
+    /// The target offset is past MirrorMaker 2's translation.
+    Ahead {
+        /// The translation.
+        expected: i64,
+    },
+    /// The group consumed records past MirrorMaker 2's newest offset sync.
+    PastNewestSync,
+    /// B1 / C1: no target offset, and the source partition is empty.
+    EmptyPartition {
+        /// Whether other partitions of the group are synced.
+        others_synced: bool,
+    },
+    /// B3 / C3: no target offset; the group is behind the source log start and older than
+    /// every sync.
+    TooOldBehindLogStart {
+        /// Whether other partitions of the group are synced.
+        others_synced: bool,
+    },
+    /// No target offset; older than every sync, inside the log: MirrorMaker 2 never translates it.
+    TooOldForMm2,
+    /// No target offset; the target topic does not exist.
+    TargetTopicMissing(String),
+    /// B2 / C2: no target offset otherwise.
+    NotSynced {
+        /// Whether other partitions of the group are synced.
+        others_synced: bool,
+    },
+    /// `--watch`: the source no longer lists the group; its last rows are kept, not OK.
+    NoLongerListed,
 }
 
-/// How [`msg_behind`]'s text starts.
-const BEHIND_START: &str = "Target group offset is behind the translated source group offset";
-/// How [`msg_target_topic_missing`]'s text starts.
-const TARGET_TOPIC_MISSING_START: &str = "Not synced: the target topic ";
-/// How [`msg_target_active`]'s text starts.
-const TARGET_ACTIVE_START: &str = "Not synced: the target group is active";
-/// How the `--watch` message of a group the source stopped listing starts.
-const NO_LONGER_LISTED_START: &str = "the source no longer lists this group";
+impl Verdict {
+    /// IS OK.
+    pub fn is_ok(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Synced | Verdict::EmptyPartition { .. } | Verdict::TooOldBehindLogStart { .. }
+        )
+    }
+
+    /// BLOCKING COMPONENT.
+    pub fn component(&self) -> Option<Component> {
+        use Component::*;
+        match self {
+            Verdict::SourcePartitionUnreadable(_) => Some(SourcePartition),
+            Verdict::TargetPartitionUnreadable(_) => Some(TargetPartition),
+            Verdict::TargetGroupUnreadable(_) | Verdict::TargetGroupActive(_) => Some(TargetGroup),
+            Verdict::SourceGroupUnreadable(_) => Some(SourceGroup),
+            Verdict::Synced => None,
+            Verdict::SyncsProblem(_) | Verdict::NoSyncForPartition | Verdict::Behind { .. } => {
+                Some(Replication)
+            }
+            Verdict::TooOldTargetOutside { .. } | Verdict::Ahead { .. } => Some(TargetGroup),
+            Verdict::SyncDisabled => Some(Mm2Config),
+            Verdict::PastNewestSync | Verdict::TargetTopicMissing(_) | Verdict::NotSynced { .. } => {
+                Some(Replication)
+            }
+            Verdict::EmptyPartition { .. } => Some(SourcePartition),
+            Verdict::TooOldBehindLogStart { .. } | Verdict::TooOldForMm2 | Verdict::NoLongerListed => {
+                Some(SourceGroup)
+            }
+        }
+    }
+
+    /// MESSAGE; `pair` names the cluster pair (`source->target`).
+    pub fn message(&self, pair: &str) -> String {
+        let pick = |others_synced: bool, synced: &str, not_synced: &str| {
+            if others_synced { synced } else { not_synced }.to_owned()
+        };
+        match self {
+            Verdict::SourcePartitionUnreadable(e) => msg_source_partition_error(e),
+            Verdict::TargetPartitionUnreadable(e) => msg_target_partition_error(e),
+            Verdict::TargetGroupUnreadable(e) => msg_target_group_error(e),
+            Verdict::SourceGroupUnreadable(e) => msg_source_group_error(e),
+            Verdict::TargetGroupActive(state) => msg_target_active(state),
+            Verdict::Synced => SUCCESS.to_owned(),
+            Verdict::SyncsProblem(problem) => msg_syncs_problem(problem),
+            Verdict::NoSyncForPartition => NO_SYNC_FOR_PARTITION.to_owned(),
+            Verdict::TooOldTargetOutside { lo, hi } => msg_too_old_target(*lo, *hi),
+            Verdict::SyncDisabled => msg_sync_disabled(pair),
+            Verdict::Behind { expected } => msg_behind(*expected),
+            Verdict::Ahead { expected } => msg_ahead(*expected),
+            Verdict::PastNewestSync => SYNCS_BEHIND_GROUP.to_owned(),
+            Verdict::EmptyPartition { others_synced } => {
+                pick(*others_synced, EMPTY_OTHERS_SYNCED, EMPTY_OTHERS_NOT_SYNCED)
+            }
+            Verdict::TooOldBehindLogStart { others_synced } => {
+                pick(*others_synced, TOO_OLD_OTHERS_SYNCED, TOO_OLD_OTHERS_NOT_SYNCED)
+            }
+            Verdict::TooOldForMm2 => TOO_OLD_FOR_MM2.to_owned(),
+            Verdict::TargetTopicMissing(topic) => msg_target_topic_missing(topic),
+            Verdict::NotSynced { others_synced } => pick(
+                *others_synced,
+                NOT_SYNCED_OTHERS_SYNCED,
+                NOT_SYNCED_OTHERS_NOT_SYNCED,
+            ),
+            Verdict::NoLongerListed => NO_LONGER_LISTED.to_owned(),
+        }
+    }
+
+    /// Why a row that is not OK holds the gate; `None` for an OK row.
+    pub fn hold_cause(&self) -> Option<HoldCause> {
+        if self.is_ok() {
+            return None;
+        }
+        Some(match self {
+            Verdict::PastNewestSync => HoldCause::PastNewestSync,
+            Verdict::NotSynced { .. }
+            | Verdict::NoSyncForPartition
+            | Verdict::Behind { .. }
+            | Verdict::TargetTopicMissing(_) => HoldCause::SyncPending,
+            Verdict::TargetGroupActive(_) => HoldCause::TargetGroupActive,
+            Verdict::SourcePartitionUnreadable(_)
+            | Verdict::TargetPartitionUnreadable(_)
+            | Verdict::TargetGroupUnreadable(_)
+            | Verdict::SourceGroupUnreadable(_)
+            | Verdict::SyncsProblem(_)
+            | Verdict::NoLongerListed => HoldCause::Error,
+            _ => HoldCause::NeedsAction,
+        })
+    }
+}
+
+/// The message of a group `--watch` no longer sees on the source: its last rows are kept, not OK.
+pub const NO_LONGER_LISTED: &str = "the source no longer lists this group: it was deleted, or \
+    this principal lost DESCRIBE on it (an ACL change); the gate stays shut until it is listed again";

@@ -1,7 +1,10 @@
 //! The decision table: collected facts in, one [`Row`] per (pair, group, source partition) out.
 //!
-//! The reference tool's seven outcomes (A, B1–B3, C1–C3) keep their exact messages. Where the
-//! reference is wrong, this table is stricter (first match wins):
+//! `decide` is the table, a pure function of one partition's facts returning a [`Verdict`],
+//! one variant per line; the row's IS OK, BLOCKING COMPONENT, MESSAGE and hold cause are read
+//! from the verdict (`messages.rs`, every text in one place). The reference tool's seven
+//! outcomes (A, B1–B3, C1–C3) keep their exact messages. Where the reference is wrong, this
+//! table is stricter (first match wins):
 //!
 //! | condition | IS OK | BLOCKING COMPONENT | message |
 //! |---|---|---|---|
@@ -207,11 +210,20 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, texts: &mut Texts, rows:
                 source_group_valid: false,
                 target_has_data: false,
                 is_ok: false,
-                blocking_component: Some(Component::SourceGroup),
-                message: texts.get(&msg_source_group_error(error)),
+                blocking_component: None,
+                message: texts.get(""),
                 target_topic: None,
                 expected_target_offset: None,
+                hold: None,
             });
+            if let Some(row) = rows.last_mut() {
+                apply(
+                    row,
+                    &Verdict::SourceGroupUnreadable(error.clone()),
+                    &facts.name,
+                    texts,
+                );
+            }
             return;
         }
     };
@@ -283,96 +295,27 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, texts: &mut Texts, rows:
             message: texts.get(""),
             target_topic: Some(texts.get(&ttp.0)),
             expected_target_offset: expected,
+            hold: None,
         };
-        let mut verdict = |ok: bool, component: Option<Component>, message: String| {
-            row.is_ok = ok;
-            row.blocking_component = component;
-            row.message = texts.get(&message);
+        let partition = Partition {
+            source: &source,
+            target: &target,
+            target_group: &group.target,
+            target_state: &target_state,
+            group_offset: g,
+            target_offset: g_t,
+            source_log_start: s_e,
+            source_log_end: s_l,
+            empty,
+            others_synced,
+            history,
+            translation,
+            syncs: &facts.syncs,
+            sync_group_offsets: facts.sync_group_offsets,
+            records_after_newest_sync: facts.records_after_newest_sync.get(tp).copied(),
+            target_topic: &ttp.0,
         };
-        use Component::*;
-
-        let behind_log_start = s_e.is_some_and(|e| g < e);
-        if let Err(error) = &source {
-            verdict(false, Some(SourcePartition), msg_source_partition_error(error));
-        } else if let Err(error) = &target {
-            verdict(false, Some(TargetPartition), msg_target_partition_error(error));
-        } else if let Err(error) = &group.target {
-            verdict(false, Some(TargetGroup), msg_target_group_error(error));
-        } else if is_active_state(&target_state) {
-            verdict(false, Some(TargetGroup), msg_target_active(&target_state));
-        } else if let Some(g_t) = g_t {
-            // Outcome A and its checks.
-            match translation {
-                _ if empty => verdict(true, None, SUCCESS.into()),
-                None => {
-                    let problem = facts
-                        .syncs
-                        .as_ref()
-                        .err()
-                        .map(msg_syncs_problem)
-                        .unwrap_or_default();
-                    verdict(false, Some(Replication), problem)
-                }
-                Some(Translation::NoSync) => verdict(false, Some(Replication), NO_SYNC_FOR_PARTITION.into()),
-                Some(Translation::TooOld) => match history.and_then(History::oldest) {
-                    // The source consumer resets by auto.offset.reset too.
-                    _ if behind_log_start => verdict(true, None, SUCCESS.into()),
-                    Some(oldest) => {
-                        let (lo, hi) = too_old_bracket(oldest, g);
-                        if (lo..=hi).contains(&g_t) {
-                            verdict(true, None, SUCCESS.into())
-                        } else {
-                            verdict(false, Some(TargetGroup), msg_too_old_target(lo, hi))
-                        }
-                    }
-                    None => verdict(true, None, SUCCESS.into()),
-                },
-                Some(Translation::Offset { min, max }) => {
-                    if g_t < min && !facts.sync_group_offsets {
-                        verdict(false, Some(Mm2Config), msg_sync_disabled(&facts.name))
-                    } else if g_t < min {
-                        verdict(false, Some(Replication), msg_behind(max))
-                    } else if g_t > max {
-                        verdict(false, Some(TargetGroup), msg_ahead(max))
-                    } else if history.is_some_and(|h| consumed_past_newest_sync(h, g, s_l))
-                        && facts.records_after_newest_sync.get(tp) != Some(&false)
-                    {
-                        verdict(false, Some(Replication), SYNCS_BEHIND_GROUP.into())
-                    } else {
-                        verdict(true, None, SUCCESS.into())
-                    }
-                }
-            }
-        } else if empty {
-            let message = if others_synced {
-                EMPTY_OTHERS_SYNCED
-            } else {
-                EMPTY_OTHERS_NOT_SYNCED
-            };
-            verdict(true, Some(SourcePartition), message.into());
-        } else if behind_log_start && (translation == Some(Translation::TooOld) || translation.is_none()) {
-            let message = if others_synced {
-                TOO_OLD_OTHERS_SYNCED
-            } else {
-                TOO_OLD_OTHERS_NOT_SYNCED
-            };
-            verdict(true, Some(SourceGroup), message.into());
-        } else if translation == Some(Translation::TooOld) {
-            verdict(false, Some(SourceGroup), TOO_OLD_FOR_MM2.into());
-        } else if !facts.sync_group_offsets {
-            verdict(false, Some(Mm2Config), msg_sync_disabled(&facts.name));
-        } else if let Err(problem) = &facts.syncs {
-            verdict(false, Some(Replication), msg_syncs_problem(problem));
-        } else if target == Ok(None) {
-            verdict(false, Some(Replication), msg_target_topic_missing(&ttp.0));
-        } else {
-            let message = if others_synced {
-                NOT_SYNCED_OTHERS_SYNCED
-            } else {
-                NOT_SYNCED_OTHERS_NOT_SYNCED
-            };
-            verdict(false, Some(Replication), message.into());
-        }
+        apply(&mut row, &decide(&partition), &facts.name, texts);
 
         if let Some(g_t) = g_t {
             row.target_group_offset = Some(g_t);
@@ -383,6 +326,127 @@ fn compare_group(facts: &PairFacts, group: &GroupFacts, texts: &mut Texts, rows:
             };
         }
         rows.push(row);
+    }
+}
+
+/// Sets a row's IS OK, BLOCKING COMPONENT, MESSAGE and hold cause from its verdict.
+fn apply(row: &mut Row, verdict: &Verdict, pair: &str, texts: &mut Texts) {
+    row.is_ok = verdict.is_ok();
+    row.blocking_component = verdict.component();
+    row.message = texts.get(&verdict.message(pair));
+    row.hold = verdict.hold_cause();
+}
+
+/// The facts of one (group, source partition) the verdict is decided from.
+struct Partition<'a> {
+    /// The source partition's (earliest, latest) offsets, `None` when unknown, or why unreadable.
+    source: &'a Result<Option<(i64, i64)>, String>,
+    /// The target partition's offsets, `Ok(None)` when the topic does not exist.
+    target: &'a Result<Option<(i64, i64)>, String>,
+    /// The target group, or why it is unreadable.
+    target_group: &'a Result<TargetGroup, String>,
+    /// The target group's state (`Unknown` when unreadable).
+    target_state: &'a str,
+    /// The source group's committed offset.
+    group_offset: i64,
+    /// The target group's committed offset, if any.
+    target_offset: Option<i64>,
+    /// The source log start.
+    source_log_start: Option<i64>,
+    /// The source log end.
+    source_log_end: Option<i64>,
+    /// Whether the source partition holds no record (or its offsets are unknown).
+    empty: bool,
+    /// Whether other partitions of the group have a target offset.
+    others_synced: bool,
+    /// MirrorMaker 2's offset syncs for the partition.
+    history: Option<&'a History>,
+    /// MirrorMaker 2's translation of the group offset (`None` when the syncs are unreadable).
+    translation: Option<Translation>,
+    /// The offset-syncs topic, or why it gave nothing.
+    syncs: &'a Result<SyncStore, SyncsProblem>,
+    /// Whether the pair syncs group offsets.
+    sync_group_offsets: bool,
+    /// Whether records (not only transaction markers) lie past the newest sync, when read.
+    records_after_newest_sync: Option<bool>,
+    /// The target topic's name.
+    target_topic: &'a str,
+}
+
+/// The decision table of the module documentation, first match wins: a pure function of one
+/// partition's facts.
+fn decide(p: &Partition<'_>) -> Verdict {
+    let g = p.group_offset;
+    let behind_log_start = p.source_log_start.is_some_and(|e| g < e);
+    if let Err(error) = p.source {
+        return Verdict::SourcePartitionUnreadable(error.clone());
+    }
+    if let Err(error) = p.target {
+        return Verdict::TargetPartitionUnreadable(error.clone());
+    }
+    if let Err(error) = p.target_group {
+        return Verdict::TargetGroupUnreadable(error.clone());
+    }
+    if is_active_state(p.target_state) {
+        return Verdict::TargetGroupActive(p.target_state.to_owned());
+    }
+    if let Some(g_t) = p.target_offset {
+        // Outcome A and its checks.
+        return match p.translation {
+            _ if p.empty => Verdict::Synced,
+            None => match p.syncs {
+                Err(problem) => Verdict::SyncsProblem(problem.clone()),
+                // Not reached: the translation is `None` only when the syncs are unreadable.
+                Ok(_) => Verdict::NoSyncForPartition,
+            },
+            Some(Translation::NoSync) => Verdict::NoSyncForPartition,
+            Some(Translation::TooOld) => match p.history.and_then(History::oldest) {
+                // The source consumer resets by auto.offset.reset too.
+                _ if behind_log_start => Verdict::Synced,
+                Some(oldest) => {
+                    let (lo, hi) = too_old_bracket(oldest, g);
+                    if (lo..=hi).contains(&g_t) {
+                        Verdict::Synced
+                    } else {
+                        Verdict::TooOldTargetOutside { lo, hi }
+                    }
+                }
+                None => Verdict::Synced,
+            },
+            Some(Translation::Offset { min, max }) => {
+                if g_t < min && !p.sync_group_offsets {
+                    Verdict::SyncDisabled
+                } else if g_t < min {
+                    Verdict::Behind { expected: max }
+                } else if g_t > max {
+                    Verdict::Ahead { expected: max }
+                } else if p
+                    .history
+                    .is_some_and(|h| consumed_past_newest_sync(h, g, p.source_log_end))
+                    && p.records_after_newest_sync != Some(false)
+                {
+                    Verdict::PastNewestSync
+                } else {
+                    Verdict::Synced
+                }
+            }
+        };
+    }
+    let others_synced = p.others_synced;
+    if p.empty {
+        Verdict::EmptyPartition { others_synced }
+    } else if behind_log_start && (p.translation == Some(Translation::TooOld) || p.translation.is_none()) {
+        Verdict::TooOldBehindLogStart { others_synced }
+    } else if p.translation == Some(Translation::TooOld) {
+        Verdict::TooOldForMm2
+    } else if !p.sync_group_offsets {
+        Verdict::SyncDisabled
+    } else if let Err(problem) = p.syncs {
+        Verdict::SyncsProblem(problem.clone())
+    } else if *p.target == Ok(None) {
+        Verdict::TargetTopicMissing(p.target_topic.to_owned())
+    } else {
+        Verdict::NotSynced { others_synced }
     }
 }
 

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::HoldCause;
+
 /// A text cell of a row, shared between the rows that hold the same text (a group's name, its
 /// pair, a state, a message): at 10,000 groups a copy per row would dominate the memory.
 pub type Text = Arc<str>;
@@ -95,6 +97,10 @@ pub struct Row {
     pub target_topic: Option<Text>,
     /// MM2's translation of the source group offset, when known (JSON only).
     pub expected_target_offset: Option<i64>,
+    /// Why the row holds the cutover gate (`None` when OK); read from its verdict, shown by
+    /// progress and summaries, not a column.
+    #[serde(skip)]
+    pub hold: Option<HoldCause>,
 }
 
 impl Row {

@@ -285,33 +285,50 @@ fn sort_order_case_insensitive_then_exact() {
 }
 
 #[test]
-fn every_message_has_its_hold_cause() {
+fn every_verdict_has_its_hold_cause_and_one_component() {
     use HoldCause::*;
     let problem = SyncsProblem::Missing {
         topic: "t".into(),
         cluster: "c".into(),
     };
-    let cases: Vec<(String, HoldCause)> = vec![
-        (NOT_SYNCED_OTHERS_SYNCED.into(), SyncPending),
-        (NOT_SYNCED_OTHERS_NOT_SYNCED.into(), SyncPending),
-        (NO_SYNC_FOR_PARTITION.into(), SyncPending),
-        (msg_behind(5), SyncPending),
-        (msg_target_topic_missing("t"), SyncPending),
-        (SYNCS_BEHIND_GROUP.into(), PastNewestSync),
-        (msg_target_active("Stable"), TargetGroupActive),
-        (msg_syncs_problem(&problem), Error),
-        (msg_source_partition_error("x"), Error),
-        (msg_target_partition_error("x"), Error),
-        (msg_source_group_error("x"), Error),
-        (msg_target_group_error("x"), Error),
-        (crate::inspect::watch::NO_LONGER_LISTED.into(), Error),
-        (TOO_OLD_FOR_MM2.into(), NeedsAction),
-        (msg_too_old_target(1, 2), NeedsAction),
-        (msg_sync_disabled("a->b"), NeedsAction),
-        (msg_ahead(5), NeedsAction),
+    let cases: Vec<(Verdict, Option<HoldCause>)> = vec![
+        (Verdict::Synced, None),
+        (Verdict::EmptyPartition { others_synced: true }, None),
+        (Verdict::TooOldBehindLogStart { others_synced: false }, None),
+        (Verdict::NotSynced { others_synced: true }, Some(SyncPending)),
+        (Verdict::NotSynced { others_synced: false }, Some(SyncPending)),
+        (Verdict::NoSyncForPartition, Some(SyncPending)),
+        (Verdict::Behind { expected: 5 }, Some(SyncPending)),
+        (Verdict::TargetTopicMissing("t".into()), Some(SyncPending)),
+        (Verdict::PastNewestSync, Some(PastNewestSync)),
+        (
+            Verdict::TargetGroupActive("Stable".into()),
+            Some(TargetGroupActive),
+        ),
+        (Verdict::SyncsProblem(problem), Some(Error)),
+        (Verdict::SourcePartitionUnreadable("x".into()), Some(Error)),
+        (Verdict::TargetPartitionUnreadable("x".into()), Some(Error)),
+        (Verdict::SourceGroupUnreadable("x".into()), Some(Error)),
+        (Verdict::TargetGroupUnreadable("x".into()), Some(Error)),
+        (Verdict::NoLongerListed, Some(Error)),
+        (Verdict::TooOldForMm2, Some(NeedsAction)),
+        (Verdict::TooOldTargetOutside { lo: 1, hi: 2 }, Some(NeedsAction)),
+        (Verdict::SyncDisabled, Some(NeedsAction)),
+        (Verdict::Ahead { expected: 5 }, Some(NeedsAction)),
     ];
-    for (message, cause) in cases {
-        assert_eq!(hold_cause(false, &message), Some(cause), "{message}");
+    let mut messages = std::collections::BTreeSet::new();
+    for (verdict, cause) in cases {
+        assert_eq!(verdict.hold_cause(), cause, "{verdict:?}");
+        assert_eq!(verdict.is_ok(), cause.is_none(), "{verdict:?}");
+        // Only outcome A has no blocking component.
+        assert_eq!(
+            verdict.component().is_none(),
+            verdict == Verdict::Synced,
+            "{verdict:?}"
+        );
+        assert!(
+            messages.insert(verdict.message("a->b")),
+            "{verdict:?} repeats a message"
+        );
     }
-    assert_eq!(hold_cause(true, SUCCESS), None);
 }

@@ -1,8 +1,8 @@
 //! Consumer groups with a number of requests that grows with brokers, not groups: one
-//! `ListGroups` per broker (librdkafka), one `FindCoordinator` v4 for all groups, then per
-//! coordinator one `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0
-//! (KIP-848 groups) and one `OffsetFetch` v8 — each for up to [`crate::kafka::coordinated::BATCH`]
-//! groups.
+//! `ListGroups` per broker (librdkafka), then the batched reader shared with `inspect`
+//! ([`crate::kafka::groups`]): one `FindCoordinator` v4 for all groups, then per coordinator one
+//! `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0 (KIP-848 groups) and one
+//! `OffsetFetch` v8 — each for up to [`crate::kafka::coordinated::BATCH`] groups.
 //!
 //! The listing is repeated until two rounds in a row are whole (every broker answered, no
 //! coordinator moved meanwhile) and agree. Groups whose coordinator is loading or has moved
@@ -19,10 +19,8 @@ use std::time::{Duration, Instant};
 
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
-use crate::kafka::coordinated::{
-    Answer, ask, ask_coordinators, code_error, fetch_committed, is_retriable, wire_error,
-};
-use crate::kafka::wire::describe_groups::{DescribedGroup, consumer_group_describe, describe_groups};
+use crate::kafka::coordinated::wire_error;
+use crate::kafka::groups::{Absent, GroupsRead, read_groups};
 use crate::kafka::wire::{Pool, WireError};
 
 use super::GapFn;
@@ -150,108 +148,8 @@ fn stop(e: WireError) -> Stop {
     }
 }
 
-/// Kafka's `GROUP_ID_NOT_FOUND`.
-const GROUP_ID_NOT_FOUND: i16 = 69;
-
-/// A listed group its coordinator describes as gone.
-fn gone() -> AdminError {
-    AdminError::Other {
-        name: "GROUP_GONE".into(),
-        message: "listed, but its coordinator described it as gone (deleted meanwhile, or the \
-                  coordinator had not caught up after taking the group over)"
-            .into(),
-    }
-}
-
-/// What one coordinator said about one group: its description and its committed offsets, each
-/// missing when the answer left the group out.
-type GroupAnswer = (
-    Option<Result<DescribedGroup, AdminError>>,
-    Option<Result<Vec<CommittedOffset>, AdminError>>,
-);
-
-/// Asks `node`, the coordinator of `chunk`, to describe the groups (`DescribeGroups` v5 for
-/// classic groups, `ConsumerGroupDescribe` v0 for KIP-848 ones) and for their committed offsets.
-fn describe_and_fetch(
-    pool: &mut Pool,
-    node: &Node,
-    chunk: &[String],
-    kip848: &BTreeSet<&str>,
-) -> Result<Vec<Answer<GroupAnswer>>, WireError> {
-    let (consumer, classic): (Vec<String>, Vec<String>) =
-        chunk.iter().cloned().partition(|id| kip848.contains(id.as_str()));
-    let mut described: Vec<DescribedGroup> = Vec::new();
-    for (ids, kip) in [(&classic, false), (&consumer, true)] {
-        if ids.is_empty() {
-            continue;
-        }
-        described.extend(ask(pool, node, |c| {
-            if kip {
-                consumer_group_describe(c, ids)
-            } else {
-                describe_groups(c, ids)
-            }
-        })?);
-    }
-    let offsets = fetch_committed(pool, node, chunk)?;
-    let mut by_group: BTreeMap<String, Answer<GroupAnswer>> = BTreeMap::new();
-    fn entry<'a>(
-        by_group: &'a mut BTreeMap<String, Answer<GroupAnswer>>,
-        group: &str,
-    ) -> &'a mut Answer<GroupAnswer> {
-        by_group.entry(group.to_owned()).or_insert_with(|| Answer {
-            group: group.to_owned(),
-            value: (None, None),
-            retry: false,
-        })
-    }
-    // A group that was listed but is described as gone (`Dead`, or GROUP_ID_NOT_FOUND) was
-    // read from a coordinator whose view is behind: one that took the group over and has not
-    // caught up with its log yet answers for it as if it did not exist, offsets included. Ask
-    // again; still gone at the end, it is a gap, never a group without offsets.
-    let mut behind: BTreeSet<String> = BTreeSet::new();
-    for g in described {
-        let answer = entry(&mut by_group, &g.group);
-        answer.value.0 = Some(match g.error {
-            0 if g.state == "Dead" => {
-                behind.insert(g.group.clone());
-                answer.retry = true;
-                Err(gone())
-            }
-            0 => Ok(g),
-            GROUP_ID_NOT_FOUND => {
-                behind.insert(g.group.clone());
-                answer.retry = true;
-                Err(gone())
-            }
-            code => {
-                answer.retry |= is_retriable(code);
-                Err(code_error(code))
-            }
-        });
-    }
-    for o in offsets {
-        let answer = entry(&mut by_group, &o.group);
-        if behind.contains(&o.group) {
-            answer.value.1 = Some(Err(gone()));
-            continue;
-        }
-        answer.retry |= o.retry;
-        answer.value.1 = Some(match o.value {
-            Ok(list) => Ok(list
-                .into_iter()
-                .map(|(topic, partition, offset)| CommittedOffset {
-                    topic,
-                    partition,
-                    offset,
-                })
-                .collect()),
-            Err(code) => Err(code_error(code)),
-        });
-    }
-    Ok(by_group.into_values().collect())
-}
-
+/// Every listed group read with [`crate::kafka::groups::read_groups`], as inventory groups;
+/// what could not be read is a gap.
 fn batched(
     listed: &[GroupListing],
     pool: &mut Pool,
@@ -264,29 +162,12 @@ fn batched(
         .map(|g| g.id.as_str())
         .collect();
     let ids: Vec<String> = listed.iter().map(|g| g.id.clone()).collect();
-    let coordinated = ask_coordinators(pool, nodes, &ids, COORDINATOR_PATIENCE, |pool, node, chunk| {
-        describe_and_fetch(pool, node, chunk, &kip848)
-    })
-    .map_err(stop)?;
-    let coordinator_of = coordinated.coordinator_of;
-    let mut described: BTreeMap<String, Result<DescribedGroup, AdminError>> = BTreeMap::new();
-    let mut committed: BTreeMap<String, Result<Vec<CommittedOffset>, AdminError>> = BTreeMap::new();
-    for (id, answer) in coordinated.answers {
-        match answer {
-            Ok((d, c)) => {
-                if let Some(d) = d {
-                    described.insert(id.clone(), d);
-                }
-                if let Some(c) = c {
-                    committed.insert(id, c);
-                }
-            }
-            Err(e) => {
-                described.insert(id.clone(), Err(e.clone()));
-                committed.insert(id, Err(e));
-            }
-        }
-    }
+    let read =
+        read_groups(pool, nodes, &ids, &kip848, Absent::AskAgain, COORDINATOR_PATIENCE).map_err(stop)?;
+    let GroupsRead {
+        mut groups,
+        coordinator_of,
+    } = read;
 
     let mut out = Vec::with_capacity(listed.len());
     for listing in listed {
@@ -295,8 +176,14 @@ fn batched(
             state: Some(listing.state.clone()),
             ..ConsumerGroup::default()
         };
-        match described.remove(&listing.id) {
-            Some(Ok(d)) => {
+        let Some(read) = groups.remove(&listing.id) else {
+            // Not reached: the reader answers for every group it was given.
+            gap("consumer_group", Some(listing.id.clone()), "not read".into());
+            out.push(group);
+            continue;
+        };
+        match read.description {
+            Ok(d) => {
                 group.state = Some(d.state);
                 group.streams_application_id =
                     streams_application(&listing.id, &d.protocol_type, &d.protocol);
@@ -310,21 +197,21 @@ fn batched(
                         .collect(),
                 );
             }
-            Some(Err(e)) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
-            None => gap(
-                "consumer_group",
-                Some(listing.id.clone()),
-                "not described by its coordinator".into(),
-            ),
+            Err(e) => gap("consumer_group", Some(listing.id.clone()), e.to_string()),
         }
-        match committed.remove(&listing.id) {
-            Some(Ok(list)) => group.offsets = Some(list),
-            Some(Err(e)) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
-            None => gap(
-                "group_offsets",
-                Some(listing.id.clone()),
-                "not answered by its coordinator".into(),
-            ),
+        match read.committed {
+            Ok(list) => {
+                group.offsets = Some(
+                    list.into_iter()
+                        .map(|(topic, partition, offset)| CommittedOffset {
+                            topic,
+                            partition,
+                            offset,
+                        })
+                        .collect(),
+                )
+            }
+            Err(e) => gap("group_offsets", Some(listing.id.clone()), e.to_string()),
         }
         out.push(group);
     }

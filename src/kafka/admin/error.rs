@@ -5,7 +5,7 @@ use rdkafka::bindings as rd;
 use rdkafka::types::RDKafkaErrorCode;
 use thiserror::Error;
 
-use super::ffi::{cstr, err_text};
+use super::ffi::{err_name, err_text};
 
 /// Why an admin call failed.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -43,8 +43,7 @@ impl AdminError {
 
     /// Classifies a librdkafka error code and message.
     pub fn from_code(code: rd::rd_kafka_resp_err_t, message: impl Into<String>) -> AdminError {
-        // SAFETY: rd_kafka_err2name returns a static string for every code.
-        let name = unsafe { cstr(rd::rd_kafka_err2name(code)) }.unwrap_or_default();
+        let name = err_name(code);
         AdminError::classify(RDKafkaErrorCode::from(code), name, message.into())
     }
 

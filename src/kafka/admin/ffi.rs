@@ -1,6 +1,9 @@
 //! Every `unsafe` line of the admin calls: the raw request (`Call`), its result event, topic
 //! partition lists, and the readers that copy librdkafka's results into owned values. See the
 //! safety rule in the parent module's documentation.
+//!
+//! Longer than most modules on purpose: every `unsafe` line of the admin client is here, so
+//! that it is reviewed in one place, and the calls in `mod.rs` are safe code only.
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_char};
@@ -204,6 +207,12 @@ impl Drop for TopicPartitionList {
         // SAFETY: owned, destroyed once.
         unsafe { rd::rd_kafka_topic_partition_list_destroy(self.0) };
     }
+}
+
+/// librdkafka's name of an error code (`GROUP_AUTHORIZATION_FAILED`, ...).
+pub(super) fn err_name(code: rd::rd_kafka_resp_err_t) -> String {
+    // SAFETY: rd_kafka_err2name returns a static string for every code.
+    unsafe { cstr(rd::rd_kafka_err2name(code)) }.unwrap_or_default()
 }
 
 /// Copies a C string; `None` for a null pointer.
@@ -437,4 +446,287 @@ pub(super) unsafe fn config_value(e: *const rd::rd_kafka_ConfigEntry_t) -> Confi
             sensitive,
         }
     }
+}
+
+// The calls: what each sends, and how its answer is copied out. Each `send_*` hands one request
+// to librdkafka; each `read_*` reads an event `Call::wait_one` (or `wait_many_tagged`) returned,
+// which carries no request-level error.
+
+/// Sends `ListConsumerGroups` to every broker.
+pub(super) fn send_list_consumer_groups(call: &Call<'_>) {
+    // SAFETY: handle, options and queue are valid for the duration of the call.
+    unsafe { rd::rd_kafka_ListConsumerGroups(call.rk, call.options, call.queue) };
+}
+
+/// The groups listed, sorted by id, and the errors of the brokers that did not list theirs.
+pub(super) fn read_list_consumer_groups(
+    event: &Event,
+) -> Result<(Vec<GroupListing>, Vec<AdminError>), AdminError> {
+    // SAFETY: the event has no request-level error (checked by `wait_one`).
+    unsafe {
+        let result = rd::rd_kafka_event_ListConsumerGroups_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("ListConsumerGroups"));
+        }
+        let mut n = 0;
+        let errors = rd::rd_kafka_ListConsumerGroups_result_errors(result, &mut n);
+        let errors: Vec<AdminError> = slice(errors, n).iter().map(|&e| error_of(e)).collect();
+        let valid = rd::rd_kafka_ListConsumerGroups_result_valid(result, &mut n);
+        let mut out: Vec<GroupListing> = slice(valid, n)
+            .iter()
+            .map(|&g| GroupListing {
+                id: cstr(rd::rd_kafka_ConsumerGroupListing_group_id(g)).unwrap_or_default(),
+                state: state_name(rd::rd_kafka_ConsumerGroupListing_state(g)),
+                group_type: type_name(rd::rd_kafka_ConsumerGroupListing_type(g)),
+                is_simple: rd::rd_kafka_ConsumerGroupListing_is_simple_consumer_group(g) != 0,
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out.dedup_by(|a, b| a.id == b.id);
+        Ok((out, errors))
+    }
+}
+
+/// Sends `DescribeConsumerGroups` for `names`.
+pub(super) fn send_describe_consumer_groups(call: &Call<'_>, names: &[CString]) {
+    let mut ptrs: Vec<*const c_char> = names.iter().map(|c| c.as_ptr()).collect();
+    // SAFETY: `ptrs` points into `names`, alive until the call returns (librdkafka copies).
+    unsafe {
+        rd::rd_kafka_DescribeConsumerGroups(call.rk, ptrs.as_mut_ptr(), ptrs.len(), call.options, call.queue)
+    };
+}
+
+/// Each described group's details or error, by id.
+pub(super) fn read_describe_consumer_groups(
+    event: &Event,
+) -> Result<BTreeMap<String, Result<GroupDetails, AdminError>>, AdminError> {
+    let mut by_id = BTreeMap::new();
+    // SAFETY: no request-level error; each group's error is checked before its fields.
+    unsafe {
+        let result = rd::rd_kafka_event_DescribeConsumerGroups_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("DescribeConsumerGroups"));
+        }
+        let mut n = 0;
+        let groups = rd::rd_kafka_DescribeConsumerGroups_result_groups(result, &mut n);
+        for &g in slice(groups, n) {
+            let id = cstr(rd::rd_kafka_ConsumerGroupDescription_group_id(g)).unwrap_or_default();
+            let error = rd::rd_kafka_ConsumerGroupDescription_error(g);
+            let result = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
+                Err(error_of(error))
+            } else {
+                Ok(group_details(g))
+            };
+            by_id.insert(id, result);
+        }
+    }
+    Ok(by_id)
+}
+
+/// Sends `ListConsumerGroupOffsets` for one group (all its partitions), tagged with `tag`.
+pub(super) fn send_list_consumer_group_offsets(call: &Call<'_>, name: &CStr, tag: usize) {
+    // SAFETY: the request object is created, handed over, and destroyed here; librdkafka copies
+    // what it needs, the options (and their opaque, the tag) included. A null partition list
+    // means "all".
+    unsafe {
+        rd::rd_kafka_AdminOptions_set_opaque(call.options, tag as *mut std::ffi::c_void);
+        let mut request = rd::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), ptr::null());
+        rd::rd_kafka_ListConsumerGroupOffsets(call.rk, &mut request, 1, call.options, call.queue);
+        rd::rd_kafka_ListConsumerGroupOffsets_destroy(request);
+    }
+}
+
+/// Each answered group's committed offsets or error.
+pub(super) fn read_list_consumer_group_offsets(
+    event: &Event,
+) -> Result<BTreeMap<String, Result<PartitionOffsets, AdminError>>, AdminError> {
+    let mut out = BTreeMap::new();
+    // SAFETY: no request-level error; each group's and partition's error is checked.
+    unsafe {
+        let result = rd::rd_kafka_event_ListConsumerGroupOffsets_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("ListConsumerGroupOffsets"));
+        }
+        let mut n = 0;
+        let groups = rd::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut n);
+        for &g in slice(groups, n) {
+            let id = cstr(rd::rd_kafka_group_result_name(g)).unwrap_or_default();
+            let error = rd::rd_kafka_group_result_error(g);
+            let offsets = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
+                Err(error_of(error))
+            } else {
+                partition_offsets(rd::rd_kafka_group_result_partitions(g))
+            };
+            out.insert(id, offsets);
+        }
+    }
+    Ok(out)
+}
+
+/// Sends `ListOffsets` for every partition of `list`, each asking for `spec`.
+pub(super) fn send_list_offsets(call: &Call<'_>, list: &TopicPartitionList, spec: OffsetSpec) {
+    let spec = match spec {
+        OffsetSpec::Earliest => rd::rd_kafka_OffsetSpec_t::RD_KAFKA_OFFSET_SPEC_EARLIEST,
+        OffsetSpec::Latest => rd::rd_kafka_OffsetSpec_t::RD_KAFKA_OFFSET_SPEC_LATEST,
+    } as i64;
+    for i in 0..list.len() {
+        // SAFETY: `i` is within the list, which we own.
+        unsafe { (*(*list.0).elems.add(i)).offset = spec };
+    }
+    // SAFETY: the list stays alive until after the call returns (librdkafka copies it).
+    unsafe { rd::rd_kafka_ListOffsets(call.rk, list.0, call.options, call.queue) };
+}
+
+/// Each partition's offset or error.
+pub(super) fn read_list_offsets(event: &Event) -> Result<OffsetResults, AdminError> {
+    let mut out = BTreeMap::new();
+    // SAFETY: no request-level error; each partition's error is checked before its offset.
+    unsafe {
+        let result = rd::rd_kafka_event_ListOffsets_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("ListOffsets"));
+        }
+        let mut n = 0;
+        let infos = rd::rd_kafka_ListOffsets_result_infos(result, &mut n);
+        for &info in slice(infos, n) {
+            let tp = rd::rd_kafka_ListOffsetsResultInfo_topic_partition(info);
+            if tp.is_null() {
+                continue;
+            }
+            let topic = cstr((*tp).topic).unwrap_or_default();
+            let value = if (*tp).err as i32 != 0 {
+                Err(AdminError::from_code((*tp).err, err_text((*tp).err)))
+            } else {
+                Ok((*tp).offset)
+            };
+            out.insert((topic, (*tp).partition), value);
+        }
+    }
+    Ok(out)
+}
+
+/// Sends `DescribeCluster`.
+pub(super) fn send_describe_cluster(call: &Call<'_>) {
+    // SAFETY: valid handle, options and queue.
+    unsafe { rd::rd_kafka_DescribeCluster(call.rk, call.options, call.queue) };
+}
+
+/// The cluster id, controller and brokers.
+pub(super) fn read_describe_cluster(event: &Event) -> Result<ClusterDescription, AdminError> {
+    // SAFETY: no request-level error.
+    unsafe {
+        let result = rd::rd_kafka_event_DescribeCluster_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("DescribeCluster"));
+        }
+        let mut n = 0;
+        let nodes = rd::rd_kafka_DescribeCluster_result_nodes(result, &mut n);
+        let mut nodes: Vec<Node> = slice(nodes, n).iter().map(|&node| node_of(node)).collect();
+        nodes.sort_by_key(|n| n.id);
+        let controller = rd::rd_kafka_DescribeCluster_result_controller(result);
+        Ok(ClusterDescription {
+            cluster_id: cstr(rd::rd_kafka_DescribeCluster_result_cluster_id(result)),
+            controller_id: (!controller.is_null()).then(|| rd::rd_kafka_Node_id(controller)),
+            nodes,
+        })
+    }
+}
+
+/// Sends `DescribeTopics` for `names`.
+pub(super) fn send_describe_topics(call: &Call<'_>, names: &[CString]) {
+    let mut ptrs: Vec<*const c_char> = names.iter().map(|c| c.as_ptr()).collect();
+    // SAFETY: the collection copies the names; destroyed after the call.
+    unsafe {
+        let collection = rd::rd_kafka_TopicCollection_of_topic_names(ptrs.as_mut_ptr(), ptrs.len());
+        rd::rd_kafka_DescribeTopics(call.rk, collection, call.options, call.queue);
+        rd::rd_kafka_TopicCollection_destroy(collection);
+    }
+}
+
+/// Each described topic or its error, by name.
+pub(super) fn read_describe_topics(
+    event: &Event,
+) -> Result<BTreeMap<String, Result<TopicDescription, AdminError>>, AdminError> {
+    let mut out = BTreeMap::new();
+    // SAFETY: no request-level error; each topic's error is checked before its fields.
+    unsafe {
+        let result = rd::rd_kafka_event_DescribeTopics_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("DescribeTopics"));
+        }
+        let mut n = 0;
+        let topics = rd::rd_kafka_DescribeTopics_result_topics(result, &mut n);
+        for &t in slice(topics, n) {
+            let name = cstr(rd::rd_kafka_TopicDescription_name(t)).unwrap_or_default();
+            let error = rd::rd_kafka_TopicDescription_error(t);
+            let value = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
+                Err(error_of(error))
+            } else {
+                Ok(topic_description(t, name.clone()))
+            };
+            out.insert(name, value);
+        }
+    }
+    Ok(out)
+}
+
+/// Sends `DescribeConfigs` for `resources`, whose names are `names` (same order).
+pub(super) fn send_describe_configs(call: &Call<'_>, resources: &[ConfigResource], names: &[CString]) {
+    // SAFETY: the resources are created, handed over, and destroyed here (librdkafka copies).
+    unsafe {
+        let mut raw: Vec<*mut rd::rd_kafka_ConfigResource_t> = resources
+            .iter()
+            .zip(names)
+            .map(|(r, name)| {
+                let kind = match r {
+                    ConfigResource::Topic(_) => rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_TOPIC,
+                    ConfigResource::Broker(_) => rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_BROKER,
+                };
+                rd::rd_kafka_ConfigResource_new(kind, name.as_ptr())
+            })
+            .collect();
+        rd::rd_kafka_DescribeConfigs(call.rk, raw.as_mut_ptr(), raw.len(), call.options, call.queue);
+        rd::rd_kafka_ConfigResource_destroy_array(raw.as_mut_ptr(), raw.len());
+    }
+}
+
+/// Each resource's config values (sorted by name) or error.
+pub(super) fn read_describe_configs(
+    event: &Event,
+) -> Result<BTreeMap<ConfigResource, Result<Vec<ConfigValue>, AdminError>>, AdminError> {
+    let mut out = BTreeMap::new();
+    // SAFETY: no request-level error; each resource's error is checked before its entries.
+    unsafe {
+        let result = rd::rd_kafka_event_DescribeConfigs_result(event.0);
+        if result.is_null() {
+            return Err(unexpected("DescribeConfigs"));
+        }
+        let mut n = 0;
+        let items = rd::rd_kafka_DescribeConfigs_result_resources(result, &mut n);
+        for &r in slice(items, n) {
+            let name = cstr(rd::rd_kafka_ConfigResource_name(r)).unwrap_or_default();
+            let key = match rd::rd_kafka_ConfigResource_type(r) {
+                rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_BROKER => match name.parse() {
+                    Ok(id) => ConfigResource::Broker(id),
+                    Err(_) => continue,
+                },
+                _ => ConfigResource::Topic(name),
+            };
+            let code = rd::rd_kafka_ConfigResource_error(r);
+            let value = if code as i32 != 0 {
+                let message =
+                    cstr(rd::rd_kafka_ConfigResource_error_string(r)).unwrap_or_else(|| err_text(code));
+                Err(AdminError::from_code(code, message))
+            } else {
+                let mut m = 0;
+                let entries = rd::rd_kafka_ConfigResource_configs(r, &mut m);
+                let mut values: Vec<ConfigValue> =
+                    slice(entries, m).iter().map(|&e| config_value(e)).collect();
+                values.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(values)
+            };
+            out.insert(key, value);
+        }
+    }
+    Ok(out)
 }

@@ -19,8 +19,7 @@
 //! kind of fact becomes a recorded gap.
 
 use std::collections::BTreeMap;
-use std::ffi::{CString, c_char, c_void};
-use std::ptr;
+use std::ffi::CString;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -177,32 +176,8 @@ impl Admin {
             self,
             rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS,
         )?;
-        // SAFETY: handle, options and queue are valid for the duration of the call.
-        unsafe { rd::rd_kafka_ListConsumerGroups(call.rk, call.options, call.queue) };
-        let event = call.wait_one()?;
-        // SAFETY: the event has no request-level error (checked by `wait_one`).
-        unsafe {
-            let result = rd::rd_kafka_event_ListConsumerGroups_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("ListConsumerGroups"));
-            }
-            let mut n = 0;
-            let errors = rd::rd_kafka_ListConsumerGroups_result_errors(result, &mut n);
-            let errors: Vec<AdminError> = slice(errors, n).iter().map(|&e| error_of(e)).collect();
-            let valid = rd::rd_kafka_ListConsumerGroups_result_valid(result, &mut n);
-            let mut out: Vec<GroupListing> = slice(valid, n)
-                .iter()
-                .map(|&g| GroupListing {
-                    id: cstr(rd::rd_kafka_ConsumerGroupListing_group_id(g)).unwrap_or_default(),
-                    state: state_name(rd::rd_kafka_ConsumerGroupListing_state(g)),
-                    group_type: type_name(rd::rd_kafka_ConsumerGroupListing_type(g)),
-                    is_simple: rd::rd_kafka_ConsumerGroupListing_is_simple_consumer_group(g) != 0,
-                })
-                .collect();
-            out.sort_by(|a, b| a.id.cmp(&b.id));
-            out.dedup_by(|a, b| a.id == b.id);
-            Ok((out, errors))
-        }
+        send_list_consumer_groups(&call);
+        read_list_consumer_groups(&call.wait_one()?)
     }
 
     /// Describes the given groups (state, assignor, coordinator, members with assignments).
@@ -216,39 +191,8 @@ impl Admin {
             self,
             rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS,
         )?;
-        let names = c_strings(ids)?;
-        let mut ptrs: Vec<*const c_char> = names.iter().map(|c| c.as_ptr()).collect();
-        // SAFETY: `ptrs` points into `names`, alive until the call returns (librdkafka copies).
-        unsafe {
-            rd::rd_kafka_DescribeConsumerGroups(
-                call.rk,
-                ptrs.as_mut_ptr(),
-                ptrs.len(),
-                call.options,
-                call.queue,
-            )
-        };
-        let event = call.wait_one()?;
-        let mut by_id = BTreeMap::new();
-        // SAFETY: no request-level error; each group's error is checked before its fields.
-        unsafe {
-            let result = rd::rd_kafka_event_DescribeConsumerGroups_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("DescribeConsumerGroups"));
-            }
-            let mut n = 0;
-            let groups = rd::rd_kafka_DescribeConsumerGroups_result_groups(result, &mut n);
-            for &g in slice(groups, n) {
-                let id = cstr(rd::rd_kafka_ConsumerGroupDescription_group_id(g)).unwrap_or_default();
-                let error = rd::rd_kafka_ConsumerGroupDescription_error(g);
-                let result = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
-                    Err(error_of(error))
-                } else {
-                    Ok(group_details(g))
-                };
-                by_id.insert(id, result);
-            }
-        }
+        send_describe_consumer_groups(&call, &c_strings(ids)?);
+        let mut by_id = read_describe_consumer_groups(&call.wait_one()?)?;
         Ok(ids
             .iter()
             .map(|id| GroupDescription {
@@ -273,15 +217,8 @@ impl Admin {
             )?;
             let names = c_strings(chunk)?;
             for (index, name) in names.iter().enumerate() {
-                // SAFETY: the request object is created, handed over, and destroyed here;
-                // librdkafka copies what it needs, the options (and their opaque, the group's
-                // index plus one) included. A null partition list means "all".
-                unsafe {
-                    rd::rd_kafka_AdminOptions_set_opaque(call.options, (index + 1) as *mut c_void);
-                    let mut request = rd::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), ptr::null());
-                    rd::rd_kafka_ListConsumerGroupOffsets(call.rk, &mut request, 1, call.options, call.queue);
-                    rd::rd_kafka_ListConsumerGroupOffsets_destroy(request);
-                }
+                // The tag is the group's index plus one (a null opaque means no tag).
+                send_list_consumer_group_offsets(&call, name, index + 1);
             }
             for (tag, event) in call.wait_many_tagged(chunk.len()) {
                 // A request-level error of one group (its coordinator lookup was refused, for
@@ -295,25 +232,7 @@ impl Admin {
                     }
                     (Err(error), _) => return Err(error),
                 };
-                // SAFETY: no request-level error; each group's and partition's error is checked.
-                unsafe {
-                    let result = rd::rd_kafka_event_ListConsumerGroupOffsets_result(event.0);
-                    if result.is_null() {
-                        return Err(unexpected("ListConsumerGroupOffsets"));
-                    }
-                    let mut n = 0;
-                    let groups = rd::rd_kafka_ListConsumerGroupOffsets_result_groups(result, &mut n);
-                    for &g in slice(groups, n) {
-                        let id = cstr(rd::rd_kafka_group_result_name(g)).unwrap_or_default();
-                        let error = rd::rd_kafka_group_result_error(g);
-                        let offsets = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
-                            Err(error_of(error))
-                        } else {
-                            partition_offsets(rd::rd_kafka_group_result_partitions(g))
-                        };
-                        by_id.insert(id, offsets);
-                    }
-                }
+                by_id.extend(read_list_consumer_group_offsets(&event)?);
             }
         }
         Ok(ids
@@ -338,67 +257,16 @@ impl Admin {
             return Ok(BTreeMap::new());
         }
         let call = Call::new(self, rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_LISTOFFSETS)?;
-        let spec = match spec {
-            OffsetSpec::Earliest => rd::rd_kafka_OffsetSpec_t::RD_KAFKA_OFFSET_SPEC_EARLIEST,
-            OffsetSpec::Latest => rd::rd_kafka_OffsetSpec_t::RD_KAFKA_OFFSET_SPEC_LATEST,
-        } as i64;
         let list = TopicPartitionList::new(partitions)?;
-        for i in 0..list.len() {
-            // SAFETY: `i` is within the list, which we own.
-            unsafe { (*(*list.0).elems.add(i)).offset = spec };
-        }
-        // SAFETY: the list stays alive until after the call returns (librdkafka copies it).
-        unsafe { rd::rd_kafka_ListOffsets(call.rk, list.0, call.options, call.queue) };
-        let event = call.wait_one()?;
-        let mut out = BTreeMap::new();
-        // SAFETY: no request-level error; each partition's error is checked before its offset.
-        unsafe {
-            let result = rd::rd_kafka_event_ListOffsets_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("ListOffsets"));
-            }
-            let mut n = 0;
-            let infos = rd::rd_kafka_ListOffsets_result_infos(result, &mut n);
-            for &info in slice(infos, n) {
-                let tp = rd::rd_kafka_ListOffsetsResultInfo_topic_partition(info);
-                if tp.is_null() {
-                    continue;
-                }
-                let topic = cstr((*tp).topic).unwrap_or_default();
-                let value = if (*tp).err as i32 != 0 {
-                    Err(AdminError::from_code((*tp).err, err_text((*tp).err)))
-                } else {
-                    Ok((*tp).offset)
-                };
-                out.insert((topic, (*tp).partition), value);
-            }
-        }
-        Ok(out)
+        send_list_offsets(&call, &list, spec);
+        read_list_offsets(&call.wait_one()?)
     }
 
     /// Cluster id, controller and brokers (with racks).
     pub fn describe_cluster(&self) -> Result<ClusterDescription, AdminError> {
         let call = Call::new(self, rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBECLUSTER)?;
-        // SAFETY: valid handle, options and queue.
-        unsafe { rd::rd_kafka_DescribeCluster(call.rk, call.options, call.queue) };
-        let event = call.wait_one()?;
-        // SAFETY: no request-level error.
-        unsafe {
-            let result = rd::rd_kafka_event_DescribeCluster_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("DescribeCluster"));
-            }
-            let mut n = 0;
-            let nodes = rd::rd_kafka_DescribeCluster_result_nodes(result, &mut n);
-            let mut nodes: Vec<Node> = slice(nodes, n).iter().map(|&node| node_of(node)).collect();
-            nodes.sort_by_key(|n| n.id);
-            let controller = rd::rd_kafka_DescribeCluster_result_controller(result);
-            Ok(ClusterDescription {
-                cluster_id: cstr(rd::rd_kafka_DescribeCluster_result_cluster_id(result)),
-                controller_id: (!controller.is_null()).then(|| rd::rd_kafka_Node_id(controller)),
-                nodes,
-            })
-        }
+        send_describe_cluster(&call);
+        read_describe_cluster(&call.wait_one()?)
     }
 
     /// Describes topics (id, internal flag, partitions with leader, replicas, ISR) in one call.
@@ -411,36 +279,8 @@ impl Admin {
             return Ok(BTreeMap::new());
         }
         let call = Call::new(self, rd::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DESCRIBETOPICS)?;
-        let c_names = c_strings(names)?;
-        let mut ptrs: Vec<*const c_char> = c_names.iter().map(|c| c.as_ptr()).collect();
-        // SAFETY: the collection copies the names; destroyed after the call.
-        unsafe {
-            let collection = rd::rd_kafka_TopicCollection_of_topic_names(ptrs.as_mut_ptr(), ptrs.len());
-            rd::rd_kafka_DescribeTopics(call.rk, collection, call.options, call.queue);
-            rd::rd_kafka_TopicCollection_destroy(collection);
-        }
-        let event = call.wait_one()?;
-        let mut out = BTreeMap::new();
-        // SAFETY: no request-level error; each topic's error is checked before its fields.
-        unsafe {
-            let result = rd::rd_kafka_event_DescribeTopics_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("DescribeTopics"));
-            }
-            let mut n = 0;
-            let topics = rd::rd_kafka_DescribeTopics_result_topics(result, &mut n);
-            for &t in slice(topics, n) {
-                let name = cstr(rd::rd_kafka_TopicDescription_name(t)).unwrap_or_default();
-                let error = rd::rd_kafka_TopicDescription_error(t);
-                let value = if !error.is_null() && rd::rd_kafka_error_code(error) as i32 != 0 {
-                    Err(error_of(error))
-                } else {
-                    Ok(topic_description(t, name.clone()))
-                };
-                out.insert(name, value);
-            }
-        }
-        Ok(out)
+        send_describe_topics(&call, &c_strings(names)?);
+        read_describe_topics(&call.wait_one()?)
     }
 
     /// Reads the configs of topics and brokers in one call. Per-resource failures are returned
@@ -461,58 +301,8 @@ impl Admin {
             })
             .collect::<Result<_, _>>()
             .map_err(|_| invalid_name())?;
-        // SAFETY: the resources are created, handed over, and destroyed here (librdkafka copies).
-        unsafe {
-            let mut raw: Vec<*mut rd::rd_kafka_ConfigResource_t> = resources
-                .iter()
-                .zip(&names)
-                .map(|(r, name)| {
-                    let kind = match r {
-                        ConfigResource::Topic(_) => rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_TOPIC,
-                        ConfigResource::Broker(_) => rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_BROKER,
-                    };
-                    rd::rd_kafka_ConfigResource_new(kind, name.as_ptr())
-                })
-                .collect();
-            rd::rd_kafka_DescribeConfigs(call.rk, raw.as_mut_ptr(), raw.len(), call.options, call.queue);
-            rd::rd_kafka_ConfigResource_destroy_array(raw.as_mut_ptr(), raw.len());
-        }
-        let event = call.wait_one()?;
-        let mut out = BTreeMap::new();
-        // SAFETY: no request-level error; each resource's error is checked before its entries.
-        unsafe {
-            let result = rd::rd_kafka_event_DescribeConfigs_result(event.0);
-            if result.is_null() {
-                return Err(unexpected("DescribeConfigs"));
-            }
-            let mut n = 0;
-            let items = rd::rd_kafka_DescribeConfigs_result_resources(result, &mut n);
-            for &r in slice(items, n) {
-                let name = cstr(rd::rd_kafka_ConfigResource_name(r)).unwrap_or_default();
-                let key = match rd::rd_kafka_ConfigResource_type(r) {
-                    rd::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_BROKER => match name.parse() {
-                        Ok(id) => ConfigResource::Broker(id),
-                        Err(_) => continue,
-                    },
-                    _ => ConfigResource::Topic(name),
-                };
-                let code = rd::rd_kafka_ConfigResource_error(r);
-                let value = if code as i32 != 0 {
-                    let message =
-                        cstr(rd::rd_kafka_ConfigResource_error_string(r)).unwrap_or_else(|| err_text(code));
-                    Err(AdminError::from_code(code, message))
-                } else {
-                    let mut m = 0;
-                    let entries = rd::rd_kafka_ConfigResource_configs(r, &mut m);
-                    let mut values: Vec<ConfigValue> =
-                        slice(entries, m).iter().map(|&e| config_value(e)).collect();
-                    values.sort_by(|a, b| a.name.cmp(&b.name));
-                    Ok(values)
-                };
-                out.insert(key, value);
-            }
-        }
-        Ok(out)
+        send_describe_configs(&call, resources, &names);
+        read_describe_configs(&call.wait_one()?)
     }
 
     /// Explains a call that got no answer: the last connection error librdkafka reported

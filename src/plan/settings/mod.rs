@@ -165,7 +165,28 @@ pub struct MirrorMakerSettings {
     pub cpus: u32,
     /// Bytes per second one MirrorMaker 2 task is expected to copy (default 5 MiB/s).
     pub task_bytes_per_second: u64,
+    /// The most partitions one source task should carry, so that the offset syncs of idle
+    /// partitions drain in a few commits after producers stop (default
+    /// [`DEFAULT_MAX_PARTITIONS_PER_TASK`]).
+    pub max_partitions_per_task: u32,
+    /// The most tasks per vCPU the plan sizes (default [`DEFAULT_MAX_TASKS_PER_CPU`]).
+    pub max_tasks_per_cpu: u32,
+    /// Kafka Connect's `offset.flush.interval.ms` of the MirrorMaker 2 worker, when the user
+    /// sets it (self-run MirrorMaker 2); `None`: Kafka Connect's default is assumed.
+    pub offset_flush_interval_ms: Option<u64>,
 }
+
+/// Default of `mirrormaker.max_partitions_per_task`: a task sends at most 10 offset syncs per
+/// offset commit once its partitions are idle (measured, see `docs/plan.md`), so 50 partitions
+/// drain in 5 commits, 5 minutes at Kafka Connect's default 60 s commit interval.
+pub const DEFAULT_MAX_PARTITIONS_PER_TASK: u32 = 50;
+
+/// Default of `mirrormaker.max_tasks_per_cpu`.
+pub const DEFAULT_MAX_TASKS_PER_CPU: u32 = 16;
+
+/// Default of `flows.max_gate_open_seconds`: a flow whose estimated gate-open delay after
+/// producers stop is longer is a warning.
+pub const DEFAULT_MAX_GATE_OPEN_SECONDS: u64 = 600;
 
 /// The `flows` block: how topics are split into replication flows.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +199,9 @@ pub struct FlowPolicy {
     pub max_partitions: Option<u32>,
     /// Copy throughput expected of one flow, for time estimates and task sizing (default 50 MiB/s).
     pub expected_bytes_per_second: u64,
+    /// A flow whose estimated gate-open delay after producers stop is longer than this is a
+    /// warning (default [`DEFAULT_MAX_GATE_OPEN_SECONDS`]).
+    pub max_gate_open_seconds: u64,
 }
 
 /// The `observability` block, when `enabled`.
@@ -283,6 +307,7 @@ impl Default for FlowPolicy {
             max_bytes_per_second: None,
             max_partitions: None,
             expected_bytes_per_second: 50 * MIB,
+            max_gate_open_seconds: DEFAULT_MAX_GATE_OPEN_SECONDS,
         }
     }
 }

@@ -1,9 +1,15 @@
-//! The walker of `migration.hcl`: the schema of keys per block, the parser that checks each
-//! value and points at its span, and the redaction of secrets in its snippets.
+//! The walker of `migration.hcl` over hcl-edit's syntax tree (each key's span as the parser saw
+//! it): the schema of keys per block, the parser that checks each value and points at its key,
+//! and the redaction of secrets in its snippets.
+//!
+//! Longer than most modules: it is the whole schema of `migration.hcl`, block by block, each
+//! value checked where it is read so that its diagnostic points at it.
 
 use std::ops::Range;
 
-use hcl::{Body, Expression};
+use hcl::Expression;
+use hcl::edit::Span;
+use hcl::edit::structure::{Body, Structure};
 
 use super::*;
 use crate::plan::model::{CostParameters, SaslMechanism, SecurityProtocol, SourceConnection};
@@ -11,22 +17,12 @@ use crate::plan::names::{self, is_alias, is_name, is_plan_name};
 
 /// Parses settings text; `name` is used in diagnostics.
 pub fn parse_settings(name: &str, text: &str) -> Result<Settings, SettingsError> {
-    let mut p = Parser {
-        name,
-        text,
-        cursor: 0,
-    };
-    let body: Body = match hcl::parse(text) {
+    let mut p = Parser { name, text };
+    let body: Body = match hcl::edit::parser::parse_body(text) {
         Ok(body) => body,
         Err(err) => {
-            let offset = match &err {
-                hcl::Error::Parse(parse) => parse.location().offset(),
-                _ => 0,
-            };
-            let message = match &err {
-                hcl::Error::Parse(parse) => parse.message().to_owned(),
-                other => other.to_string(),
-            };
+            let offset = err.location().offset();
+            let message = err.message().to_owned();
             return Err(p.error(
                 offset..offset,
                 format!("{name} is not valid HCL: {message}"),
@@ -80,7 +76,15 @@ const COST: &[&str] = &[
     "commit_interval_ms",
     "buffer_max_bytes",
 ];
-const MIRRORMAKER: &[&str] = &["service_name", "plan", "cpus", "task_bytes_per_second"];
+const MIRRORMAKER: &[&str] = &[
+    "service_name",
+    "plan",
+    "cpus",
+    "task_bytes_per_second",
+    "max_partitions_per_task",
+    "max_tasks_per_cpu",
+    "offset_flush_interval_ms",
+];
 const SOURCE: &[&str] = &[
     "bootstrap_servers",
     "security_protocol",
@@ -92,6 +96,7 @@ const FLOWS: &[&str] = &[
     "max_bytes_per_second",
     "max_partitions",
     "expected_bytes_per_second",
+    "max_gate_open_seconds",
 ];
 const OBSERVABILITY: &[&str] = &[
     "enabled",
@@ -125,9 +130,9 @@ const BLOCKS: &[&str] = &[
     "access",
 ];
 
-/// One attribute or block of a body, with the span of its key.
+/// One attribute or block of a body, with the span of its key (from the syntax tree).
 enum Item<'b> {
-    Attr(&'b Expression, Range<usize>),
+    Attr(Expression, Range<usize>),
     Block(&'b Body, Range<usize>),
 }
 
@@ -153,8 +158,6 @@ impl<'b> Items<'b> {
 struct Parser<'a> {
     name: &'a str,
     text: &'a str,
-    /// Byte offset the next key is searched from: the body is walked in source order.
-    cursor: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -171,27 +174,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Finds `key` at the start of a line at or after the cursor and moves the cursor past it.
-    fn locate(&mut self, key: &str) -> Range<usize> {
-        let bytes = self.text.as_bytes();
-        let mut from = self.cursor;
-        while let Some(found) = self.text[from..].find(key) {
-            let start = from + found;
-            let end = start + key.len();
-            let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let only_space_before = self.text[line_start..start].chars().all(char::is_whitespace);
-            let boundary = bytes
-                .get(end)
-                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-'));
-            if only_space_before && boundary {
-                self.cursor = end;
-                return start..end;
-            }
-            from = end;
-        }
-        self.cursor..self.cursor
-    }
-
     /// Collects a body's items in source order, refusing unknown and repeated keys.
     fn items<'b>(
         &mut self,
@@ -203,21 +185,23 @@ impl<'a> Parser<'a> {
         let mut items: Vec<(String, Item<'b>)> = Vec::new();
         for structure in body.iter() {
             let (key, item) = match structure {
-                hcl::Structure::Attribute(attr) => {
-                    let span = self.locate(attr.key());
-                    (attr.key().to_owned(), Item::Attr(attr.expr(), span))
+                Structure::Attribute(attr) => {
+                    let span = attr.key.span().unwrap_or_default();
+                    let value = Expression::from(attr.value.clone());
+                    (attr.key.as_str().to_owned(), Item::Attr(value, span))
                 }
-                hcl::Structure::Block(b) => {
-                    let span = self.locate(b.identifier());
-                    if !b.labels().is_empty() {
+                Structure::Block(b) => {
+                    let span = b.ident.span().unwrap_or_default();
+                    let name = b.ident.as_str();
+                    if !b.labels.is_empty() {
                         return Err(self.error(
                             span,
-                            format!("block `{}` takes no labels", b.identifier()),
+                            format!("block `{name}` takes no labels"),
                             "labelled block",
-                            Some(format!("write `{} {{ ... }}`", b.identifier())),
+                            Some(format!("write `{name} {{ ... }}`")),
                         ));
                     }
-                    (b.identifier().to_owned(), Item::Block(b.body(), span))
+                    (name.to_owned(), Item::Block(&b.body, span))
                 }
             };
             let span = match &item {
@@ -379,12 +363,7 @@ impl<'a> Parser<'a> {
         allowed: &[&str],
     ) -> Result<Option<Items<'b>>, SettingsError> {
         match parent.get(key) {
-            Some(Item::Block(body, span)) => {
-                let (body, span) = (*body, span.clone());
-                // Keys of the block come after its name.
-                self.cursor = span.end;
-                self.items(body, key, allowed, span).map(Some)
-            }
+            Some(Item::Block(body, span)) => self.items(body, key, allowed, span.clone()).map(Some),
             _ => Ok(None),
         }
     }
@@ -426,8 +405,6 @@ impl<'a> Parser<'a> {
     }
 
     fn settings(&mut self, body: &Body) -> Result<Settings, SettingsError> {
-        // Blocks are located relative to the cursor, so the top level is collected first
-        // (cursor reaches the end), then each block rewinds to its own name.
         let top = self.items(body, "", TOP, 0..0)?;
         let project = self.checked(
             self.string(&top, "project")?,
@@ -512,6 +489,13 @@ impl<'a> Parser<'a> {
             task_bytes_per_second: self
                 .opt_u64(&m, "task_bytes_per_second")?
                 .map_or(5 * MIB, |(v, _)| v),
+            max_partitions_per_task: self
+                .opt_u32(&m, "max_partitions_per_task")?
+                .unwrap_or(DEFAULT_MAX_PARTITIONS_PER_TASK),
+            max_tasks_per_cpu: self
+                .opt_u32(&m, "max_tasks_per_cpu")?
+                .unwrap_or(DEFAULT_MAX_TASKS_PER_CPU),
+            offset_flush_interval_ms: self.opt_u64(&m, "offset_flush_interval_ms")?.map(|(v, _)| v),
         };
 
         let s = self.required_block(&top, "source", SOURCE)?;
@@ -579,6 +563,9 @@ impl<'a> Parser<'a> {
                 expected_bytes_per_second: self
                     .opt_u64(&f, "expected_bytes_per_second")?
                     .map_or(50 * MIB, |(v, _)| v),
+                max_gate_open_seconds: self
+                    .opt_u64(&f, "max_gate_open_seconds")?
+                    .map_or(DEFAULT_MAX_GATE_OPEN_SECONDS, |(v, _)| v),
             },
             None => FlowPolicy::default(),
         };
@@ -834,8 +821,6 @@ impl<'a> Parser<'a> {
             let Item::Block(body, span) = item else {
                 continue;
             };
-            // Keys of the block come after its name.
-            self.cursor = span.end;
             let k = self.items(body, block, KEEP_CLASSIC, span.clone())?;
             let (pattern, pattern_span) = self.string(&k, "regex")?;
             // Checked alone first, so an error shows the pattern as written.

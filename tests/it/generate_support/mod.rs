@@ -15,6 +15,7 @@ pub struct PlanBuilder {
 impl PlanBuilder {
     /// Settings like a real migration: SASL_SSL source, observability, Terraform Cloud.
     pub fn new() -> PlanBuilder {
+        let choices = mirrormaker::replication_choices();
         PlanBuilder {
             plan: Plan {
                 schema_version: PLAN_SCHEMA_VERSION,
@@ -61,10 +62,22 @@ impl PlanBuilder {
                     balanced_by: "partitions".into(),
                     tasks_max_per_cpu: 2,
                     tasks_max: 8,
+                    cpus: 4,
+                    max_partitions_per_task: 50,
+                    max_tasks_per_cpu: 16,
+                    tasks_reason: "flow-01 needs 8 task(s)".into(),
+                    offset_flush_interval_ms: Decided::new(60_000, "Kafka Connect's default"),
+                    max_gate_open_seconds: 600,
                     expected_bytes_per_second_per_flow: 50_000_000,
                     worker: Worker::default(),
                     topics_exclude: default_topics_exclude(),
                     config_properties_exclude: default_config_properties_exclude(),
+                    replication_policy: choices.replication_policy,
+                    offset_syncs_topic_location: choices.offset_syncs_topic_location,
+                    sync_topic_configs_enabled: choices.sync_topic_configs_enabled,
+                    sync_topic_acls_enabled: choices.sync_topic_acls_enabled,
+                    emit_heartbeats_enabled: choices.emit_heartbeats_enabled,
+                    emit_heartbeats_outside_flows: choices.emit_heartbeats_outside_flows,
                 },
                 diagnostics: vec![],
                 cost: None,
@@ -141,6 +154,11 @@ impl PlanBuilder {
             f.partitions += partitions;
             f.size_bytes = Some(f.size_bytes.unwrap_or(0) + 1_000_000);
             f.estimated_copy_seconds = Some(3725);
+            // tasks_max 8, a 60 s offset commit, 10 s checkpoints and group offset sync.
+            f.tasks = f.partitions.clamp(1, 8);
+            f.partitions_per_task = f.partitions.div_ceil(f.tasks);
+            f.final_sync_drain_seconds = u64::from(f.partitions_per_task.div_ceil(10)) * 60;
+            f.gate_open_seconds = f.final_sync_drain_seconds + 20;
         }
         self
     }

@@ -240,13 +240,14 @@ impl KafkaCluster {
                 mtls: listeners.mtls,
             });
         }
-        // Formatting runs a JVM per broker: do it concurrently.
-        std::thread::scope(|scope| {
-            for node in &nodes {
-                let (dir, users, cluster_id) = (dir.path(), &options.scram_users, &cluster_id);
-                scope.spawn(move || format_storage(dir, node, users, cluster_id));
-            }
-        });
+        // Formatting runs a JVM, the costliest part of a start after the brokers themselves: the
+        // first broker's storage is formatted, the others' are copies of it with their own
+        // identity (what the storage tool writes is the same for every broker but for
+        // `meta.properties`).
+        format_storage(dir.path(), &nodes[0], &options.scram_users, &cluster_id);
+        for node in &nodes[1..] {
+            copy_formatted_storage(dir.path(), node.id);
+        }
         for node in &mut nodes {
             node.spawn(&options.name, dir.path());
         }
@@ -720,6 +721,41 @@ fn format_storage(dir: &Path, node: &BrokerNode, users: &[ScramUser], cluster_id
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Copies broker 1's freshly formatted log and metadata folders for broker `id`, with
+/// `node.id` set to `id` and a new `directory.id` in each `meta.properties`.
+fn copy_formatted_storage(dir: &Path, id: u32) {
+    for kind in ["data", "metadata"] {
+        let from = dir.join(format!("{kind}-1"));
+        let to = dir.join(format!("{kind}-{id}"));
+        copy_tree(&from, &to);
+        let meta = to.join("meta.properties");
+        let text = std::fs::read_to_string(&meta).expect("formatted storage has meta.properties");
+        let rewritten: String = text
+            .lines()
+            .map(|line| match line.split_once('=') {
+                Some(("node.id", _)) => format!("node.id={id}\n"),
+                Some(("directory.id", _)) => format!("directory.id={}\n", random_cluster_id()),
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        std::fs::write(&meta, rewritten).expect("write meta.properties");
+    }
+}
+
+/// Copies a folder tree (files and folders only).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a storage folder");
+    for entry in std::fs::read_dir(from).expect("read a formatted storage folder") {
+        let entry = entry.expect("read a formatted storage entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy formatted storage");
+        }
+    }
 }
 
 /// A random 16-byte cluster id in Kafka's URL-safe base64 form (22 characters).

@@ -65,7 +65,9 @@ fn libs_dir(name: &str) -> PathBuf {
         "the Kafka jars are missing from {}: run `bash tests/testbed/setup.sh` first",
         libs.display()
     );
-    libs
+    // The folder is a link into the project's cache; its real path is the class path the
+    // broker's class data archive was dumped with (see setup-kafka.sh).
+    libs.canonicalize().unwrap_or(libs)
 }
 
 /// Folder where running processes are recorded, one file per PID (see [`process`]).
@@ -158,6 +160,7 @@ pub fn java_command(libs: &Path, heap_mb: u32, log4j_config: &Path) -> Command {
     // time); the JVM ignores it if it does not match, and -Xlog:disable keeps that quiet.
     let archive = testbed_dir().join("cds").join("kafka.jsa");
     if libs == kafka_libs().as_path() && archive.is_file() {
+        let archive = archive.canonicalize().unwrap_or(archive);
         cmd.arg(format!("-XX:SharedArchiveFile={}", archive.display()))
             .arg("-Xlog:disable");
     }
