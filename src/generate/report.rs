@@ -190,6 +190,7 @@ pub fn render(plan: &Plan, inspect: Option<&InspectReport>) -> String {
     if let Some(inspect) = inspect {
         inspect_section(&mut out, inspect);
     }
+    access_section(&mut out, plan);
     diagnostics_section(&mut out, plan);
     let _ = write!(out, "</main>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n");
     out
@@ -567,6 +568,102 @@ fn inspect_section(out: &mut String, inspect: &InspectReport) {
     out.push_str("</tbody></table>\n");
     more_note(out, groups.len(), "groups", "the inspect report's rows");
     out.push_str("</section>\n");
+}
+
+/// Users, ACL bindings and quotas carried over, and what waits for a decision; nothing for a
+/// plan without an access section.
+fn access_section(out: &mut String, plan: &Plan) {
+    let Some(access) = &plan.access else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "<section id=\"access\"><h2>Access</h2><p class=\"muted\">{}</p>",
+        escape(&access.reason)
+    );
+    if !access.managed {
+        out.push_str("</section>\n");
+        return;
+    }
+    if !access.undecided_principals.is_empty() {
+        out.push_str("<h3>Principals waiting for a decision</h3><ul>");
+        for p in access.undecided_principals.iter().take(ROW_LIMIT) {
+            let _ = write!(
+                out,
+                "<li><code>{}</code> ({} binding(s)): {}</li>",
+                escape(&p.principal),
+                p.bindings,
+                escape(&p.reason)
+            );
+        }
+        out.push_str("</ul>\n");
+        more_note(
+            out,
+            access.undecided_principals.len(),
+            "principals",
+            "access.undecided_principals",
+        );
+    }
+    let decide: Vec<_> = access.dropped_acls.iter().filter(|d| d.needs_decision).collect();
+    if !decide.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{} binding(s) are not carried over until someone decides (cluster bindings, \
+             undecided principals): <code>access.dropped_acls</code> in plan.json.</p>",
+            int(decide.len())
+        );
+    }
+    out.push_str(
+        "<h3>Users</h3><table id=\"access-users\"><thead><tr><th>user</th><th>source principals</th>\
+         <th>mechanism</th><th>reason</th></tr></thead><tbody>\n",
+    );
+    for u in access.users.iter().take(ROW_LIMIT) {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&u.username),
+            escape(&u.source_principals.join(", ")),
+            u.sasl_mechanism.map_or("certificate", |m| m.as_str()),
+            escape(&u.reason)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    more_note(out, access.users.len(), "users", "access.users");
+    out.push_str(
+        "<h3>ACL bindings</h3><table id=\"access-acls\"><thead><tr><th>principal</th><th>resource</th>\
+         <th>operation</th><th>permission</th><th>host</th><th>reason</th></tr></thead><tbody>\n",
+    );
+    for a in access.acls.iter().take(ROW_LIMIT) {
+        let b = &a.binding;
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{} {} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&b.principal),
+            b.resource_type.as_str(),
+            b.pattern_type.as_str(),
+            escape(&b.resource_name),
+            b.operation.as_str(),
+            b.permission_type.as_str(),
+            escape(&b.host),
+            escape(&a.reason)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    more_note(out, access.acls.len(), "bindings", "access.acls");
+    let _ = writeln!(
+        out,
+        "<p>{} quota(s) carried over, {} dropped; source grants for MirrorMaker 2 on {} resource(s) \
+         (<code>source-grants.sh</code>); client settings for {} user(s) (<code>clients/</code>).</p></section>",
+        int(access.quotas.len()),
+        int(access.dropped_quotas.len()),
+        int(access
+            .source_grants
+            .grants
+            .iter()
+            .map(|g| g.resource_names.len())
+            .sum()),
+        int(access.clients.len())
+    );
 }
 
 fn diagnostics_section(out: &mut String, plan: &Plan) {
