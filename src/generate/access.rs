@@ -163,6 +163,11 @@ fn access_tf(access: &AccessPlan) -> String {
                         Expression::from(c.security_protocol.as_str()),
                     ),
                     ("sasl_mechanism", opt_string(c.sasl_mechanism.map(|m| m.as_str()))),
+                    // Which listener the client reaches: SASL, or client certificates.
+                    (
+                        "sasl",
+                        Expression::Bool(c.security_protocol == SecurityProtocol::SaslSsl),
+                    ),
                     ("diskless_az", Expression::Bool(c.diskless_az)),
                     ("client_rack", Expression::Bool(c.client_rack)),
                 ]),
@@ -245,7 +250,7 @@ output "client_settings" {
   description = "Kafka client settings per application user: bootstrap servers, security protocol, SASL mechanism and credentials, and which zone hint its topics want."
   value = {
     for name, client in local.kafka_clients : name => {
-      bootstrap_servers = client.security_protocol == "SASL_SSL" ? local.sasl_bootstrap_servers : local.certificate_bootstrap_servers
+      bootstrap_servers = client.sasl ? local.sasl_bootstrap_servers : local.certificate_bootstrap_servers
       security_protocol = client.security_protocol
       sasl_mechanism    = client.sasl_mechanism
       username          = name

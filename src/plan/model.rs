@@ -34,8 +34,7 @@ pub struct Plan {
     /// The monthly cost model: its prices and parameters, assumptions and totals.
     pub cost: Option<PlanCost>,
     /// Users, ACLs, quotas, the grants replication needs on the source, and client settings
-    /// (`null` in plans written before access was planned).
-    #[serde(default)]
+    /// (`null` when access is left out: `plan --access off` or `access { enabled = false }`).
     pub access: Option<AccessPlan>,
 }
 
