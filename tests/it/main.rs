@@ -9,6 +9,7 @@ mod support;
 mod terraform_support;
 
 mod cli_snapshots;
+mod cutover_bench;
 mod discover;
 mod discover_bad_input;
 mod discover_faults;
