@@ -114,14 +114,19 @@ fn end_offsets(config: &ClientConfig, partitions: i32) -> Vec<i64> {
 }
 
 fn measure(case: &Case, partitions: i32, records: u64, groups: u64, flush_ms: u64) -> Measured {
-    let clusters = KafkaCluster::start_many(vec![
-        ClusterOptions::new("source").with_single_node(
-            "the benchmark times MirrorMaker 2's offset syncs, which do not depend on the broker count",
-        ),
-        ClusterOptions::new("destination").with_single_node(
-            "the benchmark times MirrorMaker 2's offset syncs, which do not depend on the broker count",
-        ),
-    ]);
+    // One broker each: the offset syncs' pace does not depend on the broker count. A long
+    // broker session, so a loaded machine does not fence the only broker (its 2,000
+    // partitions would lose their leader for the rest of the run), and a heap for 2,000
+    // partitions and 50 groups' offsets (the default 384 MB ran out).
+    let options = |name: &str| {
+        ClusterOptions::new(name)
+            .with_single_node(
+                "the benchmark times MirrorMaker 2's offset syncs, which do not depend on the broker count",
+            )
+            .with_broker_property("broker.session.timeout.ms", "300000")
+            .with_heap_mb(1024)
+    };
+    let clusters = KafkaCluster::start_many(vec![options("source"), options("destination")]);
     let (source, destination) = (&clusters[0], &clusters[1]);
     let src: ClientConfig = source.client_config(Listener::Plaintext);
     let dst: ClientConfig = destination.client_config(Listener::Plaintext);
@@ -221,18 +226,46 @@ fn measure(case: &Case, partitions: i32, records: u64, groups: u64, flush_ms: u6
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     let heap = env_u64("BENCH_MM2_HEAP_MB", 2048) as u32;
-    let mut mm2 = MirrorMaker::start_with_heap(&properties, &env, heap);
     // MirrorMaker 2 is running its tasks when a first record is copied.
     let producer: BaseProducer = src.clone().set("linger.ms", "20").create().unwrap();
     producer
         .send(BaseRecord::<(), _>::to(TOPIC).partition(0).payload("warm-up"))
         .unwrap();
     producer.flush(Duration::from_secs(180)).unwrap();
-    support::wait_until(
-        Duration::from_secs(600),
-        "MirrorMaker 2 to copy a first record",
-        || end_offsets(&dst, 1)[0] >= 1,
-    );
+    // On a loaded machine a herder can give up at start (its internal topics' metadata not read
+    // in time) and leave the JVM idle: start it again, at most three times.
+    let mut attempt = 0;
+    let mut mm2 = loop {
+        attempt += 1;
+        let mut mm2 = MirrorMaker::start_with_heap(&properties, &env, heap);
+        let log = mm2.properties_file().with_file_name("mm2.log");
+        let started = Instant::now();
+        let copied = loop {
+            if end_offsets(&dst, 1)[0] >= 1 {
+                break true;
+            }
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.contains("Uncaught exception in herder work thread")
+                || started.elapsed() > Duration::from_secs(600)
+            {
+                break false;
+            }
+            mm2.assert_running();
+            std::thread::sleep(Duration::from_secs(2));
+        };
+        if copied {
+            break mm2;
+        }
+        assert!(
+            attempt < 3,
+            "MirrorMaker 2 did not start copying in three attempts"
+        );
+        eprintln!(
+            "bench[{}]: MirrorMaker 2 did not start; starting it again",
+            case.name
+        );
+        mm2.stop();
+    };
 
     // The producers: `records` records on every partition, then they stop.
     for p in 0..partitions {
