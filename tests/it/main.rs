@@ -10,6 +10,7 @@ mod terraform_support;
 
 mod access;
 mod cli_snapshots;
+mod cutover_bench;
 mod discover;
 mod discover_bad_input;
 mod discover_faults;

@@ -65,6 +65,8 @@ pub struct ClusterOptions {
     /// Tiered storage on: Kafka's `LocalTieredStorage` (from its published test jar) as the
     /// remote storage, a folder of the cluster's run folder shared by its brokers.
     pub tiered_storage: bool,
+    /// Broker heap in MB; `None` for the test bed's default (384).
+    pub heap_mb: Option<u32>,
 }
 
 impl ClusterOptions {
@@ -83,6 +85,12 @@ impl ClusterOptions {
         assert!(!why.trim().is_empty(), "say why the test needs only one broker");
         eprintln!("testbed: cluster {} has one broker: {why}", self.name);
         self.brokers = 1;
+        self
+    }
+
+    /// A broker heap of `mb` (large partition counts and many groups need more than the default).
+    pub fn with_heap_mb(mut self, mb: u32) -> ClusterOptions {
+        self.heap_mb = Some(mb);
         self
     }
 
@@ -154,6 +162,8 @@ struct BrokerNode {
     log: PathBuf,
     /// The Kafka jars the broker runs on (see [`broker_libs`]).
     libs: PathBuf,
+    /// Heap in MB.
+    heap_mb: u32,
     plaintext: String,
     sasl_ssl: Option<String>,
     mtls: Option<String>,
@@ -161,7 +171,7 @@ struct BrokerNode {
 
 impl BrokerNode {
     fn spawn(&mut self, cluster: &str, dir: &Path) {
-        let mut cmd = super::java_command(&self.libs, BROKER_HEAP_MB, &self.log4j);
+        let mut cmd = super::java_command(&self.libs, self.heap_mb, &self.log4j);
         cmd.arg("kafka.Kafka").arg(&self.properties).current_dir(dir);
         self.process = Some(ManagedProcess::spawn(
             &format!("kafka-{cluster}-{}", self.id),
@@ -235,6 +245,7 @@ impl KafkaCluster {
                 log4j,
                 log,
                 libs: broker_libs(&options),
+                heap_mb: options.heap_mb.unwrap_or(BROKER_HEAP_MB),
                 plaintext: listeners.plaintext,
                 sasl_ssl: listeners.sasl_ssl,
                 mtls: listeners.mtls,

@@ -63,10 +63,16 @@ impl MirrorMaker {
     /// As [`MirrorMaker::start`], with `env` added to the JVM's environment (for the
     /// `${env:NAME}` placeholders of `EnvVarConfigProvider`).
     pub fn start_with_env(properties: &str, env: &[(String, String)]) -> MirrorMaker {
+        MirrorMaker::start_with_heap(properties, env, MM2_HEAP_MB)
+    }
+
+    /// As [`MirrorMaker::start_with_env`], with a heap of `heap_mb` (many tasks each hold a
+    /// consumer and a producer with their buffers).
+    pub fn start_with_heap(properties: &str, env: &[(String, String)], heap_mb: u32) -> MirrorMaker {
         let dir = super::run_dir("mm2-");
         let config = dir.path().join("mm2.properties");
         std::fs::write(&config, properties).expect("write mm2.properties");
-        let process = spawn(dir.path(), env);
+        let process = spawn(dir.path(), env, heap_mb);
         MirrorMaker { process, dir }
     }
 
@@ -110,12 +116,12 @@ impl Drop for MirrorMaker {
 }
 
 /// Starts the MirrorMaker 2 JVM on `dir/mm2.properties`, logging to `dir/mm2.log`.
-fn spawn(dir: &Path, env: &[(String, String)]) -> ManagedProcess {
+fn spawn(dir: &Path, env: &[(String, String)], heap_mb: u32) -> ManagedProcess {
     let config = dir.join("mm2.properties");
     let log = dir.join("mm2.log");
     let log4j = dir.join("log4j2.properties");
     std::fs::write(&log4j, super::log4j_file_config(&log, "INFO")).expect("write log4j2 config");
-    let mut cmd = super::java_command(&super::mirror_maker_libs(), MM2_HEAP_MB, &log4j);
+    let mut cmd = super::java_command(&super::mirror_maker_libs(), heap_mb, &log4j);
     cmd.arg("org.apache.kafka.connect.mirror.MirrorMaker")
         .arg(&config)
         .current_dir(dir)
