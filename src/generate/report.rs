@@ -11,6 +11,9 @@
 //! Large plans stay usable: the long tables show their first [`ROW_LIMIT`] rows (planned
 //! topics with the most to review first: skipped and classic ones, then diskless by name) and
 //! say how many more there are; the counts and totals cover everything.
+//!
+//! Longer than most modules: one self-contained page, its styles, its script and every table,
+//! kept in one file so that the page is reviewed as a whole.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -10,6 +10,9 @@
 //!
 //! A figure is never guessed: a topic whose produce rate was not sampled, whose size is not
 //! known, or whose consumers cannot be counted gets `null` figures and the reason.
+//!
+//! Longer than most modules: each formula of `docs/cost.md` sits beside the hand-computed unit
+//! test that checks it.
 
 use std::collections::HashMap;
 

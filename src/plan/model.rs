@@ -3,6 +3,9 @@
 //! `generate` renders only what is here; it never looks at the inventory or decides anything.
 //! Collections are sorted (topics by name, flows by name) so the same inputs give the same
 //! bytes and adding a topic changes only that topic's entries.
+//!
+//! Longer than most modules: it is the whole `plan.json` contract, one type per section, each
+//! field documented where it is declared (`docs/plan.schema.json` is generated from these).
 
 use std::collections::BTreeMap;
 
