@@ -98,8 +98,8 @@ step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
 # The tests: compiled once, then run in parallel streams. Most of a Kafka test's time is spent
 # waiting (clusters starting, MirrorMaker 2's intervals), so streams on two cores cut the wall
-# time nearly by their number (four streams: the longest entries each get one, the short ones
-# share the fourth). The integration tests are one binary (`tests/it`) with a module
+# time by their number until the two cores are busy: three streams (a fourth made the run
+# slower, every stream waiting for CPU). The integration tests are one binary (`tests/it`) with a module
 # per area; a stream runs its entries one after the other, each an area (`discover`) or one test
 # (`inspect_mm2::<test>`), so a long area can be split across streams. The last stream also runs
 # every area no stream names and the unit tests. Each stream's output goes to its own log,
@@ -107,10 +107,9 @@ step clippy cargo clippy --all-targets -- -D warnings
 logs_dir="$DM_TESTBED_DIR/test-logs"
 LONG_TEST="inspect_mm2::target_broker_killed_and_restarted_twenty_times_during_watch"
 STREAMS=(
-  "e2e_migration discover_faults"
-  "inspect_mm2"
-  "$LONG_TEST inspect_faults"
-  "testbed_kafka access discover discover_transactions rehearse_cli"
+  "e2e_migration discover_faults access discover_transactions rehearse_cli"
+  "inspect_mm2 discover"
+  "$LONG_TEST testbed_kafka inspect_faults"
 )
 # Runs a stream's entries (lines of "<exe> <libtest arguments>" on stdin) with their output in
 # `log`; a failed entry is listed in $logs_dir/failed.
