@@ -616,10 +616,6 @@ fn server_properties(
     set("num.network.threads", "2");
     set("num.io.threads", "2");
     set("background.threads", "2");
-    // The controller writes a no-op record to the metadata log when idle, every 500 ms by
-    // default, which wakes every controller and broker of the cluster; with a dozen test
-    // clusters alive at once on two cores that is a steady share of the CPU.
-    set("metadata.max.idle.interval.ms", "5000");
     set("num.partitions", "1");
     set("default.replication.factor", &replication);
     set("min.insync.replicas", &min_isr);
