@@ -34,7 +34,6 @@ use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
 use support::records::{commit, committed, create_topic, produce_to};
 
-const BIN: &str = env!("CARGO_BIN_EXE_diskless-migrator");
 const ADMIN: (&str, &str) = ("admin", "admin-secret-3b7e");
 const ALICE: (&str, &str) = ("alice", "alice-secret-91c2");
 const BOB: (&str, &str) = ("bob", "bob-secret-5d40");
@@ -53,20 +52,9 @@ const ORDERS_PER_PARTITION: usize = 20;
 /// Where alice's group stopped on the source, per partition.
 const BILLING_AT: i64 = 7;
 
+/// The binary, which must exit 0.
 fn run_bin(args: &[&str]) -> Output {
-    let output = Command::new(BIN)
-        .args(args)
-        .args(["--color", "never"])
-        .output()
-        .expect("run diskless-migrator");
-    assert!(
-        output.status.success(),
-        "diskless-migrator {args:?} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    support::run_migrator(args, &[])
 }
 
 /// Kafka's ACL tool (`kafka-acls.sh`) on the test bed's jars.

@@ -41,6 +41,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
 use support::mm2::{MirrorMaker, fast_properties};
 use support::records::{TopicSpec, create_topic_replicated, create_topics, key_for};
+use support::run_migrator as run_bin;
 
 const BIN: &str = env!("CARGO_BIN_EXE_diskless-migrator");
 const RECORDS_PER_TOPIC: usize = 200;
@@ -263,24 +264,6 @@ impl Stages {
         let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
         eprintln!("e2e:   {:<46} {:>7.1} s", "total", total.as_secs_f64());
     }
-}
-
-/// Runs the binary with `args` (and `env`), printing its output; panics unless it exits 0.
-fn run_bin(args: &[&str], env: &[(String, String)]) -> Output {
-    let output = Command::new(BIN)
-        .args(args)
-        .args(["--color", "never"])
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .output()
-        .expect("run diskless-migrator");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "diskless-migrator {args:?} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
-        output.status
-    );
-    output
 }
 
 /// Runs the binary and returns its output whatever the exit code.

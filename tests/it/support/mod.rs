@@ -183,6 +183,25 @@ pub fn log4j_file_config(file: &Path, level: &str) -> String {
     )
 }
 
+/// Runs the `diskless-migrator` binary with `args` (and `env`, `--color never`); panics with
+/// both outputs unless it exits 0.
+pub fn run_migrator(args: &[&str], env: &[(String, String)]) -> std::process::Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_diskless-migrator"))
+        .args(args)
+        .args(["--color", "never"])
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("run diskless-migrator");
+    assert!(
+        output.status.success(),
+        "diskless-migrator {args:?} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
 /// Runs a Kafka CLI tool by its main class (for example `org.apache.kafka.tools.TopicCommand`)
 /// and returns its standard output; panics with both outputs when it exits non-zero.
 ///
