@@ -378,6 +378,30 @@ impl Connection {
         Ok(frame)
     }
 
+    /// Sends one request whose answer carries one top-level error code, and decodes it with
+    /// `parse` (the value, or the code): a code is [`WireError::Refused`], an answer that does
+    /// not decode [`WireError::Malformed`].
+    pub fn request_parsed<T>(
+        &mut self,
+        api: &'static str,
+        api_key: i16,
+        api_version: i16,
+        flexible: bool,
+        body: &[u8],
+        parse: impl FnOnce(&[u8]) -> Result<Result<T, i16>, Malformed>,
+    ) -> Result<T, WireError> {
+        let answer = self.request(api, api_key, api_version, flexible, body)?;
+        match parse(&answer) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(code)) => Err(WireError::Refused {
+                broker: self.broker.clone(),
+                api,
+                code,
+            }),
+            Err(Malformed) => Err(self.malformed(api)),
+        }
+    }
+
     /// The error for an answer that does not decode.
     pub fn malformed(&self, api: &'static str) -> WireError {
         WireError::Malformed {

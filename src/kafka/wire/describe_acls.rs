@@ -38,19 +38,9 @@ pub struct AclEntry {
 /// permission on the cluster (code 31) and a cluster without an authorizer
 /// ([`SECURITY_DISABLED`]) are [`WireError::Refused`] with that code.
 pub fn describe_acls(connection: &mut Connection) -> Result<Vec<AclEntry>, WireError> {
-    let answer = connection.request(API, API_KEY, API_VERSION, false, &request())?;
-    match parse_response(&answer) {
-        Ok(Ok(mut acls)) => {
-            acls.sort();
-            Ok(acls)
-        }
-        Ok(Err(code)) => Err(WireError::Refused {
-            broker: connection.broker().to_owned(),
-            api: API,
-            code,
-        }),
-        Err(Malformed) => Err(connection.malformed(API)),
-    }
+    let mut acls = connection.request_parsed(API, API_KEY, API_VERSION, false, &request(), parse_response)?;
+    acls.sort();
+    Ok(acls)
 }
 
 /// The body: a filter that matches every binding (`ANY` everywhere, no names).

@@ -20,16 +20,7 @@ pub struct QuotaEntry {
 
 /// Reads every client quota. A refusal is [`WireError::Refused`].
 pub fn describe_client_quotas(connection: &mut Connection) -> Result<Vec<QuotaEntry>, WireError> {
-    let answer = connection.request(API, API_KEY, API_VERSION, false, &request())?;
-    match parse_response(&answer) {
-        Ok(Ok(entries)) => Ok(entries),
-        Ok(Err(code)) => Err(WireError::Refused {
-            broker: connection.broker().to_owned(),
-            api: API,
-            code,
-        }),
-        Err(Malformed) => Err(connection.malformed(API)),
-    }
+    connection.request_parsed(API, API_KEY, API_VERSION, false, &request(), parse_response)
 }
 
 /// The body: no component filter and `strict` false, which matches every entity.

@@ -23,19 +23,9 @@ pub struct UserCredentials {
 pub fn describe_user_scram_credentials(
     connection: &mut Connection,
 ) -> Result<Vec<UserCredentials>, WireError> {
-    let answer = connection.request(API, API_KEY, API_VERSION, true, &request())?;
-    match parse_response(&answer) {
-        Ok(Ok(mut users)) => {
-            users.sort();
-            Ok(users)
-        }
-        Ok(Err(code)) => Err(WireError::Refused {
-            broker: connection.broker().to_owned(),
-            api: API,
-            code,
-        }),
-        Err(Malformed) => Err(connection.malformed(API)),
-    }
+    let mut users = connection.request_parsed(API, API_KEY, API_VERSION, true, &request(), parse_response)?;
+    users.sort();
+    Ok(users)
 }
 
 /// The body: `Users` empty, which brokers read as every user (as the Java admin client asks);

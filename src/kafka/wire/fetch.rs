@@ -45,16 +45,7 @@ pub fn fetch(
     max_bytes: i32,
 ) -> Result<FetchedPartitions, WireError> {
     let body = request(partitions, partition_max_bytes, max_bytes);
-    let answer = connection.request(API, API_KEY, API_VERSION, true, &body)?;
-    match parse_response(&answer) {
-        Ok(Ok(fetched)) => Ok(fetched),
-        Ok(Err(code)) => Err(WireError::Refused {
-            broker: connection.broker().to_owned(),
-            api: API,
-            code,
-        }),
-        Err(Malformed) => Err(connection.malformed(API)),
-    }
+    connection.request_parsed(API, API_KEY, API_VERSION, true, &body, parse_response)
 }
 
 fn request(partitions: &[FetchPartition], partition_max_bytes: i32, max_bytes: i32) -> Vec<u8> {

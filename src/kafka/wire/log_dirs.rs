@@ -20,16 +20,7 @@ const API: &str = "DescribeLogDirs";
 /// Reads the replica sizes of the broker behind `connection`. A missing `Describe` permission
 /// on the cluster is [`WireError::Refused`] with code 31.
 pub fn describe_log_dirs(connection: &mut Connection) -> Result<ReplicaSizes, WireError> {
-    let answer = connection.request(API, API_KEY, API_VERSION, true, &request())?;
-    match parse_response(&answer) {
-        Ok(Ok(sizes)) => Ok(sizes),
-        Ok(Err(code)) => Err(WireError::Refused {
-            broker: connection.broker().to_owned(),
-            api: API,
-            code,
-        }),
-        Err(Malformed) => Err(connection.malformed(API)),
-    }
+    connection.request_parsed(API, API_KEY, API_VERSION, true, &request(), parse_response)
 }
 
 /// The body: `topics = null` (all).
