@@ -13,6 +13,24 @@ use crate::inspect::{self, Inspection, watch};
 
 use super::*;
 
+/// When the gate saw the copy caught up and when it decided, from the start of its first round.
+/// The plan's gate-open estimate counts from the copy's catching up (producers stopped), so
+/// the difference of the two is what a cutover window would have waited.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GateTiming {
+    /// The end of the first round that found every partition copied; `None` if none did.
+    pub copy_caught_up: Option<Duration>,
+    /// When the gate decided (opened, closed or gave up).
+    pub decided: Duration,
+}
+
+/// The gate's verdict, its last inspection and its timing.
+pub(super) struct GateResult {
+    pub outcome: Outcome,
+    pub last: Option<Inspection>,
+    pub timing: GateTiming,
+}
+
 /// Runs inspection rounds until every row is OK, waiting cannot help, --max-wait passes,
 /// MirrorMaker 2 stops or a signal arrives. Prints a progress line per round.
 pub(super) fn gate(
@@ -22,8 +40,41 @@ pub(super) fn gate(
     interrupted: &AtomicBool,
     cleanup: &mut Cleanup,
     out: &mut dyn Write,
-) -> (Outcome, Option<Inspection>) {
+) -> GateResult {
     let started = Instant::now();
+    let mut copy_caught_up = None;
+    let (outcome, last) = rounds(
+        options,
+        config,
+        ends,
+        interrupted,
+        cleanup,
+        out,
+        started,
+        &mut copy_caught_up,
+    );
+    GateResult {
+        outcome,
+        last,
+        timing: GateTiming {
+            copy_caught_up,
+            decided: started.elapsed(),
+        },
+    }
+}
+
+/// The gate's loop; records in `copy_caught_up` when a round first found the copy caught up.
+#[allow(clippy::too_many_arguments)]
+fn rounds(
+    options: &Options,
+    config: &Arc<Mm2Config>,
+    ends: &progress::EndOffsets,
+    interrupted: &AtomicBool,
+    cleanup: &mut Cleanup,
+    out: &mut dyn Write,
+    started: Instant,
+    copy_caught_up: &mut Option<Duration>,
+) -> (Outcome, Option<Inspection>) {
     let deadline = started + options.max_wait;
     let mut previous: Option<Inspection> = None;
     let mut stuck_rounds = 0;
@@ -38,7 +89,6 @@ pub(super) fn gate(
             request_timeout: options.admin_timeout.min(left),
             include_inactive: true,
         };
-        let elapsed = started.elapsed().as_secs();
         match run_round(config, round_options, deadline, interrupted) {
             Round::Interrupted => return (Outcome::Interrupted, previous),
             Round::Late => {
@@ -59,6 +109,7 @@ pub(super) fn gate(
                 return (outcome, previous);
             }
             Round::Failed(e) => {
+                let elapsed = started.elapsed().as_secs();
                 last_failed = true;
                 let _ = writeln!(out, "[+{elapsed}s] gate: round failed: {e}");
             }
@@ -75,6 +126,12 @@ pub(super) fn gate(
                     .map(|a| ends.destination(a))
                     .unwrap_or_default();
                 let (behind, examples) = catch_up.behind(&ends.source(), &destination);
+                // The round's facts are as of its end: that is the time it reports.
+                let now = started.elapsed();
+                let elapsed = now.as_secs();
+                if behind == 0 && copy_caught_up.is_none() {
+                    *copy_caught_up = Some(now);
+                }
                 let copy = if behind == 0 {
                     "copy caught up".to_owned()
                 } else {

@@ -487,13 +487,19 @@ fn run_stages(
 
     // --- 4. the gate
     let ends = progress::EndOffsets::new(&plan, &config, &specs, options.admin_timeout);
-    let (outcome, last) = timed(stages, out, "MirrorMaker 2 and the gate", |out| {
+    let gate::GateResult {
+        outcome,
+        last,
+        timing,
+    } = timed(stages, out, "MirrorMaker 2 and the gate", |out| {
         gate(options, &config, &ends, interrupted, cleanup, out)
     });
 
     // --- the report
+    let plan_gate_open_seconds = plan.flows.iter().map(|f| f.gate_open_seconds).max().unwrap_or(0);
     let mut report = Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
+        gate: Some(report::GateWait::new(timing, plan_gate_open_seconds)),
         ..Report::default()
     };
     if let Some(inspection) = &last {

@@ -25,6 +25,9 @@ pub struct Report {
     pub topics: Vec<TopicRecords>,
     /// Consumer groups as the last gate round saw them.
     pub groups: GroupSummary,
+    /// When the gate saw the copy caught up and decided, next to the plan's estimate; `null`
+    /// when the run ended before its gate.
+    pub gate: Option<GateWait>,
     /// Wall time of each stage, in order.
     pub stages: Vec<Stage>,
     /// Topics this run created on the destination.
@@ -54,6 +57,38 @@ pub struct GroupSummary {
     pub synced: usize,
     /// Groups with a row not OK, sorted.
     pub not_synced: Vec<String>,
+}
+
+/// How long the gate waited, next to what the plan predicted. The plan's estimate counts from
+/// the moment producers stopped and the copy caught up, so `after_copy_seconds` is the figure
+/// to hold against it: the cutover window a real run would have had.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GateWait {
+    /// Seconds from the gate's first round until a round found every partition copied; `null`
+    /// if none did.
+    pub copy_caught_up_seconds: Option<f64>,
+    /// Seconds from the gate's first round until it decided.
+    pub decided_seconds: f64,
+    /// Seconds from the copy's catching up until the gate decided; `null` if the copy never
+    /// caught up.
+    pub after_copy_seconds: Option<f64>,
+    /// The plan's estimate of that wait: the largest `gate_open_seconds` of its flows.
+    pub plan_gate_open_seconds: u64,
+}
+
+impl GateWait {
+    /// The wait of a gate with `timing`, against the plan's estimate `plan_gate_open_seconds`.
+    pub fn new(timing: super::gate::GateTiming, plan_gate_open_seconds: u64) -> GateWait {
+        let tenths = |d: std::time::Duration| (d.as_secs_f64() * 10.0).round() / 10.0;
+        GateWait {
+            copy_caught_up_seconds: timing.copy_caught_up.map(tenths),
+            decided_seconds: tenths(timing.decided),
+            after_copy_seconds: timing
+                .copy_caught_up
+                .map(|at| tenths(timing.decided.saturating_sub(at))),
+            plan_gate_open_seconds,
+        }
+    }
 }
 
 /// One stage and its wall time.
@@ -116,6 +151,22 @@ impl Report {
         );
         for g in &self.groups.not_synced {
             let _ = writeln!(out, "    not synced: {g}");
+        }
+        if let Some(gate) = &self.gate {
+            let _ = match gate.after_copy_seconds {
+                Some(after) => writeln!(
+                    out,
+                    "  gate: decided {after:.1} s after the copy caught up; the plan expects the gate to open \
+                     {} s after producers stop",
+                    gate.plan_gate_open_seconds
+                ),
+                None => writeln!(
+                    out,
+                    "  gate: the copy never caught up ({:.1} s of rounds); the plan expects the gate to open \
+                     {} s after producers stop",
+                    gate.decided_seconds, gate.plan_gate_open_seconds
+                ),
+            };
         }
         for s in &self.stages {
             let _ = writeln!(out, "  stage {:<40} {:>8.1} s", s.name, s.seconds);

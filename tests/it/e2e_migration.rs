@@ -445,15 +445,64 @@ fn consume_part(config: &ClientConfig, group: &SeedGroup) -> BaseConsumer {
     consumer
 }
 
-/// Seeds every group: stopped ones commit and leave; running ones stay subscribed (paused
-/// after their share, polling so they stay members) until `stop` is set.
-fn seed_consumers(
-    config: &ClientConfig,
-    groups: &[SeedGroup],
-    stop: &Arc<AtomicBool>,
-) -> Vec<JoinHandle<()>> {
+/// The running groups' members, each on its own thread: paused after their share, polling so
+/// they stay members, until `drain` is set (they then read to the end, commit and pause again,
+/// as consumers drain their lag once producers stop) or `stop` is set (they leave).
+struct RunningMembers {
+    handles: Vec<JoinHandle<()>>,
+    drained: Vec<std::sync::mpsc::Receiver<()>>,
+    drain: Arc<AtomicBool>,
+}
+
+impl RunningMembers {
+    /// Lets every running member read to the end of its partitions and commit, as at a
+    /// cutover once the producers stopped; returns when all have committed.
+    fn drain(&self) {
+        self.drain.store(true, Ordering::SeqCst);
+        for done in &self.drained {
+            done.recv_timeout(Duration::from_secs(90))
+                .expect("a running group drained and committed");
+        }
+    }
+
+    fn join(self) {
+        for handle in self.handles {
+            handle.join().expect("running group thread");
+        }
+    }
+}
+
+/// Polls `consumer` until no record has come for two seconds (the producers are done), at
+/// most 60 s, then commits its position if it read anything (a group already at the end has
+/// nothing new to commit).
+fn read_to_end(consumer: &BaseConsumer, group: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut quiet_since = Instant::now();
+    let mut read = 0;
+    while quiet_since.elapsed() < Duration::from_secs(2) {
+        assert!(Instant::now() < deadline, "{group}: still reading after 60 s");
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(_)) => {
+                read += 1;
+                quiet_since = Instant::now();
+            }
+            Some(Err(e)) => eprintln!("e2e: running group {group}: {e}"),
+            None => {}
+        }
+    }
+    eprintln!("e2e: running group {group} read the {read} record(s) left and commits");
+    if read > 0 {
+        consumer.commit_consumer_state(CommitMode::Sync).expect("commit");
+    }
+}
+
+/// Seeds every group: stopped ones commit and leave; running ones stay subscribed (see
+/// [`RunningMembers`]) until `stop` is set.
+fn seed_consumers(config: &ClientConfig, groups: &[SeedGroup], stop: &Arc<AtomicBool>) -> RunningMembers {
     let mut stopped = Vec::new();
     let mut running = Vec::new();
+    let drain = Arc::new(AtomicBool::new(false));
+    let mut drained = Vec::new();
     for group in groups {
         let config = config.clone();
         let group = SeedGroup {
@@ -464,13 +513,24 @@ fn seed_consumers(
         };
         if group.running {
             let stop = Arc::clone(stop);
+            let drain = Arc::clone(&drain);
             let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+            let (drained_tx, drained_rx) = std::sync::mpsc::channel();
+            drained.push(drained_rx);
             let handle = std::thread::spawn(move || {
                 let consumer = consume_part(&config, &group);
                 let assignment = consumer.assignment().expect("assignment");
                 consumer.pause(&assignment).expect("pause");
                 ready_tx.send(()).unwrap();
+                let mut done = false;
                 while !stop.load(Ordering::SeqCst) {
+                    if !done && drain.load(Ordering::SeqCst) {
+                        consumer.resume(&assignment).expect("resume");
+                        read_to_end(&consumer, group.name);
+                        consumer.pause(&assignment).expect("pause");
+                        done = true;
+                        let _ = drained_tx.send(());
+                    }
                     // Paused: polling only keeps the membership alive.
                     if let Some(Err(e)) = consumer.poll(Duration::from_millis(200)) {
                         eprintln!("e2e: running group {}: {e}", group.name);
@@ -488,7 +548,7 @@ fn seed_consumers(
     for handle in stopped {
         handle.join().expect("a stopped group failed");
     }
-    running
+    let handles = running
         .into_iter()
         .map(|(handle, ready)| {
             ready
@@ -496,7 +556,12 @@ fn seed_consumers(
                 .expect("running group ready");
             handle
         })
-        .collect()
+        .collect();
+    RunningMembers {
+        handles,
+        drained,
+        drain,
+    }
 }
 
 /// Produces `count` keyed records (keys as `records::produce_keyed` writes them, values padded
@@ -857,15 +922,17 @@ fn migration_end_to_end() {
         );
     }
 
-    // --- the rehearsal: `rehearse` creates the destination topics, runs MirrorMaker 2 on the
-    // generated mm2.properties (pointed at the local destination) and gates the cutover, as a
-    // user runs it. The gate opens once the copy has caught up and every row is OK. A partition
-    // where a stopped group is older than every offset sync MM2 holds (MM2 dropped early syncs
-    // under load) is never translated: its row stays not OK (the consumer would start at
+    // --- the cutover, rehearsed. The producers are done; the running groups' consumers drain
+    // their lag and commit, as the runbook's cutover has them do while the gate waits. Then
+    // `rehearse` creates the destination topics, runs MirrorMaker 2 on the generated
+    // mm2.properties (pointed at the local destination) and gates the cutover, as a user runs
+    // it. The gate opens once the copy has caught up and every row is OK. A partition where a
+    // stopped group is older than every offset sync MM2 holds (MM2 dropped early syncs under
+    // load) is never translated: its row stays not OK (the consumer would start at
     // auto.offset.reset), so the gate may close (exit 1, early once only such rows are left)
-    // with exactly those rows, which the resume check below covers. Rows of the paused running
-    // groups may be such rows too; waiting cannot change them either, so the gate then closes
-    // at --max-wait.
+    // with exactly those rows, which the resume check below covers. Either way the gate
+    // decides within twice the plan's estimate of the time after the copy caught up.
+    stages.time("running groups drain their lag", || running_members.drain());
     let source_reader = reader(&src);
     let source_ends = watermarks(&source_reader, &migrated);
     let plan_path = work_dir.join("plan").join("plan.json");
@@ -948,6 +1015,22 @@ fn migration_end_to_end() {
         "{rehearsal_report}"
     );
     assert_eq!(rehearsal_report["created_topics_deleted"], false, "--keep");
+    // The cutover window: from the copy's catching up (producers stopped) to the gate's verdict,
+    // at most twice what the plan predicts.
+    let gate = &rehearsal_report["gate"];
+    let estimate = gate["plan_gate_open_seconds"]
+        .as_f64()
+        .expect("the plan's estimate");
+    let flows_estimate = plan.flows.iter().map(|f| f.gate_open_seconds).max().unwrap();
+    assert_eq!(estimate, flows_estimate as f64, "{gate}");
+    let waited = gate["after_copy_seconds"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("the copy never caught up: {gate}"));
+    eprintln!("e2e: the gate decided {waited:.1} s after the copy caught up; the plan expects {estimate} s");
+    assert!(
+        waited <= 2.0 * estimate,
+        "the gate waited {waited} s after the copy caught up, more than twice the plan's {estimate} s: {gate}"
+    );
     // Records per topic in the report: the destination ends where the source's records end.
     for topic in rehearsal_report["topics"].as_array().expect("topics") {
         let name = topic["name"].as_str().unwrap();
@@ -1035,9 +1118,7 @@ fn migration_end_to_end() {
     );
     let syncs = offset_syncs(&dst);
     stop_running.store(true, Ordering::SeqCst);
-    for member in running_members {
-        member.join().expect("running group thread");
-    }
+    running_members.join();
 
     // --- every record is on the destination
     stages.time("verify records, topics and group positions", || {
