@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rdkafka::ClientConfig;
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_properties};
+use support::mm2::{MirrorMaker, fast_properties, quick_offset_commits};
 use support::records::{commit, committed, create_topic, produce_to};
 
 /// A running `inspect --watch`, killed if the test ends first.
@@ -126,7 +126,7 @@ fn mm2_restart_and_a_revoked_source_acl_during_watch() {
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
          {}",
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     let mm2_properties = format!(
         "{common}primary.bootstrap.servers = {}\nbackup.bootstrap.servers = {}\n",

@@ -23,7 +23,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{Offset, TopicPartitionList};
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_properties};
+use support::mm2::{MirrorMaker, fast_properties, quick_offset_commits};
 use support::records::{commit, committed, create_topic, produce_to};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -261,7 +261,7 @@ fn identity_policy_scenarios() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
@@ -461,7 +461,7 @@ fn default_policy_sync_disabled_and_missing_offset_syncs() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     let gate = dir.path().join("gate.properties");
     std::fs::write(&gate, format!("{base}backup->primary.enabled = false\n")).unwrap();
@@ -683,7 +683,7 @@ fn deleted_records_recreated_topic_acl_denial_and_missing_target_topic() {
          sync.group.offsets.interval.seconds = 1\n\
          offset.lag.max = 0\n\
          {}",
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&format!(
         "{common}primary.bootstrap.servers = {}\nbackup.bootstrap.servers = {}\n",
@@ -998,7 +998,7 @@ fn a_transaction_marker_after_the_newest_sync_is_no_gap() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     let mut mm2 = MirrorMaker::start(&properties);
     let file = mm2.properties_file();
@@ -1214,7 +1214,7 @@ fn target_broker_killed_and_restarted_twenty_times_during_watch() {
          {}",
         clusters[0].bootstrap(),
         clusters[1].bootstrap(),
-        fast_properties(3, &["primary", "backup"])
+        fast_properties(3, &["primary", "backup"]) + &quick_offset_commits(&["primary", "backup"])
     );
     // (One partition for MM2's offsets and status topics: a broker restarted after SIGKILL
     // recovers every partition it holds, and 30 of them would double its start time.)

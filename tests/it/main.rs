@@ -30,5 +30,6 @@ mod rehearse_cli;
 mod report;
 mod report_browser;
 mod schemas;
+mod testbed_cost;
 mod testbed_kafka;
 mod testbed_terraform;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use support::kafka::{ClusterOptions, KafkaCluster, Listener};
-use support::mm2::{MirrorMaker, fast_properties};
+use support::mm2::{MirrorMaker, fast_properties, quick_offset_commits};
 use support::records::{consume_all, create_topic, probe, produce_keyed, record_count};
 use support::run_kafka_tool;
 
@@ -103,7 +103,7 @@ fn mirror_maker_copies_a_topic_under_the_same_name() {
          {}",
         source.bootstrap(),
         target.bootstrap(),
-        fast_properties(3, &["source", "target"])
+        fast_properties(3, &["source", "target"]) + &quick_offset_commits(&["source", "target"])
     );
     let started = Instant::now();
     let mut mm2 = MirrorMaker::start(&properties);

@@ -620,6 +620,10 @@ fn server_properties(
     set("default.replication.factor", &replication);
     set("min.insync.replicas", &min_isr);
     set("group.initial.rebalance.delay.ms", "0");
+    // The controller writes a no-op record to the metadata log when it has been idle this long
+    // (500 ms by default), and every broker fetches and applies it: half of an idle cluster's
+    // CPU. Leadership and configuration changes are written at once whatever this says.
+    set("metadata.max.idle.interval.ms", "5000");
     set("offsets.topic.replication.factor", &replication);
     // Several partitions, so group coordinators are spread over the brokers.
     set("offsets.topic.num.partitions", internal_partitions);

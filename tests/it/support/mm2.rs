@@ -9,6 +9,19 @@ use super::process::ManagedProcess;
 /// Heap of the MirrorMaker JVM.
 const MM2_HEAP_MB: u32 = 384;
 
+/// Offset commits every second on the workers of the `targets` aliases: `<alias>.offset.flush.
+/// interval.ms = 1000` (a dedicated MirrorMaker 2 reads it per target cluster and ignores a
+/// top-level one). A source task sends the offset sync of a partition's newest record, once the
+/// partition is idle, only with an offset commit, every 60 s by default: a test waiting for that
+/// sync would wait a minute. Not for tests that measure the plan's own interval (the e2e
+/// rehearsal renders it from the plan) or that need the late sync (the gap test sets 10 min).
+pub fn quick_offset_commits(targets: &[&str]) -> String {
+    targets
+        .iter()
+        .map(|alias| format!("{alias}.offset.flush.interval.ms = 1000\n"))
+        .collect()
+}
+
 /// Properties that keep MirrorMaker 2 quick and small on test clusters: frequent topic and
 /// group refreshes, `replication_factor` for every internal topic (the smaller cluster's broker
 /// count, at most 3), no ACL sync, no heartbeats (MirrorMaker 2 would otherwise run a herder
