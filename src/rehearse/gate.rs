@@ -42,45 +42,14 @@ pub(super) fn gate(
     out: &mut dyn Write,
 ) -> GateResult {
     let started = Instant::now();
+    // The end of the first round that found the copy caught up.
     let mut copy_caught_up = None;
-    let (outcome, last) = rounds(
-        options,
-        config,
-        ends,
-        interrupted,
-        cleanup,
-        out,
-        started,
-        &mut copy_caught_up,
-    );
-    GateResult {
-        outcome,
-        last,
-        timing: GateTiming {
-            copy_caught_up,
-            decided: started.elapsed(),
-        },
-    }
-}
-
-/// The gate's loop; records in `copy_caught_up` when a round first found the copy caught up.
-#[allow(clippy::too_many_arguments)]
-fn rounds(
-    options: &Options,
-    config: &Arc<Mm2Config>,
-    ends: &progress::EndOffsets,
-    interrupted: &AtomicBool,
-    cleanup: &mut Cleanup,
-    out: &mut dyn Write,
-    started: Instant,
-    copy_caught_up: &mut Option<Duration>,
-) -> (Outcome, Option<Inspection>) {
     let deadline = started + options.max_wait;
     let mut previous: Option<Inspection> = None;
     let mut stuck_rounds = 0;
     let mut last_failed = false;
     let mut catch_up = progress::CatchUp::new(options.interval.max(Duration::from_secs(10)));
-    loop {
+    let (outcome, last) = 'rounds: loop {
         let left = deadline
             .saturating_duration_since(Instant::now())
             .max(Duration::from_secs(1));
@@ -90,7 +59,7 @@ fn rounds(
             include_inactive: true,
         };
         match run_round(config, round_options, deadline, interrupted) {
-            Round::Interrupted => return (Outcome::Interrupted, previous),
+            Round::Interrupted => break 'rounds (Outcome::Interrupted, previous),
             Round::Late => {
                 // The deadline passed inside a round: the verdict is the last round's.
                 let _ = writeln!(
@@ -106,7 +75,7 @@ fn rounds(
                 if let Some(inspection) = &previous {
                     print_not_ok(out, inspection);
                 }
-                return (outcome, previous);
+                break 'rounds (outcome, previous);
             }
             Round::Failed(e) => {
                 let elapsed = started.elapsed().as_secs();
@@ -130,7 +99,7 @@ fn rounds(
                 let now = started.elapsed();
                 let elapsed = now.as_secs();
                 if behind == 0 && copy_caught_up.is_none() {
-                    *copy_caught_up = Some(now);
+                    copy_caught_up = Some(now);
                 }
                 let copy = if behind == 0 {
                     "copy caught up".to_owned()
@@ -145,7 +114,7 @@ fn rounds(
                     groups.inspected
                 );
                 if inspection.all_ok() && behind == 0 {
-                    return (Outcome::Ok, Some(inspection));
+                    break 'rounds (Outcome::Ok, Some(inspection));
                 }
                 // Rows of groups older than every offset sync never change: once two rounds in
                 // a row say only that, waiting cannot open the gate.
@@ -164,7 +133,7 @@ fn rounds(
                          holds; they are never translated, so waiting cannot open the gate"
                     );
                     print_not_ok(out, &inspection);
-                    return (Outcome::NotSynced, Some(inspection));
+                    break 'rounds (Outcome::NotSynced, Some(inspection));
                 }
                 previous = Some(inspection);
             }
@@ -174,7 +143,7 @@ fn rounds(
             && let Some(status) = mm2.exited()
         {
             let _ = writeln!(out, "MirrorMaker 2 stopped ({status}); see {}", mm2.log.display());
-            return (Outcome::NotSynced, previous);
+            break 'rounds (Outcome::NotSynced, previous);
         }
         if Instant::now() + options.interval > deadline {
             let _ = writeln!(out, "gate: --max-wait ({:?}) ran out", options.max_wait);
@@ -186,15 +155,23 @@ fn rounds(
             } else {
                 Outcome::NotSynced
             };
-            return (outcome, previous);
+            break 'rounds (outcome, previous);
         }
         let wake = Instant::now() + options.interval;
         while Instant::now() < wake {
             if interrupted.load(Ordering::SeqCst) {
-                return (Outcome::Interrupted, previous);
+                break 'rounds (Outcome::Interrupted, previous);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    };
+    GateResult {
+        outcome,
+        last,
+        timing: GateTiming {
+            copy_caught_up,
+            decided: started.elapsed(),
+        },
     }
 }
 
