@@ -50,8 +50,10 @@ pub fn groups(
 /// fenced after `broker.session.timeout.ms`, 9 s by default, and its groups then load elsewhere).
 const LISTING_PATIENCE: Duration = Duration::from_secs(30);
 
-/// The pause between a whole round of listing and the round that checks it.
-const WHOLE_ROUND_PAUSE: Duration = Duration::from_millis(50);
+/// The pause between a whole round of listing and the round that checks it: longer than a
+/// coordinator handover on a busy cluster (a 50 ms pause let one slip through both rounds
+/// during a graceful broker stop), at the cost of one second per discover run.
+const WHOLE_ROUND_PAUSE: Duration = Duration::from_secs(1);
 
 /// Lists every group, in rounds until two rounds in a row are whole and agree: every broker
 /// answered, the leaders of `__consumer_offsets` (the group coordinators) were the same before
@@ -112,8 +114,8 @@ fn list_groups(admin: &Admin, gap: &mut GapFn<'_>) -> Result<Vec<GroupListing>, 
         }
         previous = whole.then_some(ids);
         if whole {
-            // The next round checks this one; a short pause is enough (a handover takes longer
-            // than one listing, and the coordinators are compared around each round).
+            // The next round checks this one, a handover's length later (the coordinators are
+            // also compared around each round).
             std::thread::sleep(WHOLE_ROUND_PAUSE);
         } else {
             std::thread::sleep(delay);
