@@ -92,14 +92,17 @@ pub fn run_dir(prefix: &str) -> tempfile::TempDir {
         .expect("create a run folder")
 }
 
-/// `count` distinct free TCP ports on 127.0.0.1, never handed out twice in this process.
+/// `count` distinct free TCP ports on 127.0.0.1, never handed out twice while this process
+/// lives, nor to another test process running at the same time.
 ///
 /// They are drawn at random from below the kernel's ephemeral range
 /// (`/proc/sys/net/ipv4/ip_local_port_range`), never from it: a port the OS hands out for
 /// `bind(0)` is also one it hands out to outgoing connections, so between choosing it and the
 /// broker binding it, any client of a test running in parallel could take it ("Address already
-/// in use"). Below the range, only another explicit bind can, and each candidate is checked by
-/// binding it.
+/// in use"). Below the range, only another explicit bind can: each candidate is checked by
+/// binding it, and claimed for the life of this process with an exclusive `flock` on
+/// `$DM_TESTBED_DIR/ports/<port>`, which the test processes of `test.sh`'s parallel streams all
+/// respect (the kernel drops the lock when the process ends, however it ends).
 pub fn free_ports(count: usize) -> Vec<u16> {
     use std::hash::{BuildHasher, Hasher};
     static GIVEN: OnceLock<Mutex<HashSet<u16>>> = OnceLock::new();
@@ -129,12 +132,36 @@ pub fn free_ports(count: usize) -> Vec<u16> {
         let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) else {
             continue;
         };
+        if !claim_port_across_processes(port) {
+            continue;
+        }
         given.insert(port);
         ports.push(port);
         // Holding every listener until all are chosen keeps two of them from being the same.
         held.push(listener);
     }
     ports
+}
+
+/// Takes an exclusive, non-blocking `flock` on `$DM_TESTBED_DIR/ports/<port>` and keeps it
+/// until this process ends; false if another process holds it.
+fn claim_port_across_processes(port: u16) -> bool {
+    use std::os::fd::AsRawFd;
+    static CLAIMS: Mutex<Vec<std::fs::File>> = Mutex::new(Vec::new());
+    let dir = testbed_dir().join("ports");
+    std::fs::create_dir_all(&dir).expect("create the test bed ports folder");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(port.to_string()))
+        .expect("open a port claim file");
+    // SAFETY: flock on a file descriptor this function owns; no memory is shared.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    if locked {
+        CLAIMS.lock().unwrap().push(file);
+    }
+    locked
 }
 
 /// A `java` command with the small-footprint JVM options of the test bed, the jars of `libs`

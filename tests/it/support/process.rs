@@ -68,7 +68,35 @@ impl ManagedProcess {
     pub fn assert_running(&mut self) {
         if let Some(status) = self.exit_status() {
             self.print_log_tails();
-            panic!("{} exited unexpectedly ({status}); its logs are above", self.name);
+            panic!(
+                "{} exited unexpectedly ({status}); its logs are above. Their first errors:\n{}",
+                self.name,
+                self.first_errors(5)
+            );
+        }
+    }
+
+    /// The first `count` lines of its logs that report an error, for a panic message that
+    /// names the cause even where only the end of a test's output is shown.
+    fn first_errors(&self, count: usize) -> String {
+        let lines: Vec<String> = self
+            .logs
+            .iter()
+            .filter_map(|log| std::fs::read_to_string(log).ok())
+            .flat_map(|text| {
+                text.lines()
+                    .filter(|line| {
+                        line.contains(" ERROR ") || line.contains("FATAL") || line.contains("Exception")
+                    })
+                    .map(|line| line.chars().take(400).collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .take(count)
+            .collect();
+        if lines.is_empty() {
+            "(none)".to_owned()
+        } else {
+            lines.join("\n")
         }
     }
 
