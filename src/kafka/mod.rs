@@ -1,6 +1,7 @@
 //! Talking to Kafka: client configuration from Kafka properties files, admin calls through
 //! librdkafka, the requests spoken directly over connections of our own ([`wire`]), and the
-//! batched, retried requests to group coordinators built on them ([`coordinated`]), and the one
+//! batched, retried requests to group coordinators built on them ([`coordinated`]), the check
+//! that each group coordinator serves its partitions ([`coordinator_probe`]), and the one
 //! reader of consumer groups on top ([`groups`]).
 
 pub mod admin;
@@ -8,6 +9,7 @@ pub mod block_on;
 pub mod bootstrap;
 pub mod client;
 pub mod coordinated;
+pub mod coordinator_probe;
 pub mod groups;
 pub mod key_store;
 pub mod properties;

@@ -370,12 +370,21 @@ fn plaintext_cluster_live_and_legacy_import() {
         .filter(|p| p.latest_offset > p.earliest_offset)
         .filter_map(|p| p.leader)
         .collect();
+    // The group listing's rounds each ask every leader of `__consumer_offsets` whether it
+    // serves its partitions, once before and once after: at most two requests per broker
+    // per round, whatever the number of groups.
+    let probes = stderr.matches("coordinator probe: broker ").count();
+    let rounds = 2 + stderr.matches("listing groups again").count();
+    assert!(
+        (2..=2 * 3 * rounds).contains(&probes),
+        "{probes} coordinator probes in {rounds} rounds: {stderr}"
+    );
     for (api, expected) in [
         // Once to find the coordinators, once more to check none moved while they were read.
         ("FindCoordinator v4", 2),
         (
             "DescribeGroups v5",
-            coordinators(&["g-orders", "g-events", "g-active"]),
+            coordinators(&["g-orders", "g-events", "g-active"]) + probes,
         ),
         ("ConsumerGroupDescribe v0", 1),
         (

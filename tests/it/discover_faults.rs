@@ -305,8 +305,13 @@ fn leadership_moving_during_discover_loses_no_group_silently() {
                 let listed = (0..GROUPS)
                     .filter(|&i| inv.consumer_groups.iter().any(|g| g.id == group_id(i)))
                     .count();
+                let relisted: Vec<&str> = stderr
+                    .lines()
+                    .filter_map(|l| l.split_once("listing groups again: ").map(|(_, why)| why))
+                    .collect();
                 eprintln!(
-                    "discover-faults: broker {broker} stopping, run {runs}: {listed} of {GROUPS} groups listed, {missing} facts missing, each named by a gap"
+                    "discover-faults: broker {broker} stopping, run {runs}: {listed} of {GROUPS} groups listed, {missing} facts missing, each named by a gap; groups listed again {} times {relisted:?}",
+                    relisted.len()
                 );
                 runs += 1;
             }
