@@ -191,6 +191,10 @@ pub fn java_command(libs: &Path, heap_mb: u32, log4j_config: &Path) -> Command {
         cmd.arg(format!("-XX:SharedArchiveFile={}", archive.display()))
             .arg("-Xlog:disable");
     }
+    // Extra JVM options, to compare settings in benchmarks (`benches/testbed_cost.sh`).
+    if let Ok(extra) = std::env::var("DM_TESTBED_JVM_OPTIONS") {
+        cmd.args(extra.split_whitespace());
+    }
     cmd.arg("-cp").arg(format!("{}/*", libs.display()));
     cmd
 }
