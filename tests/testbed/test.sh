@@ -96,33 +96,46 @@ fi
 step setup bash tests/testbed/setup.sh
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
-# The tests: compiled once, then run in parallel streams. Most of a Kafka test's time is spent
-# waiting (clusters starting, MirrorMaker 2's intervals), so streams on two cores cut the wall
-# time by their number until the two cores are busy: three streams (a fourth made the run
-# slower, every stream waiting for CPU). The integration tests are one binary (`tests/it`) with a module
-# per area; a stream runs its entries one after the other, each an area (`discover`) or one test
-# (`inspect_mm2::<test>`), so a long area can be split across streams. The last stream also runs
-# every area no stream names and the unit tests (run as a fourth stream beside the others, they
-# made the test step slower: 497 s against 461 s, every stream waiting for CPU). Each stream's output goes to its own log,
-# printed whole when all are done.
+# The tests: compiled once, then run by three workers in parallel. Most of a Kafka test's time is
+# spent waiting (clusters starting, MirrorMaker 2's intervals), so workers on two cores cut the
+# wall time by their number until the two cores are busy: three (a fourth made the run slower,
+# every worker waiting for CPU). The integration tests are one binary (`tests/it`) with a module
+# per area. The work is a queue of entries, each an area (`discover`) or one test
+# (`inspect_mm2::<test>`), longest first; a worker that finishes one takes the next, so no worker
+# idles while another still has a fixed list to work through (with fixed lists, the first
+# finished up to 90 s before the last). `<rest>` stands for every area no entry names (no Kafka:
+# plan, generate, Terraform, the report in a browser); the unit tests come last. Each worker's
+# output goes to its own log, printed whole when all are done.
 logs_dir="$DM_TESTBED_DIR/test-logs"
-LONG_TEST="inspect_mm2::target_broker_killed_and_restarted_twenty_times_during_watch"
-STREAMS=(
-  "e2e_migration discover_faults discover_transactions rehearse_cli discover"
-  "inspect_mm2 access testbed_kafka"
-  "$LONG_TEST inspect_faults"
+WORKERS=3
+QUEUE=(
+  inspect_mm2::target_broker_killed_and_restarted_twenty_times_during_watch
+  inspect_mm2
+  e2e_migration
+  discover_faults
+  access
+  "<rest>"
+  inspect_faults
+  discover
+  testbed_kafka
+  discover_transactions
+  rehearse_cli
 )
-# Runs a stream's entries (lines of "<exe> <libtest arguments>" on stdin) with their output in
-# `log`; a failed entry is listed in $logs_dir/failed.
-run_stream() { # log
-  local log=$1 rc=0 line started
+# Takes the first line off the queue file and prints it (empty when the queue is done).
+take_entry() { # queue
+  flock "$1.lock" bash -c 'head -n 1 "$1"; sed -i 1d "$1"' _ "$1"
+}
+# Runs entries ("<exe> <libtest arguments>") taken from `queue` until it is empty, with their
+# output in `log`; a failed entry is listed in $logs_dir/failed.
+run_worker() { # queue log
+  local queue=$1 log=$2 rc=0 line started
   : >"$log"
-  while read -r line; do
+  while line="$(take_entry "$queue")" && [[ -n "$line" ]]; do
     local words=($line)
     printf '\n     Running %s\n' "${line#"$repo"/}" >>"$log"
     started=$SECONDS
     # The CPU the entry used, its clusters and MirrorMaker 2 included (they are its children):
-    # on two cores the run is CPU-bound, so this is what a stream costs the others.
+    # on two cores the run is CPU-bound, so this is what an entry costs the others.
     local TIMEFORMAT='%U %S' cpu status=0
     { time "${words[@]}" --nocapture >>"$log" 2>&1 || status=$?; } 2>"$log.cpu"
     if ((status)); then
@@ -137,7 +150,7 @@ run_stream() { # log
 }
 run_tests() {
   mkdir -p "$logs_dir"
-  rm -f "$logs_dir/failed" "$logs_dir"/stream-*.log "$INSTA_SNAPSHOT_REFERENCES_FILE"
+  rm -f "$logs_dir/failed" "$logs_dir"/worker-*.log "$logs_dir"/stream-*.log "$INSTA_SNAPSHOT_REFERENCES_FILE"
   local listing
   listing="$(cargo test --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
@@ -152,58 +165,54 @@ for line in sys.stdin:
   done <<<"$listing"
   [[ -n "$it" ]] || { echo "test.sh: no integration test binary \`it\`" >&2; return 1; }
   # Every named area or test must exist: a filter that matches nothing would pass silently.
-  local names
+  local names entry
   names="$("$it" --list 2>/dev/null | sed -n 's/: test$//p')"
-  for entry in ${STREAMS[*]}; do
+  for entry in "${QUEUE[@]}"; do
+    [[ "$entry" == "<rest>" ]] && continue
     if [[ "$entry" == *::* ]]; then
       grep -qxF -- "$entry" <<<"$names"
     else
       grep -q -- "^$entry::" <<<"$names"
-    fi || { echo "test.sh: a stream names $entry, which no test in tests/it is" >&2; return 1; }
+    fi || { echo "test.sh: the queue names $entry, which no test in tests/it is" >&2; return 1; }
   done
-  # An area's filter is "<area>::"; a test's is its whole name. Each named area or test is
-  # skipped where another entry runs it.
-  local plans=() skips=() i entry
-  for i in "${!STREAMS[@]}"; do
-    for entry in ${STREAMS[$i]}; do
-      [[ "$entry" == *::* ]] && skips+=(--skip "$entry") || skips+=(--skip "$entry::")
-    done
+  # An area's filter is "<area>::"; a test's is its whole name. An area skips the single tests
+  # other entries run; `<rest>` skips every named area and test.
+  local skips=() queue="$logs_dir/queue" other
+  for entry in "${QUEUE[@]}"; do
+    [[ "$entry" == "<rest>" ]] && continue
+    [[ "$entry" == *::* ]] && skips+=(--skip "$entry") || skips+=(--skip "$entry::")
   done
-  for i in "${!STREAMS[@]}"; do
-    local plan=""
-    for entry in ${STREAMS[$i]}; do
-      if [[ "$entry" == *::* ]]; then
-        plan+="$it $entry"$'\n'
-      else
-        # The area without the single tests other entries run.
-        local own=()
-        for other in ${STREAMS[*]}; do
-          [[ "$other" == "$entry::"* ]] && own+=(--skip "$other")
-        done
-        plan+="$it $entry:: ${own[*]}"$'\n'
-      fi
-    done
-    plans+=("$plan")
+  : >"$queue"
+  for entry in "${QUEUE[@]}"; do
+    if [[ "$entry" == "<rest>" ]]; then
+      echo "$it ${skips[*]}" >>"$queue"
+    elif [[ "$entry" == *::* ]]; then
+      echo "$it $entry" >>"$queue"
+    else
+      local own=()
+      for other in "${QUEUE[@]}"; do
+        [[ "$other" == "$entry::"* ]] && own+=(--skip "$other")
+      done
+      echo "$it $entry:: ${own[*]}" >>"$queue"
+    fi
   done
-  local last=$((${#plans[@]} - 1))
-  plans[last]+="$it ${skips[*]}"$'\n'
-  for exe in "${others[@]}"; do plans[last]+="$exe"$'\n'; done
-  local pids=() rc=0 pid
-  for i in "${!plans[@]}"; do
-    run_stream "$logs_dir/stream-$i.log" <<<"${plans[$i]%$'\n'}" &
+  for exe in "${others[@]}"; do echo "$exe" >>"$queue"; done
+  local pids=() rc=0 pid i
+  for ((i = 0; i < WORKERS; i++)); do
+    run_worker "$queue" "$logs_dir/worker-$i.log" &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
-  for i in "${!plans[@]}"; do
-    printf '\n==> stream %s\n' "$i"
-    cat "$logs_dir/stream-$i.log"
+  for ((i = 0; i < WORKERS; i++)); do
+    printf '\n==> worker %s\n' "$i"
+    cat "$logs_dir/worker-$i.log"
   done
   printf '\n==> doc tests\n'
   cargo test --doc --no-fail-fast || rc=1
   printf '\ntest entries that failed:\n'
   cat "$logs_dir/failed" 2>/dev/null || echo "  none"
   printf '\nentry times:\n'
-  grep -h '^     (took' "$logs_dir"/stream-*.log || true
+  grep -h '^     (took' "$logs_dir"/worker-*.log || true
   return "$rc"
 }
 # Snapshots: a mismatch fails without writing a pending `.snap.new` (INSTA_UPDATE=no), and every
