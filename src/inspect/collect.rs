@@ -41,6 +41,7 @@ use crate::kafka::admin::{
 };
 use crate::kafka::client::ClientSettings;
 use crate::kafka::coordinated::{self, Committed};
+use crate::kafka::group_listing;
 use crate::kafka::groups::{Absent, read_groups};
 use crate::kafka::wire::{Pool, Security, WireError};
 
@@ -216,29 +217,18 @@ fn brokers(admin: &Admin) -> Result<Vec<Node>, AdminError> {
     Ok(nodes)
 }
 
-/// Every group of the cluster, listed again while brokers fail to answer, for up to `patience`.
-/// A listing still missing brokers then is an error: a gate must never pass on fewer groups.
-fn list_all_groups(admin: &Admin, patience: Duration) -> Result<Vec<GroupListing>, AdminError> {
-    let deadline = Instant::now() + patience;
-    let mut delay = Duration::from_millis(200);
-    let mut seen: BTreeMap<String, GroupListing> = BTreeMap::new();
-    loop {
-        let (listed, errors) = admin.list_consumer_groups_partial()?;
-        for g in listed {
-            seen.insert(g.id.clone(), g);
-        }
-        let Some(first) = errors.first() else {
-            return Ok(seen.into_values().collect());
-        };
-        if errors.iter().any(AdminError::is_fatal) || Instant::now() + delay >= deadline {
-            return Err(AdminError::Unreachable(format!(
-                "the list of consumer groups is incomplete: {} broker(s) did not list their groups ({first})",
-                errors.len()
-            )));
-        }
-        tracing::info!("listing groups again: {first}");
-        std::thread::sleep(delay);
-        delay = (delay * 2).min(Duration::from_secs(2));
+/// Every group of the cluster, listed until the listing settles
+/// ([`group_listing::list_settled`]: every broker answered, every group coordinator served its
+/// partitions throughout), for up to `patience`. A listing that does not settle is an error: a
+/// gate must never pass on fewer groups.
+fn list_all_groups(cluster: &Cluster, patience: Duration) -> Result<Vec<GroupListing>, AdminError> {
+    let mut pool = Pool::new(cluster.security.clone(), cluster.request_timeout);
+    let listing = group_listing::list_settled(&cluster.admin, &mut pool, &cluster.nodes, patience)?;
+    match listing.unsettled {
+        None => Ok(listing.groups),
+        Some(why) => Err(AdminError::Unreachable(format!(
+            "the list of consumer groups is incomplete: {why}"
+        ))),
     }
 }
 
@@ -288,7 +278,8 @@ fn collect_pair(
         });
 
         // Source groups: list, filter, committed offsets.
-        let listed = list_all_groups(source, options.admin_timeout).map_err(|e| fatal(&pair.source, e))?;
+        let listed =
+            list_all_groups(source_cluster, options.admin_timeout).map_err(|e| fatal(&pair.source, e))?;
         let listed_ids: BTreeSet<String> = listed.iter().map(|g| g.id.clone()).collect();
         let kept: Vec<(String, String)> = listed
             .into_iter()

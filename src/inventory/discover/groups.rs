@@ -4,8 +4,8 @@
 //! `DescribeGroups` v5 (classic groups), one `ConsumerGroupDescribe` v0 (KIP-848 groups) and one
 //! `OffsetFetch` v8 — each for up to [`crate::kafka::coordinated::BATCH`] groups.
 //!
-//! The listing is repeated until two rounds in a row are whole (every broker answered, and every
-//! group coordinator was asked and served its partitions before and after) and agree. Groups whose coordinator is loading or has moved
+//! The listing is the settled one of [`crate::kafka::group_listing`], shared with `inspect`. Groups
+//! whose coordinator is loading or has moved
 //! (`COORDINATOR_LOAD_IN_PROGRESS`, `COORDINATOR_NOT_AVAILABLE`, `NOT_COORDINATOR`), or whose
 //! coordinator does not answer, are asked again with backoff for up to 30 s;
 //! other per-group errors (a missing `Describe` permission on the group) become gaps. The rounds
@@ -14,13 +14,13 @@
 //! cluster does not speak the batched requests (brokers before 3.0), librdkafka's one-group-at-a-
 //! time calls are used instead.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use crate::inventory::model::*;
 use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
 use crate::kafka::coordinated::wire_error;
-use crate::kafka::coordinator_probe::{self, Probes, Served};
+use crate::kafka::group_listing;
 use crate::kafka::groups::{Absent, GroupsRead, read_groups};
 use crate::kafka::wire::{Pool, WireError};
 
@@ -51,123 +51,27 @@ pub fn groups(
 /// fenced after `broker.session.timeout.ms`, 9 s by default, and its groups then load elsewhere).
 const LISTING_PATIENCE: Duration = Duration::from_secs(30);
 
-const MOVED: &str = "group coordinators moved while the groups were listed";
-
-/// The pause between a whole round of listing and the round that checks it.
-const WHOLE_ROUND_PAUSE: Duration = Duration::from_millis(250);
-
-/// Lists every group, in rounds until two rounds in a row are whole and agree: every broker
-/// answered, and before and after each round every partition of `__consumer_offsets` was served
-/// by the same leader ([`coordinator_probe`]: each leader is asked, not metadata trusted), and
-/// both rounds found the same groups. A partition in the middle of a handover is served by no
-/// one: the broker giving it up already leaves its groups out of its answer, the one taking it
-/// over does not list them yet, and neither says so; the probes are what catch it. Groups seen
-/// in any round are kept. A listing that does not settle within [`LISTING_PATIENCE`] is a
-/// `consumer_groups` gap saying why, never a silently shorter list.
+/// Every group, listed until the listing settles ([`group_listing::list_settled`]); a listing
+/// that does not settle within [`LISTING_PATIENCE`] is a `consumer_groups` gap saying why, never
+/// a silently shorter list.
 fn list_groups(
     admin: &Admin,
     pool: &mut Pool,
     nodes: &[Node],
     gap: &mut GapFn<'_>,
 ) -> Result<Vec<GroupListing>, AdminError> {
-    let deadline = Instant::now() + LISTING_PATIENCE;
-    let mut seen: BTreeMap<String, GroupListing> = BTreeMap::new();
-    let mut previous: Option<BTreeSet<String>> = None;
-    let mut probes: Option<Probes> = None;
-    let mut delay = Duration::from_millis(300);
-    loop {
-        let before_leaders = coordinators(admin);
-        let before = coordinators_served(before_leaders.as_deref(), pool, nodes, &mut probes);
-        let (listed, errors) = match admin.list_consumer_groups_partial() {
-            Ok(answer) => answer,
-            Err(e) if e.is_fatal() => return Err(e),
-            Err(e) => (Vec::new(), vec![e]),
-        };
-        let after_leaders = coordinators(admin);
-        let after = coordinators_served(after_leaders.as_deref(), pool, nodes, &mut probes);
-        let ids: BTreeSet<String> = listed.iter().map(|g| g.id.clone()).collect();
-        for g in listed {
-            seen.insert(g.id.clone(), g);
-        }
-        let unserved = match (&before, &after) {
-            (Served::NotAll(why), _) | (_, Served::NotAll(why)) => Some(why.clone()),
-            (Served::All(b), Served::All(a)) if b != a => Some(MOVED.to_owned()),
-            (Served::All(_), Served::All(_)) => None,
-            // Serving could not be checked: the leaders in metadata must not have changed.
-            (Served::Unknown(why), _) | (_, Served::Unknown(why)) => {
-                tracing::debug!("group coordinators not probed: {why}");
-                (after_leaders != before_leaders).then(|| MOVED.to_owned())
-            }
-        };
-        let whole = errors.is_empty() && unserved.is_none();
-        if whole && previous.as_ref() == Some(&ids) {
-            return Ok(seen.into_values().collect());
-        }
-        if Instant::now() + delay >= deadline {
-            let why = match (errors.first(), unserved) {
-                (Some(e), _) => format!("{} broker(s) did not list their groups ({e})", errors.len()),
-                (None, Some(why)) => format!("group coordinators were loading or moving: {why}"),
-                (None, None) => "the groups found changed from one listing to the next".to_owned(),
-            };
-            gap(
-                "consumer_groups",
-                None,
-                format!(
-                    "the list of groups may be incomplete after {} s: {why}",
-                    LISTING_PATIENCE.as_secs()
-                ),
-            );
-            return Ok(seen.into_values().collect());
-        }
-        if let Some(why) = &unserved {
-            tracing::info!("listing groups again: {why}");
-        } else if !whole || previous.is_some() {
-            tracing::info!("listing groups again: coordinators are loading or moving");
-        }
-        previous = whole.then_some(ids);
-        if whole {
-            // The next round checks this one.
-            std::thread::sleep(WHOLE_ROUND_PAUSE);
-        } else {
-            std::thread::sleep(delay);
-            delay = (delay * 2).min(Duration::from_secs(2));
-        }
+    let listing = group_listing::list_settled(admin, pool, nodes, LISTING_PATIENCE)?;
+    if let Some(why) = listing.unsettled {
+        gap(
+            "consumer_groups",
+            None,
+            format!(
+                "the list of groups may be incomplete after {} s: {why}",
+                LISTING_PATIENCE.as_secs()
+            ),
+        );
     }
-}
-
-/// Whether each partition of `__consumer_offsets` is served by its leader in metadata
-/// (`leaders`), each leader asked directly ([`coordinator_probe::served`]).
-fn coordinators_served(
-    leaders: Option<&[(i32, i32)]>,
-    pool: &mut Pool,
-    nodes: &[Node],
-    probes: &mut Option<Probes>,
-) -> Served {
-    let Some(leaders) = leaders else {
-        return Served::NotAll("`__consumer_offsets` could not be described".to_owned());
-    };
-    let probes = match probes {
-        Some(p) if p.partitions() == leaders.len() => p,
-        _ => probes.insert(Probes::new(leaders.len())),
-    };
-    coordinator_probe::served(pool, nodes, leaders, probes)
-}
-
-/// `(partition, leader)` of `__consumer_offsets` in metadata, `None` when the topic cannot be
-/// described.
-fn coordinators(admin: &Admin) -> Option<Vec<(i32, i32)>> {
-    let metadata = admin
-        .client()
-        .inner()
-        .fetch_metadata(Some("__consumer_offsets"), admin.timeout())
-        .ok()?;
-    let topic = metadata.topics().first()?;
-    if topic.error().is_some() {
-        return None;
-    }
-    let mut leaders: Vec<(i32, i32)> = topic.partitions().iter().map(|p| (p.id(), p.leader())).collect();
-    leaders.sort_unstable();
-    Some(leaders)
+    Ok(listing.groups)
 }
 
 /// Why the batched path stopped.
