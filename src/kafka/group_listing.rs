@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use rdkafka::types::RDKafkaErrorCode;
+
 use crate::kafka::admin::{Admin, AdminError, GroupListing, Node};
 use crate::kafka::coordinator_probe::{self, Probes, Served};
 use crate::kafka::wire::Pool;
@@ -127,7 +129,8 @@ fn served(
 }
 
 /// `(partition, leader)` of `__consumer_offsets` in metadata, `None` when the topic cannot be
-/// described.
+/// described. A cluster where no group has ever had a coordinator has no such topic, and so
+/// nothing to probe: an empty list.
 fn coordinators(admin: &Admin) -> Option<Vec<(i32, i32)>> {
     let metadata = admin
         .client()
@@ -135,8 +138,10 @@ fn coordinators(admin: &Admin) -> Option<Vec<(i32, i32)>> {
         .fetch_metadata(Some("__consumer_offsets"), admin.timeout())
         .ok()?;
     let topic = metadata.topics().first()?;
-    if topic.error().is_some() {
-        return None;
+    match topic.error().map(RDKafkaErrorCode::from) {
+        None => {}
+        Some(RDKafkaErrorCode::UnknownTopicOrPartition) => return Some(Vec::new()),
+        Some(_) => return None,
     }
     let mut leaders: Vec<(i32, i32)> = topic.partitions().iter().map(|p| (p.id(), p.leader())).collect();
     leaders.sort_unstable();

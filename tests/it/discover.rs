@@ -337,9 +337,27 @@ fn plaintext_cluster_live_and_legacy_import() {
         ClusterOptions::new("discover-plain").with_broker_property("broker.rack", "rack-a"),
     );
     let config = cluster.client_config(Listener::Plaintext);
-    let _member = populate(&config);
-
     let dir = tempfile::tempdir().unwrap();
+
+    // Before any group: the cluster has no `__consumer_offsets`, so there is no coordinator to
+    // check, and the listing settles on no groups at once instead of waiting for one.
+    let empty_dir = dir.path().join("empty");
+    let out = discover(&[
+        "--bootstrap-server",
+        cluster.bootstrap(),
+        "--out",
+        empty_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let empty = read(&empty_dir);
+    assert!(empty.consumer_groups.is_empty(), "{:?}", empty.consumer_groups);
+    assert!(
+        !empty.gaps.iter().any(|g| g.fact == "consumer_groups"),
+        "{:?}",
+        empty.gaps
+    );
+
+    let _member = populate(&config);
     let live_dir = dir.path().join("live");
     let out = discover(&[
         "-v",
