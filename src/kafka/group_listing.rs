@@ -35,7 +35,8 @@ pub struct Listing {
 }
 
 /// Lists every group in rounds until the listing settles (see the module doc), for up to
-/// `patience`. Fails only on refused credentials or certificates.
+/// `patience`. Fails only when the cluster cannot be used at all (no answer to the listing as a
+/// whole, refused credentials or certificates).
 pub fn list_settled(
     admin: &Admin,
     pool: &mut Pool,
@@ -55,8 +56,13 @@ pub fn list_settled(
             Err(e) if e.is_fatal() => return Err(e),
             Err(e) => (Vec::new(), vec![e]),
         };
-        if let Some(fatal) = errors.iter().find(|e| e.is_fatal()) {
-            return Err(fatal.clone());
+        // A broker refusing the credentials ends the listing; one that does not answer (killed,
+        // restarting) is asked again in the next round.
+        if let Some(refused) = errors
+            .iter()
+            .find(|e| matches!(e, AdminError::AuthenticationFailed(_)))
+        {
+            return Err(refused.clone());
         }
         let after_leaders = coordinators(admin);
         let after = served(after_leaders.as_deref(), pool, nodes, &mut probes);
