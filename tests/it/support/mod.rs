@@ -21,7 +21,6 @@ pub mod process;
 pub mod records;
 pub mod tls;
 
-use std::collections::HashSet;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -101,12 +100,12 @@ pub fn run_dir(prefix: &str) -> tempfile::TempDir {
 /// broker binding it, any client of a test running in parallel could take it ("Address already
 /// in use"). Below the range, only another explicit bind can: each candidate is checked by
 /// binding it, and claimed for the life of this process with an exclusive `flock` on
-/// `$DM_TESTBED_DIR/ports/<port>`, which the test processes of `test.sh`'s parallel streams all
-/// respect (the kernel drops the lock when the process ends, however it ends).
+/// `$DM_TESTBED_DIR/ports/<port>`, which the test processes of `test.sh`'s parallel workers all
+/// respect (the kernel drops the lock when the process ends, however it ends). Each claim opens
+/// the file anew, and `flock` locks of two opens conflict even within one process, so the claim
+/// alone also keeps this process from handing a port out twice.
 pub fn free_ports(count: usize) -> Vec<u16> {
     use std::hash::{BuildHasher, Hasher};
-    static GIVEN: OnceLock<Mutex<HashSet<u16>>> = OnceLock::new();
-    let mut given = GIVEN.get_or_init(Default::default).lock().unwrap();
     let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|text| text.split_whitespace().next()?.parse::<u16>().ok())
@@ -117,7 +116,6 @@ pub fn free_ports(count: usize) -> Vec<u16> {
         (ephemeral_low.max(1024), u16::MAX)
     };
     let random = std::collections::hash_map::RandomState::new();
-    let mut held = Vec::new();
     let mut ports = Vec::new();
     let mut draw = 0u64;
     while ports.len() < count {
@@ -126,26 +124,17 @@ pub fn free_ports(count: usize) -> Vec<u16> {
         let mut hasher = random.build_hasher();
         hasher.write_u64(draw);
         let port = low + (hasher.finish() % u64::from(high - low)) as u16;
-        if given.contains(&port) {
+        if TcpListener::bind(("127.0.0.1", port)).is_err() || !claim_port(port) {
             continue;
         }
-        let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) else {
-            continue;
-        };
-        if !claim_port_across_processes(port) {
-            continue;
-        }
-        given.insert(port);
         ports.push(port);
-        // Holding every listener until all are chosen keeps two of them from being the same.
-        held.push(listener);
     }
     ports
 }
 
 /// Takes an exclusive, non-blocking `flock` on `$DM_TESTBED_DIR/ports/<port>` and keeps it
-/// until this process ends; false if another process holds it.
-fn claim_port_across_processes(port: u16) -> bool {
+/// until this process ends; false if it is held already, by any process.
+fn claim_port(port: u16) -> bool {
     use std::os::fd::AsRawFd;
     static CLAIMS: Mutex<Vec<std::fs::File>> = Mutex::new(Vec::new());
     let dir = testbed_dir().join("ports");
